@@ -1,0 +1,84 @@
+/**
+ * Where archive bytes come from. One small interface (after perfetto's trace stream) with three
+ * implementations: a Blob or File, an HTTP URL, and bytes in memory for tests.
+ *
+ * `read(start, end)` streams a range in chunks; readers that want to skip a large body open a new
+ * range past it instead of streaming through it.
+ */
+export interface ByteSource {
+  /** Total size in bytes. */
+  readonly size: number;
+  /** True when `read` at an arbitrary offset is cheap (a slice, a range request). */
+  readonly seekable: boolean;
+  read(start: number, end?: number, signal?: AbortSignal): AsyncIterable<Uint8Array>;
+}
+
+/** Bytes in memory, handed out in chunks of `chunkSize` so tests can probe chunk boundaries. */
+export function bytesSource(bytes: Uint8Array, chunkSize = 1 << 20): ByteSource {
+  return {
+    size: bytes.length,
+    seekable: true,
+    async *read(start, end = bytes.length) {
+      for (let at = start; at < end; at += chunkSize) {
+        yield bytes.subarray(at, Math.min(end, at + chunkSize));
+      }
+    },
+  };
+}
+
+/** A File or Blob, read through `slice().stream()` (no copy of the whole file is ever made). */
+export function blobSource(blob: Blob): ByteSource {
+  return {
+    size: blob.size,
+    seekable: true,
+    read(start, end = blob.size, signal) {
+      return streamChunks(blob.slice(start, end).stream(), signal);
+    },
+  };
+}
+
+/**
+ * A URL. With `rangeable` the server honours `Range` requests, so each read is one request;
+ * without it a read at an offset streams from the start and drops what comes before.
+ */
+export function urlSource(url: string, size: number, rangeable: boolean): ByteSource {
+  return {
+    size,
+    seekable: rangeable,
+    async *read(start, end = size, signal) {
+      if (end <= start) return;
+      const headers: Record<string, string> = rangeable
+        ? { Range: `bytes=${start}-${end - 1}` }
+        : {};
+      const response = await fetch(url, { headers, signal: signal ?? null });
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} for ${url}`);
+      const partial = response.status === 206;
+      let at = partial ? start : 0;
+      for await (const chunk of streamChunks(response.body, signal)) {
+        const from = Math.max(0, start - at);
+        const to = Math.min(chunk.length, end - at);
+        at += chunk.length;
+        if (to > from) yield chunk.subarray(from, to);
+        if (at >= end) return;
+      }
+    },
+  };
+}
+
+/** A ReadableStream as an async iterable that releases the stream when the consumer stops early. */
+export async function* streamChunks(
+  stream: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    while (true) {
+      if (signal?.aborted) return;
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value.length > 0) yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}

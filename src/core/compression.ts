@@ -1,0 +1,194 @@
+import { StrataError } from './errors.ts';
+
+/**
+ * Compression is told by magic bytes, never by a file name or media type: a `.tar` may be gzip
+ * (`docker save | gzip`) and a legacy `layer.tar` may hold gzip data (shared/docs/FORMATS.md §0).
+ */
+export type Compression = 'none' | 'gzip' | 'zstd' | 'bzip2' | 'xz';
+
+export function detectCompression(head: Uint8Array): Compression {
+  const [a, b, c, d, e, f] = head;
+  if (a === 0x1f && b === 0x8b) return 'gzip';
+  if (a === 0x28 && b === 0xb5 && c === 0x2f && d === 0xfd) return 'zstd';
+  if (a === 0x42 && b === 0x5a && c === 0x68) return 'bzip2';
+  if (a === 0xfd && b === 0x37 && c === 0x7a && d === 0x58 && e === 0x5a && f === 0x00) return 'xz';
+  return 'none';
+}
+
+/** The first `n` bytes of a stream (fewer if it is shorter), and the whole stream again. */
+export async function peek(
+  chunks: AsyncIterable<Uint8Array>,
+  n: number,
+): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const seen: Uint8Array[] = [];
+  let length = 0;
+  let done = false;
+  while (length < n) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    seen.push(next.value);
+    length += next.value.length;
+  }
+  const head = concat(seen).subarray(0, n);
+  async function* stream() {
+    yield* seen;
+    if (done) return;
+    while (true) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { head, stream: stream() };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Decompresses a stream. `reopen` gives the compressed stream again from its start: gzip goes
+ * through the native `DecompressionStream` (2-3x faster than JS), which stops with an error at a
+ * second gzip member (whatwg/compression#42); estargz layers are many members, so on that error
+ * the layer is decoded again by fflate, which handles members, and what was already delivered is
+ * dropped.
+ */
+export async function* decompress(
+  compression: Compression,
+  chunks: AsyncIterable<Uint8Array>,
+  reopen?: () => AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  switch (compression) {
+    case 'none':
+      yield* chunks;
+      return;
+    case 'gzip': {
+      if (!reopen || typeof DecompressionStream === 'undefined') {
+        yield* pushDecoder(chunks, await fflateGunzip());
+        return;
+      }
+      let delivered = 0;
+      try {
+        for await (const chunk of nativeGunzip(chunks)) {
+          delivered += chunk.length;
+          yield chunk;
+        }
+        return;
+      } catch (error) {
+        if (!isTrailingDataError(error)) throw badData('gzip', error);
+      }
+      let skip = delivered;
+      for await (const chunk of pushDecoder(reopen(), await fflateGunzip())) {
+        if (skip >= chunk.length) {
+          skip -= chunk.length;
+          continue;
+        }
+        yield skip > 0 ? chunk.subarray(skip) : chunk;
+        skip = 0;
+      }
+      return;
+    }
+    case 'zstd':
+      yield* pushDecoder(chunks, await fzstdDecoder());
+      return;
+    case 'bzip2':
+    case 'xz':
+      throw new StrataError(
+        'unsupported-compression',
+        `This file is ${compression}-compressed, which Strata does not read. Decompress it first (or save the image again with docker save, plain or piped through gzip).`,
+      );
+  }
+}
+
+function badData(format: string, error: unknown): StrataError {
+  const text = error instanceof Error ? error.message : String(error);
+  return new StrataError('bad-compression', `The ${format} data is damaged: ${text}`);
+}
+
+function isTrailingDataError(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  // Chromium: "Junk found after end of compressed data."; Node: "Trailing junk" or similar.
+  return /junk|trailing/i.test(text);
+}
+
+async function* nativeGunzip(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = toReadableStream(chunks).pipeThrough(new DecompressionStream('gzip')).getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+function toReadableStream(
+  chunks: AsyncIterable<Uint8Array>,
+): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(value as Uint8Array<ArrayBuffer>);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
+/** A push-style decoder (fflate, fzstd): `push(chunk, final)` and an `ondata` callback. */
+interface PushDecoder {
+  ondata: (data: Uint8Array, final: boolean) => void;
+  push(chunk: Uint8Array, final?: boolean): void;
+}
+
+async function* pushDecoder(
+  chunks: AsyncIterable<Uint8Array>,
+  decoder: PushDecoder,
+): AsyncGenerator<Uint8Array> {
+  let out: Uint8Array[] = [];
+  decoder.ondata = (data) => {
+    if (data.length > 0) out.push(data);
+  };
+  try {
+    for await (const chunk of chunks) {
+      decoder.push(chunk);
+      if (out.length > 0) {
+        const ready = out;
+        out = [];
+        yield* ready;
+      }
+    }
+    decoder.push(new Uint8Array(0), true);
+  } catch (error) {
+    if (error instanceof StrataError) throw error;
+    throw badData('compressed', error);
+  }
+  yield* out;
+}
+
+async function fflateGunzip(): Promise<PushDecoder> {
+  const { Gunzip } = await import('fflate');
+  return new Gunzip() as unknown as PushDecoder;
+}
+
+async function fzstdDecoder(): Promise<PushDecoder> {
+  // Loaded only when a zstd layer turns up.
+  const { Decompress } = await import('fzstd');
+  return new Decompress() as unknown as PushDecoder;
+}

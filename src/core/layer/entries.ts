@@ -1,0 +1,209 @@
+import type { EntryKind } from '../tar/header.ts';
+
+/** Whiteout markers (image-spec layer.md "Whiteouts"; moby pkg/archive/whiteouts.go). */
+export const Marker = {
+  None: 0,
+  /** `.wh.<name>`: deletes `<name>` from lower layers. */
+  Whiteout: 1,
+  /** `.wh..wh..opq`: hides every lower child of its directory. */
+  Opaque: 2,
+  /** Other `.wh..wh.*` names: AUFS bookkeeping, ignored. */
+  Ignored: 3,
+} as const;
+export type Marker = (typeof Marker)[keyof typeof Marker];
+
+export const KINDS: readonly EntryKind[] = [
+  'file',
+  'hardlink',
+  'symlink',
+  'char',
+  'block',
+  'dir',
+  'fifo',
+];
+const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
+
+/** One entry, as handed to `LayerEntries.push` and returned by `get`. */
+export interface LayerEntry {
+  /** Normalised: no `./`, no leading or trailing `/`. For markers, the path of the marker itself. */
+  path: string;
+  kind: EntryKind;
+  marker: Marker;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  mtime: number;
+  linkTarget: string;
+  xattrs: Record<string, string> | undefined;
+  /** Offset of the body in the layer's (decompressed) tar stream. */
+  dataOffset: number;
+  /** xxhash64 of the body as hex, or '' for entries without a body. */
+  contentHash: string;
+  devmajor: number;
+  devminor: number;
+}
+
+/**
+ * A layer's entries stored by column: numbers in typed arrays, strings in plain arrays, names of
+ * owners interned, rare fields (link targets, xattrs, device numbers) in sparse maps. A million
+ * entries cost about 60 bytes each plus their path strings, instead of an object each.
+ */
+export class LayerEntries {
+  private capacity: number;
+  length = 0;
+  readonly paths: string[] = [];
+  private kinds: Uint8Array;
+  private markers: Uint8Array;
+  private sizes: Float64Array;
+  private modes: Uint32Array;
+  private uids: Uint32Array;
+  private gids: Uint32Array;
+  private mtimes: Float64Array;
+  private offsets: Float64Array;
+  private owners: Uint32Array;
+  readonly hashes: string[] = [];
+  private readonly ownerNames: string[] = [];
+  private readonly ownerIds = new Map<string, number>();
+  private readonly links = new Map<number, string>();
+  private readonly xattrs = new Map<number, Record<string, string>>();
+  private readonly devices = new Map<number, [number, number]>();
+
+  constructor(capacity = 256) {
+    this.capacity = capacity;
+    this.kinds = new Uint8Array(capacity);
+    this.markers = new Uint8Array(capacity);
+    this.sizes = new Float64Array(capacity);
+    this.modes = new Uint32Array(capacity);
+    this.uids = new Uint32Array(capacity);
+    this.gids = new Uint32Array(capacity);
+    this.mtimes = new Float64Array(capacity);
+    this.offsets = new Float64Array(capacity);
+    this.owners = new Uint32Array(capacity);
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const g = <T extends Uint8Array | Uint32Array | Float64Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(this.capacity);
+      next.set(a);
+      return next;
+    };
+    this.kinds = g(this.kinds);
+    this.markers = g(this.markers);
+    this.sizes = g(this.sizes);
+    this.modes = g(this.modes);
+    this.uids = g(this.uids);
+    this.gids = g(this.gids);
+    this.mtimes = g(this.mtimes);
+    this.offsets = g(this.offsets);
+    this.owners = g(this.owners);
+  }
+
+  /** uname and gname share one interned pair id: images rarely have more than a few owners. */
+  private ownerId(uname: string, gname: string): number {
+    const key = `${uname}\0${gname}`;
+    let id = this.ownerIds.get(key);
+    if (id === undefined) {
+      id = this.ownerNames.length;
+      this.ownerNames.push(key);
+      this.ownerIds.set(key, id);
+    }
+    return id;
+  }
+
+  push(e: LayerEntry): number {
+    if (this.length === this.capacity) this.grow();
+    const i = this.length++;
+    this.paths.push(e.path);
+    this.kinds[i] = KIND_CODE.get(e.kind) ?? 0;
+    this.markers[i] = e.marker;
+    this.sizes[i] = e.size;
+    this.modes[i] = e.mode;
+    this.uids[i] = e.uid;
+    this.gids[i] = e.gid;
+    this.mtimes[i] = e.mtime;
+    this.offsets[i] = e.dataOffset;
+    this.owners[i] = this.ownerId(e.uname, e.gname);
+    this.hashes.push(e.contentHash);
+    if (e.linkTarget) this.links.set(i, e.linkTarget);
+    if (e.xattrs) this.xattrs.set(i, e.xattrs);
+    if (e.devmajor || e.devminor) this.devices.set(i, [e.devmajor, e.devminor]);
+    return i;
+  }
+
+  kind(i: number): EntryKind {
+    return KINDS[this.kinds[i]!]!;
+  }
+  marker(i: number): Marker {
+    return this.markers[i]! as Marker;
+  }
+  size(i: number): number {
+    return this.sizes[i]!;
+  }
+  mode(i: number): number {
+    return this.modes[i]!;
+  }
+  uid(i: number): number {
+    return this.uids[i]!;
+  }
+  gid(i: number): number {
+    return this.gids[i]!;
+  }
+  linkTarget(i: number): string {
+    return this.links.get(i) ?? '';
+  }
+
+  get(i: number): LayerEntry {
+    const [uname = '', gname = ''] = (this.ownerNames[this.owners[i]!] ?? '').split('\0');
+    const device = this.devices.get(i);
+    return {
+      path: this.paths[i]!,
+      kind: this.kind(i),
+      marker: this.marker(i),
+      size: this.sizes[i]!,
+      mode: this.modes[i]!,
+      uid: this.uids[i]!,
+      gid: this.gids[i]!,
+      uname,
+      gname,
+      mtime: this.mtimes[i]!,
+      linkTarget: this.linkTarget(i),
+      xattrs: this.xattrs.get(i),
+      dataOffset: this.offsets[i]!,
+      contentHash: this.hashes[i]!,
+      devmajor: device?.[0] ?? 0,
+      devminor: device?.[1] ?? 0,
+    };
+  }
+}
+
+/** `./a/b/`, `/a/b` and `a//b` are all `a/b`; the root itself is ''. */
+export function normaliseLayerPath(path: string): string {
+  let p = path;
+  if (p.indexOf('//') >= 0 || p.indexOf('/./') >= 0 || p.indexOf('..') >= 0) {
+    const parts: string[] = [];
+    for (const part of p.split('/')) {
+      if (part === '' || part === '.') continue;
+      // `..` is clamped at the root (osv escape.tar): an archive cannot write outside the image.
+      if (part === '..') parts.pop();
+      else parts.push(part);
+    }
+    return parts.join('/');
+  }
+  while (p.startsWith('./')) p = p.slice(2);
+  while (p.startsWith('/')) p = p.slice(1);
+  while (p.endsWith('/')) p = p.slice(0, -1);
+  return p === '.' ? '' : p;
+}
+
+export function markerOf(path: string): Marker {
+  const slash = path.lastIndexOf('/');
+  const base = slash < 0 ? path : path.slice(slash + 1);
+  if (!base.startsWith('.wh.')) return Marker.None;
+  if (base === '.wh..wh..opq') return Marker.Opaque;
+  if (base.startsWith('.wh..wh.')) return Marker.Ignored;
+  return Marker.Whiteout;
+}

@@ -1,0 +1,100 @@
+import { createXXHash64 } from 'hash-wasm';
+import { ChunkReader } from '../chunk-reader.ts';
+import { type Compression, decompress, detectCompression, peek } from '../compression.ts';
+import { StrataError } from '../errors.ts';
+import { readTar } from '../tar/reader.ts';
+import { LayerEntries, markerOf, normaliseLayerPath } from './entries.ts';
+
+/** What reading one layer blob found. */
+export interface LayerScan {
+  compression: Compression;
+  entries: LayerEntries;
+  /** Sum of the entries' sizes, as dive counts a layer's size. */
+  size: number;
+  /** Bytes of the decompressed tar stream read up to its end marker. */
+  tarBytes: number;
+  /** Set when the layer could be read only in part: what stopped it. */
+  error: StrataError | undefined;
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  /** Told the decompressed bytes read so far, now and then. */
+  onBytes?: (tarBytes: number) => void;
+}
+
+/**
+ * Reads one layer blob: compression told by magic bytes, then every tar entry with its metadata,
+ * whiteout marker and an xxhash64 of its body taken as the bytes stream past (so that same-size
+ * rewrites can be told from identical copies without a second read). A damaged layer keeps what
+ * was read before the damage and reports the error in `error`.
+ *
+ * `reopen` gives the blob again from its start; gzip needs it to fall back for multi-member data.
+ */
+export async function scanLayer(
+  blob: AsyncIterable<Uint8Array>,
+  reopen: (() => AsyncIterable<Uint8Array>) | undefined,
+  options: ScanOptions = {},
+): Promise<LayerScan> {
+  const { head, stream } = await peek(blob, 6);
+  const compression = detectCompression(head);
+  const tar = decompress(compression, stream, reopen);
+  const reader = new ChunkReader(() => tar, false, 0, options.signal);
+  const entries = new LayerEntries();
+  const hasher = await createXXHash64();
+  let size = 0;
+  let error: StrataError | undefined;
+  let lastReport = 0;
+  try {
+    for await (const entry of readTar(reader)) {
+      let contentHash = '';
+      if (entry.kind === 'file' && entry.size > 0) {
+        hasher.init();
+        for await (const chunk of reader.take(entry.size, `the body of ${entry.path}`))
+          hasher.update(chunk);
+        contentHash = hasher.digest('hex');
+      }
+      const path = normaliseLayerPath(entry.path);
+      if (path === '') continue;
+      size += entry.size;
+      entries.push({
+        path,
+        kind: entry.kind,
+        marker: markerOf(path),
+        size: entry.size,
+        mode: entry.mode,
+        uid: entry.uid,
+        gid: entry.gid,
+        uname: entry.uname,
+        gname: entry.gname,
+        mtime: entry.mtime,
+        linkTarget: entry.kind === 'hardlink' ? normaliseLayerPath(entry.linkname) : entry.linkname,
+        xattrs: entry.xattrs,
+        dataOffset: entry.dataOffset,
+        contentHash,
+        devmajor: entry.devmajor,
+        devminor: entry.devminor,
+      });
+      if (options.onBytes && reader.offset - lastReport > 8 << 20) {
+        lastReport = reader.offset;
+        options.onBytes(reader.offset);
+      }
+    }
+  } catch (caught) {
+    if (caught instanceof StrataError && caught.code === 'cancelled') throw caught;
+    if (caught instanceof StrataError && caught.code === 'empty') {
+      // A zero-byte blob: an empty layer written without even the end-of-archive blocks.
+    } else {
+      error =
+        caught instanceof StrataError
+          ? caught
+          : new StrataError(
+              'read-failed',
+              caught instanceof Error ? caught.message : String(caught),
+            );
+    }
+  } finally {
+    await reader.close();
+  }
+  return { compression, entries, size, tarBytes: reader.offset, error };
+}

@@ -1,0 +1,277 @@
+import type { ByteSource } from './bytes.ts';
+import { ChunkReader } from './chunk-reader.ts';
+import { type Compression, decompress, detectCompression, peek } from './compression.ts';
+import { type Problem, StrataError, throwIfAborted } from './errors.ts';
+import { readDockerArchive } from './image/docker-archive.ts';
+import type { ArchiveModel, ImageRecord, OuterEntry, Variant } from './image/model.ts';
+import { readOciArchive } from './image/oci-archive.ts';
+import { normaliseOuterPath, OuterIndex } from './image/outer-index.ts';
+import { type LayerScan, scanLayer } from './layer/scan.ts';
+import { readTar } from './tar/reader.ts';
+
+export interface Progress {
+  phase: 'index' | 'layers' | 'done';
+  /** Archive bytes read so far (of the file as stored). */
+  bytesRead: number;
+  bytesTotal: number;
+  /** Layers scanned so far, of `layerCount`. */
+  layersDone: number;
+  layerCount: number;
+  /** Outer path of the layer being read. */
+  current: string | null;
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** The model (tags, config, history, layer list) as soon as it is known, before layers are read. */
+  onModel?: (model: ArchiveModel) => void;
+  /** Each layer blob when its scan ends. */
+  onLayer?: (blobPath: string, scan: LayerScan) => void;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface ArchiveRead {
+  model: ArchiveModel;
+  /** Layer scans by the blob's path in the outer archive; a blob shared by images is read once. */
+  scans: Map<string, LayerScan>;
+}
+
+/** Small files are kept in memory while indexing: manifests, indexes and configs are among them. */
+const MAX_KEPT_BODY = 16 << 20;
+const JSON_START = new Set([0x7b, 0x5b, 0x6e, 0x20, 0x09, 0x0a, 0x0d]); // { [ n(ull) and whitespace
+
+/**
+ * Reads an image archive of any variant into the model, then scans its layers.
+ *
+ * An uncompressed archive is read in two passes: first its headers only (bodies skipped by
+ * reopening the file past them), which yields the model at once; then each layer blob by its own
+ * range. A compressed archive (`docker save | gzip`) cannot be entered in the middle, so it is
+ * read once, and every body that looks like a layer is scanned as it streams past.
+ */
+export async function readArchive(
+  source: ByteSource,
+  options: ReadOptions = {},
+): Promise<ArchiveRead> {
+  const { signal } = options;
+  if (source.size === 0) throw new StrataError('empty', 'The file is empty.');
+  const { head } = await peek(source.read(0, Math.min(source.size, 512), signal), 6);
+  const compression = detectCompression(head);
+  const warnings: Problem[] = [];
+  const index = new OuterIndex();
+  const scans = new Map<string, LayerScan>();
+  const progress: Progress = {
+    phase: 'index',
+    bytesRead: 0,
+    bytesTotal: source.size,
+    layersDone: 0,
+    layerCount: 0,
+    current: null,
+  };
+  const report = throttle(() => options.onProgress?.({ ...progress }));
+
+  let indexError: StrataError | undefined;
+  try {
+    if (compression === 'none') {
+      const reader = new ChunkReader(
+        (offset) => source.read(offset, undefined, signal),
+        source.seekable,
+        0,
+        signal,
+        4 << 20,
+        source.size,
+      );
+      await indexOuter(reader, index, warnings, undefined);
+    } else {
+      const counted = countBytes(source.read(0, undefined, signal), (n) => {
+        progress.bytesRead = n;
+        report();
+      });
+      const tar = decompress(compression, counted, () => source.read(0, undefined, signal));
+      const reader = new ChunkReader(() => tar, false, 0, signal);
+      await indexOuter(reader, index, warnings, async (path, body) => {
+        progress.current = path;
+        scans.set(path, await scanLayer(body, undefined, { signal }));
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof StrataError) || error.code === 'cancelled') throw error;
+    if (index.entries.length === 0) throw error;
+    // Keep what was read before the damage; the model may still be complete enough to show.
+    indexError = error;
+    warnings.push({
+      ...error.toProblem(),
+      message: `${error.message} What came before it was read.`,
+    });
+  }
+
+  const { variant, images } = await readImages(index, warnings, indexError);
+  const model: ArchiveModel = {
+    variant,
+    compression,
+    archiveBytes: source.size,
+    entries: index.entries,
+    images,
+    warnings,
+  };
+  options.onModel?.(model);
+
+  const blobs = layerBlobs(images, index);
+  progress.phase = 'layers';
+  progress.layerCount = blobs.length;
+  for (const entry of blobs) {
+    throwIfAborted(signal);
+    progress.current = entry.path;
+    let scan = scans.get(entry.path);
+    if (!scan) {
+      const start = entry.dataOffset;
+      const open = () => source.read(start, start + entry.size, signal);
+      const base = progress.bytesRead;
+      const blob = countBytes(open(), (n) => {
+        progress.bytesRead = base + n;
+        report();
+      });
+      scan = await scanLayer(blob, open, { signal });
+      progress.bytesRead = base + entry.size;
+      scans.set(entry.path, scan);
+    }
+    if (scan.error) {
+      warnings.push({
+        code: scan.error.code,
+        message: `Layer ${entry.path} could be read only in part: ${scan.error.message}`,
+        detail: `${entry.path}${scan.error.detail ? `, ${scan.error.detail}` : ''}`,
+      });
+    }
+    progress.layersDone++;
+    options.onLayer?.(entry.path, scan);
+    report();
+  }
+  progress.phase = 'done';
+  progress.bytesRead = source.size;
+  progress.current = null;
+  options.onProgress?.({ ...progress });
+  return { model, scans };
+}
+
+/** Collects the outer entries and keeps small bodies; `onLayer` gets the other bodies inline. */
+async function indexOuter(
+  reader: ChunkReader,
+  index: OuterIndex,
+  warnings: Problem[],
+  onLayer: ((path: string, body: AsyncIterable<Uint8Array>) => Promise<void>) | undefined,
+): Promise<void> {
+  const noEnd = (offset: number) =>
+    warnings.push({
+      code: 'no-end-marker',
+      message: 'The archive stops without its end-of-archive blocks; it may have been cut short.',
+      detail: `at byte ${offset}`,
+    });
+  for await (const entry of readTar(reader, noEnd)) {
+    const path = normaliseOuterPath(entry.path);
+    if (path === '') continue;
+    const outer: OuterEntry = {
+      path,
+      kind:
+        entry.kind === 'file' ||
+        entry.kind === 'dir' ||
+        entry.kind === 'symlink' ||
+        entry.kind === 'hardlink'
+          ? entry.kind
+          : 'other',
+      size: entry.size,
+      linkname: entry.linkname,
+      dataOffset: entry.dataOffset,
+    };
+    index.add(outer);
+    if (entry.kind !== 'file' || entry.size === 0) continue;
+    const first = await reader.readExact(1, `the body of ${path}`);
+    if (first === null)
+      throw new StrataError('truncated', `The file ends in the middle of ${path}.`);
+    if (entry.size <= MAX_KEPT_BODY && JSON_START.has(first[0]!)) {
+      const rest = await reader.readExact(entry.size - 1, `the body of ${path}`);
+      const body = new Uint8Array(entry.size);
+      body[0] = first[0]!;
+      if (rest) body.set(rest, 1);
+      index.keepBody(path, body);
+    } else if (onLayer) {
+      const firstByte = first.slice();
+      async function* body() {
+        yield firstByte;
+        yield* reader.take(entry.size - 1, `the body of ${path}`);
+      }
+      await onLayer(path, body());
+    }
+  }
+}
+
+async function readImages(
+  index: OuterIndex,
+  warnings: Problem[],
+  indexError: StrataError | undefined,
+): Promise<{ variant: Variant; images: ImageRecord[] }> {
+  let result: { variant: Variant; images: ImageRecord[] };
+  if (index.has('manifest.json')) {
+    result = await readDockerArchive(index, warnings);
+  } else if (index.has('index.json')) {
+    result = { variant: 'oci', images: await readOciArchive(index, warnings) };
+  } else if (indexError) {
+    throw indexError;
+  } else if (index.has('repositories')) {
+    throw new StrataError(
+      'not-an-image',
+      'This archive is in the format docker save wrote before Docker 1.10 (no manifest.json), which Strata does not read. Save the image again with a current docker.',
+    );
+  } else {
+    throw new StrataError(
+      'not-an-image',
+      'This tar is not a container image: it has neither manifest.json nor index.json. It may be a plain filesystem archive (docker export, or buildx type=tar) rather than docker save output.',
+    );
+  }
+  if (result.images.length === 0) {
+    throw new StrataError(
+      'not-an-image',
+      'No image could be read from this archive.',
+      warnings.map((w) => w.message).join(' '),
+    );
+  }
+  return result;
+}
+
+/** Each layer blob the images need, once, in the order the images list them. */
+function layerBlobs(images: ImageRecord[], index: OuterIndex): OuterEntry[] {
+  const seen = new Set<string>();
+  const out: OuterEntry[] = [];
+  for (const image of images) {
+    for (const layer of image.layers) {
+      if (!layer.blobPath || seen.has(layer.blobPath)) continue;
+      seen.add(layer.blobPath);
+      const entry = index.resolve(layer.blobPath);
+      if (entry) out.push(entry);
+    }
+  }
+  return out;
+}
+
+async function* countBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  onCount: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let n = 0;
+  for await (const chunk of chunks) {
+    n += chunk.length;
+    onCount(n);
+    yield chunk;
+  }
+}
+
+/** Calls `fn` at most every 100 ms. */
+function throttle(fn: () => void): () => void {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last < 100) return;
+    last = now;
+    fn();
+  };
+}
+
+export type { Compression };

@@ -1,0 +1,87 @@
+import type { Problem } from './errors.ts';
+import { type ImageRecord, platformText } from './image/model.ts';
+import type { ArchiveRead } from './read-archive.ts';
+
+/**
+ * The stable JSON `npm run analyze -- FILE --json` prints (documented in README.md). Tests compare
+ * against it, so field names and meanings change only with the README.
+ */
+export interface AnalyzeReport {
+  variant: string;
+  compression: string;
+  archiveBytes: number;
+  images: ImageReport[];
+  warnings: Problem[];
+}
+
+export interface ImageReport {
+  id: string;
+  tags: string[];
+  platform: string;
+  included: boolean;
+  manifestDigest: string | null;
+  created: string | null;
+  config: ImageRecord['config'];
+  history: {
+    createdBy: string;
+    created: string | null;
+    emptyLayer: boolean;
+    layer: number | null;
+  }[];
+  layers: LayerReport[];
+}
+
+export interface LayerReport {
+  index: number;
+  diffId: string | null;
+  digest: string | null;
+  mediaType: string | null;
+  compression: string | null;
+  compressedBytes: number | null;
+  size: number | null;
+  entries: number | null;
+  included: boolean;
+  foreign: boolean;
+  blobPath: string | null;
+}
+
+export function analyzeReport(read: ArchiveRead): AnalyzeReport {
+  const { model, scans } = read;
+  return {
+    variant: model.variant,
+    compression: model.compression,
+    archiveBytes: model.archiveBytes,
+    images: model.images.map((image) => ({
+      id: image.id,
+      tags: image.tags,
+      platform: platformText(image.platform),
+      included: image.included,
+      manifestDigest: image.manifestDigest,
+      created: image.created,
+      config: image.config,
+      history: image.history.map(({ createdBy, created, emptyLayer, layer }) => ({
+        createdBy,
+        created,
+        emptyLayer,
+        layer,
+      })),
+      layers: image.layers.map((layer) => {
+        const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
+        return {
+          index: layer.index,
+          diffId: layer.diffId,
+          digest: layer.digest,
+          mediaType: layer.mediaType,
+          compression: scan?.compression ?? null,
+          compressedBytes: layer.compressedBytes,
+          size: scan ? scan.size : null,
+          entries: scan ? scan.entries.length : null,
+          included: layer.included,
+          foreign: layer.foreign,
+          blobPath: layer.blobPath,
+        };
+      }),
+    })),
+    warnings: model.warnings,
+  };
+}
