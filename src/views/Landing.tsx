@@ -1,0 +1,21 @@
+import { OpenButtons } from './OpenButtons.tsx';
+
+/** The first screen: what Strata does and how to give it a file. */
+export function Landing() {
+  return (
+    <section className="landing">
+      <h1>Look inside a container image</h1>
+      <p className="lead">
+        Drop the tarball that <code>docker save</code> wrote anywhere on this page, or choose it. It
+        is read right here in your browser: nothing is uploaded.
+      </p>
+      <OpenButtons />
+      <p className="hint">
+        Make one with <code>docker save -o image.tar NAME</code>,{' '}
+        <code>podman save -o image.tar NAME</code> or{' '}
+        <code>skopeo copy docker://NAME docker-archive:image.tar</code>. OCI archives and
+        gzip-compressed tarballs work too.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import { useProblem, useStatus, useWarnings } from '../state/store.ts';
+
+/** The error that stopped reading, and the warnings of a file that was read with trouble. */
+export function ProblemMessage() {
+  const status = useStatus();
+  const problem = useProblem();
+  const warnings = useWarnings();
+  return (
+    <>
+      {status === 'error' && problem && (
+        <div className="problem" role="alert" data-code={problem.code}>
+          <strong>{problem.message}</strong>
+          {problem.detail && <div className="problem-detail">{problem.detail}</div>}
+        </div>
+      )}
+      {warnings.length > 0 && (
+        <details className="warnings">
+          <summary>
+            {warnings.length} warning{warnings.length === 1 ? '' : 's'}
+          </summary>
+          <ul>
+            {warnings.map((w, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: warnings are a fixed list per file
+              <li key={i} data-code={w.code}>
+                {w.message}
+                {w.detail && <span className="problem-detail"> ({w.detail})</span>}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
+  );
+}

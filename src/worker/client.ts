@@ -1,0 +1,100 @@
+import type { Problem } from '../core/errors.ts';
+import type { ArchiveModel } from '../core/image/model.ts';
+import type { Progress } from '../core/read-archive.ts';
+import type { FromWorker, LayerSummary, ToWorker } from './protocol.ts';
+
+export interface OpenHandlers {
+  onModel?: (model: ArchiveModel) => void;
+  onLayer?: (layer: LayerSummary) => void;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/** Thrown (as a rejection) when a job ends in failure; carries the worker's Problem. */
+export class JobFailed extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+/**
+ * The one place that owns the archive worker (after squoosh's worker bridge): calls are promises,
+ * progress comes through handlers, and an AbortSignal cancels. Components never talk to the worker.
+ */
+export class ArchiveClient {
+  private worker: Worker | undefined;
+  private nextJob = 1;
+  private readonly pending = new Map<
+    number,
+    {
+      handlers: OpenHandlers;
+      resolve: (warnings: Problem[]) => void;
+      reject: (error: Error) => void;
+    }
+  >();
+
+  private ensureWorker(): Worker {
+    if (!this.worker) {
+      this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+      this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
+      this.worker.onerror = (event) => {
+        for (const [, job] of this.pending)
+          job.reject(
+            new JobFailed({ code: 'worker', message: `The reader stopped: ${event.message}` }),
+          );
+        this.pending.clear();
+      };
+    }
+    return this.worker;
+  }
+
+  private post(message: ToWorker): void {
+    this.ensureWorker().postMessage(message);
+  }
+
+  /** Reads a file in the worker; resolves with the warnings when every layer has been read. */
+  open(file: Blob, name: string, handlers: OpenHandlers = {}): Promise<Problem[]> {
+    const job = this.nextJob++;
+    for (const [id, other] of this.pending) {
+      other.reject(new JobFailed({ code: 'cancelled', message: 'Another file was opened.' }));
+      this.pending.delete(id);
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(job, { handlers, resolve, reject });
+      handlers.signal?.addEventListener('abort', () => {
+        this.post({ type: 'cancel', job });
+        this.pending.delete(job);
+        reject(new JobFailed({ code: 'cancelled', message: 'Reading was cancelled.' }));
+      });
+      this.post({ type: 'open', job, file, name });
+    });
+  }
+
+  private receive(message: FromWorker): void {
+    const job = this.pending.get(message.job);
+    if (!job) return; // a cancelled job's late message
+    switch (message.type) {
+      case 'progress':
+        job.handlers.onProgress?.(message.progress);
+        break;
+      case 'model':
+        job.handlers.onModel?.(message.model);
+        break;
+      case 'layer':
+        job.handlers.onLayer?.(message.layer);
+        break;
+      case 'done':
+        this.pending.delete(message.job);
+        job.resolve(message.warnings);
+        break;
+      case 'failed':
+        this.pending.delete(message.job);
+        job.reject(new JobFailed(message.problem));
+        break;
+      default: {
+        const unknown: never = message;
+        throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}

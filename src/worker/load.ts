@@ -1,0 +1,40 @@
+import { blobSource } from '../core/bytes.ts';
+import { toProblem } from '../core/errors.ts';
+import { type ArchiveRead, readArchive } from '../core/read-archive.ts';
+import type { FromWorker } from './protocol.ts';
+
+/**
+ * Opens one archive and reports each step. A plain async function with nothing worker-specific in
+ * it: the worker entry wires it to postMessage, tests can call it directly.
+ */
+export async function loadArchive(
+  job: number,
+  file: Blob,
+  signal: AbortSignal,
+  send: (message: FromWorker) => void,
+): Promise<ArchiveRead | undefined> {
+  try {
+    const read = await readArchive(blobSource(file), {
+      signal,
+      onModel: (model) => send({ type: 'model', job, model }),
+      onProgress: (progress) => send({ type: 'progress', job, progress }),
+      onLayer: (blobPath, scan) =>
+        send({
+          type: 'layer',
+          job,
+          layer: {
+            blobPath,
+            compression: scan.compression,
+            entries: scan.entries.length,
+            size: scan.size,
+            error: scan.error ? scan.error.toProblem() : null,
+          },
+        }),
+    });
+    send({ type: 'done', job, warnings: read.model.warnings });
+    return read;
+  } catch (error) {
+    if (!signal.aborted) send({ type: 'failed', job, problem: toProblem(error) });
+    return undefined;
+  }
+}
