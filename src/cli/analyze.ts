@@ -3,21 +3,25 @@ import { blobSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { readArchive } from '../core/read-archive.ts';
 import { analyzeReport } from '../core/report.ts';
+import { verifyDigests } from '../core/verify.ts';
 
 /**
- * `npm run analyze -- FILE [--json]`: the same core the browser runs, for scripts and CI.
+ * `npm run analyze -- FILE [--json] [--no-verify]`: the same core the browser runs, for scripts
+ * and CI. Layer digests are checked after the scan unless `--no-verify`.
  * A file that is not an image exits with status 1 and a one-line reason on stderr.
  */
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const file = argv.find((a) => !a.startsWith('--'));
   if (!file) {
-    process.stderr.write('usage: npm run analyze -- FILE [--json]\n');
+    process.stderr.write('usage: npm run analyze -- FILE [--json] [--no-verify]\n');
     return 2;
   }
   try {
     const blob = await openAsBlob(file);
-    const read = await readArchive(blobSource(blob));
+    const source = blobSource(blob);
+    const read = await readArchive(source);
+    if (!argv.includes('--no-verify')) read.model.warnings.push(...(await verifyDigests(source, read.model)));
     const report = analyzeReport(read);
     if (json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
