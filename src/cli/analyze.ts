@@ -21,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
     const blob = await openAsBlob(file);
     const source = blobSource(blob);
     const read = await readArchive(source);
-    if (!argv.includes('--no-verify')) read.model.warnings.push(...(await verifyDigests(source, read.model)));
+    if (!argv.includes('--no-verify'))
+      read.model.warnings.push(...(await verifyDigests(source, read.model)));
     const report = analyzeReport(read);
     if (json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

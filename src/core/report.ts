@@ -1,4 +1,8 @@
 import type { Problem } from './errors.ts';
+import { analyzeImage, type ChangeLists, changeLists } from './fs/analyze-image.ts';
+import type { DiveEfficiency } from './fs/dive-efficiency.ts';
+import type { FinalCounts } from './fs/merged.ts';
+import type { HiddenFile } from './fs/waste.ts';
 import { type ImageRecord, platformText } from './image/model.ts';
 import type { ArchiveRead } from './read-archive.ts';
 
@@ -29,6 +33,11 @@ export interface ImageReport {
     layer: number | null;
   }[];
   layers: LayerReport[];
+  /** The filesystem after the last layer (absent for an image not in the file). */
+  final?: FinalCounts;
+  efficiency?: Omit<DiveEfficiency, 'wastedUserPercent'> & { wastedUserPercent: number | null };
+  reclaimableBytes?: number;
+  hiddenFiles?: HiddenFile[];
 }
 
 export interface LayerReport {
@@ -43,6 +52,7 @@ export interface LayerReport {
   included: boolean;
   foreign: boolean;
   blobPath: string | null;
+  changes?: ChangeLists;
 }
 
 export function analyzeReport(read: ArchiveRead): AnalyzeReport {
@@ -51,37 +61,55 @@ export function analyzeReport(read: ArchiveRead): AnalyzeReport {
     variant: model.variant,
     compression: model.compression,
     archiveBytes: model.archiveBytes,
-    images: model.images.map((image) => ({
-      id: image.id,
-      tags: image.tags,
-      platform: platformText(image.platform),
-      included: image.included,
-      manifestDigest: image.manifestDigest,
-      created: image.created,
-      config: image.config,
-      history: image.history.map(({ createdBy, created, emptyLayer, layer }) => ({
-        createdBy,
-        created,
-        emptyLayer,
-        layer,
-      })),
-      layers: image.layers.map((layer) => {
-        const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
-        return {
-          index: layer.index,
-          diffId: layer.diffId,
-          digest: layer.digest,
-          mediaType: layer.mediaType,
-          compression: scan?.compression ?? null,
-          compressedBytes: layer.compressedBytes,
-          size: scan ? scan.size : null,
-          entries: scan ? scan.entries.length : null,
-          included: layer.included,
-          foreign: layer.foreign,
-          blobPath: layer.blobPath,
-        };
-      }),
-    })),
+    images: model.images.map((image) => {
+      const analysis = image.included ? analyzeImage(image, scans) : undefined;
+      return {
+        id: image.id,
+        tags: image.tags,
+        platform: platformText(image.platform),
+        included: image.included,
+        manifestDigest: image.manifestDigest,
+        created: image.created,
+        config: image.config,
+        history: image.history.map(({ createdBy, created, emptyLayer, layer }) => ({
+          createdBy,
+          created,
+          emptyLayer,
+          layer,
+        })),
+        layers: image.layers.map((layer) => {
+          const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
+          return {
+            index: layer.index,
+            diffId: layer.diffId,
+            digest: layer.digest,
+            mediaType: layer.mediaType,
+            compression: scan?.compression ?? null,
+            compressedBytes: layer.compressedBytes,
+            size: scan ? scan.size : null,
+            entries: scan ? scan.entries.length : null,
+            included: layer.included,
+            foreign: layer.foreign,
+            blobPath: layer.blobPath,
+            ...(analysis ? { changes: changeLists(analysis.history, layer.index) } : {}),
+          };
+        }),
+        ...(analysis
+          ? {
+              final: analysis.final,
+              efficiency: {
+                ...analysis.efficiency,
+                // JSON has no NaN: dive's percentage of a one-layer image is null here.
+                wastedUserPercent: Number.isNaN(analysis.efficiency.wastedUserPercent)
+                  ? null
+                  : analysis.efficiency.wastedUserPercent,
+              },
+              reclaimableBytes: analysis.reclaimable.bytes,
+              hiddenFiles: analysis.reclaimable.files.map((f) => ({ ...f, path: `/${f.path}` })),
+            }
+          : {}),
+      };
+    }),
     warnings: model.warnings,
   };
 }

@@ -30,7 +30,11 @@ export async function verifyDigests(
   for (const image of model.images) {
     for (const layer of image.layers) {
       if (!layer.blobPath) continue;
-      const e = expected.get(layer.blobPath) ?? { diffIds: new Set(), digests: new Set(), names: [] };
+      const e = expected.get(layer.blobPath) ?? {
+        diffIds: new Set(),
+        digests: new Set(),
+        names: [],
+      };
       if (layer.diffId) e.diffIds.add(layer.diffId);
       if (layer.digest) e.digests.add(layer.digest);
       e.names.push(`layer ${layer.index} of ${image.tags[0] ?? image.id.slice(7, 19)}`);
@@ -50,7 +54,11 @@ export async function verifyDigests(
     for (const path of expected.keys()) {
       throwIfAborted(options.signal);
       const entry = byPath.get(path);
-      if (entry) await check(path, source.read(entry.dataOffset, entry.dataOffset + entry.size, options.signal));
+      if (entry)
+        await check(
+          path,
+          source.read(entry.dataOffset, entry.dataOffset + entry.size, options.signal),
+        );
     }
   } else {
     // A compressed archive cannot be entered in the middle: one more pass through it.
@@ -66,7 +74,11 @@ export async function verifyDigests(
   return problems;
 }
 
-async function checkBlob(path: string, blob: AsyncIterable<Uint8Array>, expected: Expected): Promise<Problem[]> {
+async function checkBlob(
+  path: string,
+  blob: AsyncIterable<Uint8Array>,
+  expected: Expected,
+): Promise<Problem[]> {
   const raw = await createSHA256();
   const tar = await createSHA256();
   async function* hashed(chunks: AsyncIterable<Uint8Array>) {

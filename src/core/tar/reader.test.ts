@@ -92,7 +92,7 @@ describe('tar reader on synthetic archives', () => {
     expect(entry?.xattrs).toEqual({ 'security.capability': 'cap' });
     expect(entry?.mtime).toBe(1700000000.25);
     expect(entry?.uid).toBe(3000000);
-    expect(entry?.mode & 0o7777).toBe(0o4755);
+    expect((entry?.mode ?? 0) & 0o7777).toBe(0o4755);
     expect([entry?.uname, entry?.gname]).toEqual(['root', 'wheel']);
   });
 

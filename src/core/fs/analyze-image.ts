@@ -1,0 +1,100 @@
+import type { ImageRecord } from '../image/model.ts';
+import type { LayerEntries } from '../layer/entries.ts';
+import type { LayerScan } from '../layer/scan.ts';
+import { type DiveEfficiency, diveEfficiency } from './dive-efficiency.ts';
+import { Change, FsHistory } from './history.ts';
+import { countsOf, type FinalCounts, type MergedView, mergedAt } from './merged.ts';
+import { type Reclaimable, reclaimable } from './waste.ts';
+
+/** Everything derived from one image's layers, computed once. */
+export interface ImageAnalysis {
+  history: FsHistory;
+  top: MergedView;
+  final: FinalCounts;
+  efficiency: DiveEfficiency;
+  reclaimable: Reclaimable;
+}
+
+/** The scans of an image's layers, in order; a layer not in the archive counts as empty. */
+export function layerEntriesOf(
+  image: ImageRecord,
+  scans: Map<string, LayerScan>,
+): (LayerEntries | null)[] {
+  return image.layers.map((layer) =>
+    layer.blobPath ? (scans.get(layer.blobPath)?.entries ?? null) : null,
+  );
+}
+
+export function analyzeImage(image: ImageRecord, scans: Map<string, LayerScan>): ImageAnalysis {
+  const layers = layerEntriesOf(image, scans);
+  const history = new FsHistory(layers);
+  const top = mergedAt(history, layers.length - 1);
+  const diveLayers = image.layers.flatMap((layer) => {
+    const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
+    return scan ? [{ entries: scan.entries, size: scan.size }] : [];
+  });
+  return {
+    history,
+    top,
+    final: countsOf(history, top),
+    efficiency: diveEfficiency(diveLayers),
+    reclaimable: reclaimable(history, top),
+  };
+}
+
+export interface ChangeLists {
+  added: string[];
+  /** Content and metadata changes; unchanged rewrites are not listed. */
+  modified: string[];
+  /** The part of `modified` where only mode, uid or gid changed. */
+  metadataOnly: string[];
+  deleted: string[];
+  counts: {
+    added: number;
+    modified: number;
+    content: number;
+    metadata: number;
+    unchanged: number;
+    deleted: number;
+  };
+}
+
+/** One layer's changes as sorted absolute paths. */
+export function changeLists(history: FsHistory, layer: number): ChangeLists {
+  const { paths, changes } = history.changes[layer] ?? { paths: [], changes: [] };
+  const lists: ChangeLists = {
+    added: [],
+    modified: [],
+    metadataOnly: [],
+    deleted: [],
+    counts: { added: 0, modified: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 },
+  };
+  for (const [i, p] of paths.entries()) {
+    const path = `/${history.table.paths[p]}`;
+    switch (changes[i]) {
+      case Change.Added:
+        lists.added.push(path);
+        break;
+      case Change.Content:
+        lists.modified.push(path);
+        lists.counts.content++;
+        break;
+      case Change.Metadata:
+        lists.modified.push(path);
+        lists.metadataOnly.push(path);
+        lists.counts.metadata++;
+        break;
+      case Change.Unchanged:
+        lists.counts.unchanged++;
+        break;
+      case Change.Deleted:
+        lists.deleted.push(path);
+        break;
+    }
+  }
+  for (const list of [lists.added, lists.modified, lists.metadataOnly, lists.deleted]) list.sort();
+  lists.counts.added = lists.added.length;
+  lists.counts.modified = lists.modified.length;
+  lists.counts.deleted = lists.deleted.length;
+  return lists;
+}

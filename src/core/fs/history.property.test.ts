@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { layersOf } from '../../testing/layers.ts';
+import type { TarInput } from '../../testing/tar-writer.ts';
+import { changeLists } from './analyze-image.ts';
+import { FsHistory } from './history.ts';
+import { mergedAt } from './merged.ts';
+
+/**
+ * The real layer application against a deliberately simple reference: a Map from path to what is
+ * there, whiteouts and opaque markers done first by prefix deletion, then entries in order.
+ */
+type Node = { kind: 'dir' | 'file' | 'symlink'; content: string };
+
+function reference(stack: TarInput[][]): Map<string, Node>[] {
+  const state = new Map<string, Node>();
+  const dropBelow = (p: string) => {
+    for (const key of [...state.keys()]) if (key.startsWith(`${p}/`)) state.delete(key);
+  };
+  const out: Map<string, Node>[] = [];
+  for (const layer of stack) {
+    for (const e of layer) {
+      const slash = e.name.lastIndexOf('/');
+      const dir = slash < 0 ? '' : e.name.slice(0, slash);
+      const base = e.name.slice(slash + 1);
+      if (base === '.wh..wh..opq') {
+        if (dir) dropBelow(dir);
+        else state.clear();
+      } else if (base.startsWith('.wh.')) {
+        const target = `${dir ? `${dir}/` : ''}${base.slice(4)}`;
+        state.delete(target);
+        dropBelow(target);
+      }
+    }
+    for (const e of layer) {
+      const slash = e.name.lastIndexOf('/');
+      const base = e.name.slice(slash + 1);
+      const path = e.name.replace(/\/$/, '');
+      const parts = path.split('/');
+      if (base.startsWith('.wh.')) {
+        if (base === '.wh..wh..opq' && parts.length > 1)
+          ensureParents(state, [...parts.slice(0, -1), 'x'], dropBelow);
+        continue;
+      }
+      ensureParents(state, parts, dropBelow);
+      const kind = e.kind === 'dir' ? 'dir' : e.kind === 'symlink' ? 'symlink' : 'file';
+      const old = state.get(path);
+      if (old?.kind === 'dir' && kind !== 'dir') dropBelow(path);
+      let content = kind === 'symlink' ? `->${e.linkname}` : String(e.data ?? '');
+      if (e.kind === 'hardlink') {
+        const target = state.get(e.linkname ?? '');
+        content = target?.kind === 'file' ? target.content : '';
+      }
+      state.set(path, { kind, content: kind === 'dir' ? '' : content });
+    }
+    out.push(new Map(state));
+  }
+  return out;
+}
+
+function ensureParents(state: Map<string, Node>, parts: string[], dropBelow: (p: string) => void) {
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts.slice(0, i).join('/');
+    const node = state.get(p);
+    if (node?.kind === 'dir') continue;
+    if (node) dropBelow(p);
+    state.set(p, { kind: 'dir', content: '' });
+  }
+}
+
+const name = fc.constantFrom('a', 'b', 'c');
+const path = fc.array(name, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
+const entry: fc.Arbitrary<TarInput> = fc.oneof(
+  fc.record({ name: path, data: fc.constantFrom('', '1', '22', 'xy') }),
+  path.map((p) => ({ name: `${p}/`, kind: 'dir' as const })),
+  fc.record({ name: path, linkname: path }).map((e) => ({ ...e, kind: 'symlink' as const })),
+  fc.record({ name: path, linkname: path }).map((e) => ({ ...e, kind: 'hardlink' as const })),
+  path.map((p) => {
+    const slash = p.lastIndexOf('/');
+    return { name: `${p.slice(0, slash + 1)}.wh.${p.slice(slash + 1)}`, data: '' };
+  }),
+  path.map((p) => ({ name: `${p}/.wh..wh..opq`, data: '' })),
+);
+const stack = fc.array(fc.array(entry, { maxLength: 6 }), { minLength: 1, maxLength: 5 });
+
+describe('layer application against a simple reference model', () => {
+  it('gives the same filesystem and the same added and deleted paths after every layer, for random stacks', async () => {
+    await fc.assert(
+      fc.asyncProperty(stack, async (layers) => {
+        const history = new FsHistory(await layersOf(layers));
+        const expected = reference(layers);
+        for (let n = 0; n < layers.length; n++) {
+          const view = mergedAt(history, n);
+          const actual = new Map<string, Node>();
+          for (let p = 1; p < view.version.length; p++) {
+            const v = view.version[p]!;
+            if (v < 0) continue;
+            const d = history.describe(v);
+            const kind = d.kind === 'dir' ? 'dir' : d.kind === 'symlink' ? 'symlink' : 'file';
+            const content =
+              kind === 'symlink' ? `->${d.link}` : kind === 'dir' ? '' : 'x'.repeat(d.size);
+            actual.set(history.table.paths[p]!, { kind, content });
+          }
+          const simplified = new Map(
+            [...expected[n]!].map(([k, v]) => [
+              k,
+              { ...v, content: v.kind === 'file' ? 'x'.repeat(v.content.length) : v.content },
+            ]),
+          );
+          expect(actual).toEqual(simplified);
+          const before = n === 0 ? new Map<string, Node>() : expected[n - 1]!;
+          const changes = changeLists(history, n);
+          const added = [...expected[n]!.keys()].filter((k) => !before.has(k)).map((k) => `/${k}`);
+          const deleted = [...before.keys()]
+            .filter((k) => !expected[n]!.has(k))
+            .map((k) => `/${k}`);
+          expect(changes.added).toEqual(added.sort());
+          expect(changes.deleted).toEqual(deleted.sort());
+        }
+      }),
+      { numRuns: 300, seed: 20261127 },
+    );
+  });
+});

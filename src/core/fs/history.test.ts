@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
+import { layersOf } from '../../testing/layers.ts';
+import { changeLists } from './analyze-image.ts';
+import { FsHistory } from './history.ts';
+import { countsOf, mergedAt } from './merged.ts';
+
+const dir = (name: string, mode = 0o755) => ({ name: `${name}/`, kind: 'dir' as const, mode });
+const file = (name: string, data = 'x', mode = 0o644) => ({ name, data, mode });
+const wh = (name: string) => ({ name, data: '' });
+
+/** Paths visible after `layer`, as absolute paths. */
+function visibleAt(history: FsHistory, layer: number): string[] {
+  const view = mergedAt(history, layer);
+  const out: string[] = [];
+  for (let p = 1; p < view.version.length; p++)
+    if (view.version[p]! >= 0) out.push(`/${history.table.paths[p]}`);
+  return out.sort();
+}
+
+describe('applying layers', () => {
+  it('a whiteout of a directory removes it and everything under it', async () => {
+    const h = new FsHistory(
+      await layersOf([
+        [dir('a'), file('a/x'), dir('a/d'), file('a/d/y'), file('b')],
+        [wh('.wh.a')],
+      ]),
+    );
+    expect(visibleAt(h, 1)).toEqual(['/b']);
+    expect(changeLists(h, 1).deleted).toEqual(['/a', '/a/d', '/a/d/y', '/a/x']);
+  });
+
+  it('a whiteout never hides an entry of its own layer, wherever it sits in the stream', async () => {
+    const h = new FsHistory(await layersOf([[file('f', 'old')], [file('f', 'new'), wh('.wh.f')]]));
+    expect(visibleAt(h, 1)).toEqual(['/f']);
+    expect(changeLists(h, 1).modified).toEqual(['/f']);
+  });
+
+  it('an opaque directory hides everything below it from lower layers and keeps itself', async () => {
+    const h = new FsHistory(
+      await layersOf([
+        [dir('d'), file('d/old'), dir('d/sub'), file('d/sub/z')],
+        [dir('d'), wh('d/.wh..wh..opq'), file('d/new')],
+      ]),
+    );
+    expect(visibleAt(h, 1)).toEqual(['/d', '/d/new']);
+    const changes = changeLists(h, 1);
+    expect(changes.deleted).toEqual(['/d/old', '/d/sub', '/d/sub/z']);
+    expect(changes.added).toEqual(['/d/new']);
+    expect(changes.counts.unchanged).toBe(1); // d itself, re-emitted
+  });
+
+  it('an opaque marker placed after the new entries still applies first', async () => {
+    const h = new FsHistory(
+      await layersOf([
+        [dir('d'), file('d/old')],
+        [file('d/new'), wh('d/.wh..wh..opq')],
+      ]),
+    );
+    expect(visibleAt(h, 1)).toEqual(['/d', '/d/new']);
+  });
+
+  it('a file written over a directory removes the directory subtree', async () => {
+    const h = new FsHistory(await layersOf([[dir('p'), file('p/q')], [file('p', 'now a file')]]));
+    expect(visibleAt(h, 1)).toEqual(['/p']);
+    const changes = changeLists(h, 1);
+    expect(changes.deleted).toEqual(['/p/q']);
+    expect(changes.modified).toEqual(['/p']);
+  });
+
+  it('missing parents are created implicitly, and a file standing where a parent must be is replaced', async () => {
+    const h = new FsHistory(await layersOf([[file('x')], [file('x/y/z')]]));
+    expect(visibleAt(h, 1)).toEqual(['/x', '/x/y', '/x/y/z']);
+    expect(changeLists(h, 1).added).toEqual(['/x/y', '/x/y/z']);
+    expect(changeLists(h, 1).modified).toEqual(['/x']);
+  });
+
+  it('paths are normalised: ./, leading / and trailing / name the same path; the root entry is ignored', async () => {
+    const h = new FsHistory(
+      await layersOf([[dir('.'), dir('./etc'), file('./etc/a')], [file('/etc/a', 'changed')]]),
+    );
+    expect(visibleAt(h, 1)).toEqual(['/etc', '/etc/a']);
+    expect(changeLists(h, 1).modified).toEqual(['/etc/a']);
+  });
+
+  it('a hardlink takes the content of its target as it stands at that point', async () => {
+    const layers = await layersOf([
+      [file('t', 'one')],
+      [{ name: 'l', kind: 'hardlink', linkname: 't' }, file('t', 'two!')],
+    ]);
+    const h = new FsHistory(layers);
+    const top = mergedAt(h, 1);
+    const l = h.table.get('l')!;
+    expect(h.describe(top.version[l]!).size).toBe(3); // 'one', not 'two!'
+    expect(countsOf(h, top)).toMatchObject({ files: 2, hardlinks: 1, bytes: 7 });
+  });
+
+  it('same-size rewrites are content changes; identical copies are unchanged; chmod is metadata', async () => {
+    const h = new FsHistory(
+      await layersOf([
+        [file('same', 'abc'), file('rewritten', 'abc'), file('chmod', 'abc')],
+        [file('same', 'abc'), file('rewritten', 'xyz'), file('chmod', 'abc', 0o755)],
+      ]),
+    );
+    const c = changeLists(h, 1);
+    expect(c.modified).toEqual(['/chmod', '/rewritten']);
+    expect(c.metadataOnly).toEqual(['/chmod']);
+    expect(c.counts).toMatchObject({ content: 1, metadata: 1, unchanged: 1 });
+  });
+
+  it('each path keeps its history: every layer that added, changed or deleted it', async () => {
+    const h = new FsHistory(
+      await layersOf([[file('f', 'a')], [], [file('f', 'bb')], [wh('.wh.f')], [file('f', 'c')]]),
+    );
+    const f = h.table.get('f')!;
+    expect(h.versionsOf(f).map((v) => h.vLayer[v])).toEqual([0, 2, 3, 4]);
+    expect(visibleAt(h, 3)).toEqual([]);
+    expect(visibleAt(h, 1)).toEqual(['/f']);
+  });
+});
+
+describe('layers of real archives', () => {
+  it('ggcr whiteout_dir: .wh.a deletes a and a/foo, the next layer re-creates a with a/baz', async () => {
+    const read = await readBytes(fixtureBytes('ggcr__mutate__whiteout_dir.tar'));
+    const image = read.model.images[0]!;
+    const h = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+    expect(changeLists(h, 2).deleted).toEqual(['/a', '/a/foo']);
+    expect(changeLists(h, 3).added).toEqual(['/a', '/a/baz']);
+    expect(visibleAt(h, 3)).toEqual(['/a', '/a/baz', '/b', '/b/bar']);
+  });
+
+  it('skopeo node-removed: /node is gone from the final filesystem', async () => {
+    const read = await readBytes(
+      fixtureBytes('snyk__docker-archives__skopeo-copy__node-removed.tar'),
+    );
+    const image = read.model.images[0]!;
+    const h = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+    expect(visibleAt(h, 1)).toContain('/node');
+    expect(visibleAt(h, 2)).not.toContain('/node');
+    expect(changeLists(h, 2).deleted).toEqual(['/node']);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Every path any layer mentions, each with a small integer id. Ids are handed out parents first,
+ * so walking ids from high to low visits children before their parents.
+ */
+export class PathTable {
+  readonly names: string[] = [''];
+  readonly paths: string[] = [''];
+  readonly parents: number[] = [-1];
+  readonly children: number[][] = [[]];
+  private readonly ids = new Map<string, number>([['', 0]]);
+
+  get size(): number {
+    return this.paths.length;
+  }
+
+  get(path: string): number | undefined {
+    return this.ids.get(path);
+  }
+
+  /** The id of a normalised path, creating it and its missing ancestors. The root is id 0. */
+  intern(path: string): number {
+    const known = this.ids.get(path);
+    if (known !== undefined) return known;
+    const slash = path.lastIndexOf('/');
+    const parent = slash < 0 ? 0 : this.intern(path.slice(0, slash));
+    const id = this.paths.length;
+    this.paths.push(path);
+    this.names.push(slash < 0 ? path : path.slice(slash + 1));
+    this.parents.push(parent);
+    this.children.push([]);
+    this.children[parent]!.push(id);
+    this.ids.set(path, id);
+    return id;
+  }
+
+  /** Ancestors from the top down, the root excluded. */
+  ancestors(id: number): number[] {
+    const out: number[] = [];
+    for (let p = this.parents[id]!; p > 0; p = this.parents[p]!) out.push(p);
+    return out.reverse();
+  }
+}

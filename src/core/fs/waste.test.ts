@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
+import { layersOf } from '../../testing/layers.ts';
+import { analyzeImage } from './analyze-image.ts';
+import { diveEfficiency } from './dive-efficiency.ts';
+import { FsHistory } from './history.ts';
+import { mergedAt } from './merged.ts';
+import { looksSecret, reclaimable } from './waste.ts';
+
+const sized = (name: string, size: number) => ({ name, data: 'x'.repeat(size) });
+
+describe("dive's efficiency, reproduced", () => {
+  it("dive's own unit test: 0.75 and one inefficient file of 7000 bytes", async () => {
+    const layers = await layersOf([
+      [sized('etc/nginx/nginx.conf', 2000), sized('etc/nginx/public', 3000)],
+      [sized('etc/nginx/nginx.conf', 5000), sized('etc/athing', 10000)],
+      [{ name: 'etc/.wh.nginx', data: '' }],
+    ]);
+    const result = diveEfficiency(layers.map((entries) => ({ entries, size: 0 })));
+    expect(result.score).toBe(0.75);
+    expect(result.inefficientFiles).toEqual([
+      { path: '/etc/nginx/nginx.conf', count: 2, bytes: 7000 },
+    ]);
+  });
+
+  it('a single layer with one empty file is 100% efficient', async () => {
+    const layers = await layersOf([[{ name: 'somefile', data: '' }]]);
+    const result = diveEfficiency(layers.map((entries) => ({ entries, size: 0 })));
+    expect(result.score).toBe(1);
+    expect(result.inefficientFiles).toEqual([]);
+  });
+
+  it('dive__test-docker-image.tar: the numbers dive asserts, exactly', async () => {
+    const read = await readBytes(fixtureBytes('dive__test-docker-image.tar'));
+    const { efficiency } = analyzeImage(read.model.images[0]!, read.scans);
+    expect(efficiency).toEqual({
+      score: 0.9844212134184309,
+      sizeBytes: 1220598,
+      userSizeBytes: 66237,
+      wastedBytes: 32025,
+      wastedUserPercent: 0.4834911001404049,
+      inefficientFiles: [
+        { path: '/root/saved.txt', count: 2, bytes: 12810 },
+        { path: '/root/example/somefile1.txt', count: 2, bytes: 12810 },
+        { path: '/root/example/somefile3.txt', count: 2, bytes: 6405 },
+      ],
+    });
+  });
+});
+
+describe('reclaimable bytes', () => {
+  it('counts deleted, overwritten, opaque-hidden and chmod re-copied data once, with the layers involved', async () => {
+    const layers = await layersOf([
+      [sized('big', 1000), sized('kept', 10), sized('d/inner', 300), sized('mode', 50)],
+      [
+        sized('big', 400),
+        { name: 'd/.wh..wh..opq', data: '' },
+        { name: 'mode', data: 'x'.repeat(50), mode: 0o755 },
+      ],
+      [{ name: '.wh.big', data: '' }],
+    ]);
+    const h = new FsHistory(layers);
+    const r = reclaimable(h, mergedAt(h, 2));
+    expect(r.bytes).toBe(1000 + 400 + 300 + 50);
+    expect(r.files.map((f) => [f.path, f.bytes, f.storedIn, f.hiddenBy])).toEqual([
+      ['big', 1000, 0, 1],
+      ['big', 400, 1, 2],
+      ['d/inner', 300, 0, 1],
+      ['mode', 50, 0, 1],
+    ]);
+    expect(r.byStoringLayer).toEqual([1350, 400, 0]);
+    expect(r.byHidingLayer).toEqual([0, 1350, 400]);
+  });
+
+  it('data still reachable through a hardlink is not reclaimable', async () => {
+    const layers = await layersOf([
+      [sized('orig', 500), { name: 'link', kind: 'hardlink', linkname: 'orig' }],
+      [{ name: '.wh.orig', data: '' }],
+    ]);
+    const h = new FsHistory(layers);
+    expect(reclaimable(h, mergedAt(h, 1)).bytes).toBe(0);
+  });
+
+  it('a secret deleted in a later layer is flagged: it still ships in the image', async () => {
+    const layers = await layersOf([
+      [sized('root/.ssh/id_rsa', 1700), sized('app/.env', 20)],
+      [{ name: 'root/.ssh/.wh.id_rsa', data: '' }],
+    ]);
+    const h = new FsHistory(layers);
+    const r = reclaimable(h, mergedAt(h, 1));
+    expect(r.files).toEqual([
+      { path: 'root/.ssh/id_rsa', bytes: 1700, storedIn: 0, hiddenBy: 1, secret: true },
+    ]);
+  });
+
+  it('names that look like secrets', () => {
+    for (const p of [
+      'app/.env',
+      'x/.env.production',
+      'root/.ssh/id_ed25519',
+      'etc/ssl/server.key',
+      'a/cert.pem',
+      'root/.npmrc',
+      'root/.git-credentials',
+      'root/.aws/credentials',
+      'root/.docker/config.json',
+    ]) {
+      expect(looksSecret(p), p).toBe(true);
+    }
+    for (const p of ['etc/passwd', 'app/config.json', 'usr/share/keys.txt', 'environment'])
+      expect(looksSecret(p), p).toBe(false);
+  });
+});

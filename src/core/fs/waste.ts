@@ -1,0 +1,83 @@
+import { DELETED, type FsHistory } from './history.ts';
+import type { MergedView } from './merged.ts';
+
+/** A file's data that the image ships but the final filesystem does not show. */
+export interface HiddenFile {
+  path: string;
+  bytes: number;
+  /** The layer that stored the data. */
+  storedIn: number;
+  /** The layer that deleted, overwrote or hid it (-1 if unknown). */
+  hiddenBy: number;
+  /** The name looks like it holds a secret: deleting it later did not remove it from the image. */
+  secret: boolean;
+}
+
+export interface Reclaimable {
+  bytes: number;
+  files: HiddenFile[];
+  /** Bytes stored by each layer that are not visible at the top. */
+  byStoringLayer: number[];
+  /** Bytes each layer hid. */
+  byHidingLayer: number[];
+}
+
+const SECRET_NAMES = [
+  /^\.env(\..+)?$/,
+  /^id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/,
+  /\.(pem|key|p12|pfx|keystore|jks|kdbx)$/,
+  /^\.npmrc$/,
+  /^\.pypirc$/,
+  /^\.netrc$/,
+  /^\.git-credentials$/,
+  /^credentials(\.json)?$/,
+  /^\.dockercfg$/,
+  /^config\.json$/, // only under .docker/, checked below
+  /^\.htpasswd$/,
+  /^secrets?(\..+)?$/,
+  /^token(\..+)?$/,
+];
+
+export function looksSecret(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name === 'config.json') return /(^|\/)\.docker\/config\.json$/.test(path);
+  return SECRET_NAMES.some((re) => re.test(name));
+}
+
+/**
+ * Strata's waste figure: bytes of file data stored in some layer that no visible path shows at the
+ * top (deleted, overwritten, hidden by an opaque directory, or re-copied for a metadata change),
+ * each attributed to the layer that stored it and the layer that hid it. Data reached through a
+ * hardlink is counted once: it is visible if any visible path resolves to it.
+ */
+export function reclaimable(history: FsHistory, top: MergedView): Reclaimable {
+  const layerCount = history.layers.length;
+  const visibleData = new Set<number>();
+  const key = (layer: number, entry: number) => layer * 2 ** 26 + entry;
+  for (let p = 1; p < top.version.length; p++) {
+    const v = top.version[p]!;
+    if (v >= 0 && history.vDataLayer[v]! >= 0)
+      visibleData.add(key(history.vDataLayer[v]!, history.vDataEntry[v]!));
+  }
+  const files: HiddenFile[] = [];
+  const byStoringLayer = new Array<number>(layerCount).fill(0);
+  const byHidingLayer = new Array<number>(layerCount).fill(0);
+  let bytes = 0;
+  for (let v = 0; v < history.versionCount; v++) {
+    const entry = history.vEntry[v]!;
+    if (entry < 0 || entry === DELETED) continue;
+    const layer = history.vLayer[v]!;
+    const entries = history.layers[layer]!;
+    if (entries.kind(entry) !== 'file' || entries.size(entry) === 0) continue;
+    if (visibleData.has(key(layer, entry))) continue;
+    const size = entries.size(entry);
+    const path = history.table.paths[history.vPath[v]!]!;
+    const hiddenBy = history.vHiddenBy[v]!;
+    files.push({ path, bytes: size, storedIn: layer, hiddenBy, secret: looksSecret(path) });
+    bytes += size;
+    byStoringLayer[layer]! += size;
+    if (hiddenBy >= 0) byHidingLayer[hiddenBy]! += size;
+  }
+  files.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
+  return { bytes, files, byStoringLayer, byHidingLayer };
+}
