@@ -1,11 +1,12 @@
-import { ArchiveClient, JobFailed } from '../worker/client.ts';
+import { JobFailed } from '../worker/client.ts';
+import { client } from './client.ts';
+import { loadImage } from './explorer-actions.ts';
 import { useStore } from './store.ts';
 
 /**
  * What the views may ask for. Each action talks to the worker client and writes the answers into
  * the store; views only read the store.
  */
-const client = new ArchiveClient();
 let controller: AbortController | undefined;
 
 export async function openFile(file: Blob, name: string): Promise<void> {
@@ -14,6 +15,7 @@ export async function openFile(file: Blob, name: string): Promise<void> {
   controller = mine;
   const store = useStore.getState();
   store.archiveCleared();
+  store.explorerReset();
   store.loadStarted(name, file.size);
   try {
     const warnings = await client.open(file, name, {
@@ -21,7 +23,17 @@ export async function openFile(file: Blob, name: string): Promise<void> {
       onModel: (model) => useStore.getState().modelArrived(model),
       onLayer: (layer) => useStore.getState().layerArrived(layer),
       onProgress: (progress) => useStore.getState().loadProgressed(progress),
+      onVerified: (more) => {
+        if (controller === mine) useStore.getState().warningsAdded(more);
+      },
     });
+    if (controller !== mine) return;
+    const images = useStore.getState().model?.images ?? [];
+    const first = Math.max(
+      0,
+      images.findIndex((image) => image.included),
+    );
+    await loadImage(first);
     if (controller === mine) useStore.getState().loadFinished(warnings);
   } catch (error) {
     if (controller !== mine) return;

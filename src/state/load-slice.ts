@@ -18,6 +18,7 @@ export interface LoadSlice {
   loadFinished: (warnings: Problem[]) => void;
   loadFailed: (problem: Problem) => void;
   loadCancelled: () => void;
+  warningsAdded: (more: Problem[]) => void;
 }
 
 export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set) => ({
@@ -41,6 +42,7 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
   loadProgressed: (progress) => set({ progress }),
   loadFinished: (warnings) => set({ status: 'ready', warnings }),
   loadFailed: (problem) => set({ status: 'error', problem }),
+  warningsAdded: (more) => set((state) => ({ warnings: [...state.warnings, ...more] })),
   loadCancelled: () =>
     set({
       status: 'error',

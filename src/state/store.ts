@@ -1,13 +1,15 @@
 import { create } from 'zustand';
 import { type ArchiveSlice, createArchiveSlice } from './archive-slice.ts';
+import { createExplorerSlice, type ExplorerSlice } from './explorer-slice.ts';
 import { createLoadSlice, type LoadSlice } from './load-slice.ts';
 
 /** The one store, made of slices with one concern each. */
-export type StoreState = LoadSlice & ArchiveSlice;
+export type StoreState = LoadSlice & ArchiveSlice & ExplorerSlice;
 
 export const useStore = create<StoreState>()((...a) => ({
   ...createLoadSlice(...a),
   ...createArchiveSlice(...a),
+  ...createExplorerSlice(...a),
 }));
 
 // Selectors, defined once and reused: components select what they show, never the whole store.
@@ -18,3 +20,11 @@ export const useModel = () => useStore((s) => s.model);
 export const useFileName = () => useStore((s) => s.fileName);
 export const useWarnings = () => useStore((s) => s.warnings);
 export const useLayerSummaries = () => useStore((s) => s.layerSummaries);
+export const useAnalysis = () => useStore((s) => s.analysis);
+export const useLayer = () => useStore((s) => s.layer);
+export const useMode = () => useStore((s) => s.mode);
+export const useView = () => useStore((s) => s.view);
+export const useSelectedPath = () => useStore((s) => s.selectedPath);
+export const useDetails = () => useStore((s) => s.details);
+export const useImageIndex = () => useStore((s) => s.imageIndex);
+export const useCurrentImage = () => useStore((s) => s.model?.images[s.imageIndex] ?? null);

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useFileName, useModel, useStatus } from '../state/store.ts';
-import { ArchiveEntries } from './ArchiveEntries.tsx';
 import { DropZone } from './DropZone.tsx';
+import { Explorer } from './Explorer.tsx';
 import { Landing } from './Landing.tsx';
 import { LoadProgress } from './LoadProgress.tsx';
 import { OpenButtons } from './OpenButtons.tsx';
@@ -28,7 +28,7 @@ export function App() {
         <LoadProgress />
         <ProblemMessage />
         {status === 'idle' && <Landing />}
-        {model && <ArchiveEntries />}
+        {model && <Explorer />}
       </main>
     </DropZone>
   );

@@ -1,12 +1,14 @@
 import type { Problem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
-import type { FromWorker, LayerSummary, ToWorker } from './protocol.ts';
+import type { Answers, FromWorker, LayerSummary, Query, ToWorker } from './protocol.ts';
 
 export interface OpenHandlers {
   onModel?: (model: ArchiveModel) => void;
   onLayer?: (layer: LayerSummary) => void;
   onProgress?: (progress: Progress) => void;
+  /** Digest checks, which finish after the layers have been read. */
+  onVerified?: (warnings: Problem[]) => void;
   signal?: AbortSignal;
 }
 
@@ -24,6 +26,11 @@ export class JobFailed extends Error {
 export class ArchiveClient {
   private worker: Worker | undefined;
   private nextJob = 1;
+  private nextQuery = 1;
+  private readonly queries = new Map<
+    number,
+    { resolve: (answer: unknown) => void; reject: (error: Error) => void }
+  >();
   private readonly pending = new Map<
     number,
     {
@@ -70,7 +77,23 @@ export class ArchiveClient {
     });
   }
 
+  /** Asks the worker about the open archive. */
+  query<Q extends Query>(query: Q): Promise<Answers[Q['type']]> {
+    const id = this.nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.queries.set(id, { resolve: resolve as (answer: unknown) => void, reject });
+      this.post({ type: 'query', id, query });
+    });
+  }
+
   private receive(message: FromWorker): void {
+    if (message.type === 'answer' || message.type === 'query-failed') {
+      const query = this.queries.get(message.id);
+      this.queries.delete(message.id);
+      if (message.type === 'answer') query?.resolve(message.answer);
+      else query?.reject(new JobFailed(message.problem));
+      return;
+    }
     const job = this.pending.get(message.job);
     if (!job) return; // a cancelled job's late message
     switch (message.type) {
@@ -84,8 +107,12 @@ export class ArchiveClient {
         job.handlers.onLayer?.(message.layer);
         break;
       case 'done':
-        this.pending.delete(message.job);
+        // The job stays known until its digests are checked.
         job.resolve(message.warnings);
+        break;
+      case 'verified':
+        this.pending.delete(message.job);
+        job.handlers.onVerified?.(message.warnings);
         break;
       case 'failed':
         this.pending.delete(message.job);

@@ -1,4 +1,8 @@
 import type { Problem } from '../core/errors.ts';
+import type { DiveEfficiency } from '../core/fs/dive-efficiency.ts';
+import type { FinalCounts } from '../core/fs/merged.ts';
+import type { TreeMode, TreeView } from '../core/fs/view.ts';
+import type { HiddenFile } from '../core/fs/waste.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
 
@@ -8,7 +12,85 @@ import type { Progress } from '../core/read-archive.ts';
  */
 export type ToWorker =
   | { type: 'open'; job: number; file: Blob; name: string }
-  | { type: 'cancel'; job: number };
+  | { type: 'cancel'; job: number }
+  | { type: 'query'; id: number; query: Query };
+
+/** Questions the explorer asks about the open archive; each has one answer type below. */
+export type Query =
+  | { type: 'analysis'; image: number }
+  | { type: 'view'; image: number; layer: number; mode: TreeMode }
+  | { type: 'details'; image: number; path: number; layer: number }
+  | { type: 'filter'; image: number; pattern: string };
+
+export interface Answers {
+  analysis: AnalysisSummary;
+  view: TreeView;
+  details: PathDetails | null;
+  filter: Int32Array;
+}
+
+export interface LayerStats {
+  index: number;
+  size: number | null;
+  entries: number | null;
+  compression: string | null;
+  added: number;
+  content: number;
+  metadata: number;
+  unchanged: number;
+  deleted: number;
+  reclaimableStored: number;
+  reclaimableHidden: number;
+}
+
+/** One image's analysis as the page needs it; the path table is sent once, here. */
+export interface AnalysisSummary {
+  image: number;
+  names: string[];
+  parents: Int32Array;
+  layers: LayerStats[];
+  final: FinalCounts;
+  efficiency: DiveEfficiency;
+  reclaimableBytes: number;
+  /** The largest hidden files (at most 500), and how many there are in all. */
+  hiddenFiles: HiddenFile[];
+  hiddenFileCount: number;
+  oddities: { layer: number; path: string; what: string }[];
+}
+
+/** A path's change in one layer (history.ts Change, or 0 when the layer only implied it). */
+export interface VersionStep {
+  layer: number;
+  change: number;
+  implicit: boolean;
+  size: number;
+}
+
+export interface PathDetails {
+  path: string;
+  pathId: number;
+  kind: string;
+  /** A directory no entry wrote: implied by a path below it. */
+  implicit: boolean;
+  /** The layer whose entry is shown. */
+  layer: number;
+  /** The path is not in the filesystem at the layer asked about (it was deleted). */
+  deletedAtLayer: boolean;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  mtime: number;
+  linkTarget: string;
+  xattrs: Record<string, string>;
+  /** For a hardlink: the size of the data it shares. */
+  hardlinkSize: number | null;
+  devmajor: number;
+  devminor: number;
+  history: VersionStep[];
+}
 
 /** What the page is told about a scanned layer blob (the entries stay in the worker). */
 export interface LayerSummary {
@@ -24,4 +106,7 @@ export type FromWorker =
   | { type: 'model'; job: number; model: ArchiveModel }
   | { type: 'layer'; job: number; layer: LayerSummary }
   | { type: 'done'; job: number; warnings: Problem[] }
-  | { type: 'failed'; job: number; problem: Problem };
+  | { type: 'failed'; job: number; problem: Problem }
+  | { type: 'verified'; job: number; warnings: Problem[] }
+  | { type: 'answer'; id: number; answer: unknown }
+  | { type: 'query-failed'; id: number; problem: Problem };

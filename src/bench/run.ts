@@ -1,0 +1,112 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { build } from 'vite';
+import { benchImages } from './make-images.ts';
+import { withPeakRss } from './memory.ts';
+import { nodeBench } from './node-bench.ts';
+import type { BenchKind, BenchResult } from './page/bench-worker.ts';
+
+/**
+ * `npm run bench`: builds the 150,000-file images (once; kept in .strata-test/bench), then prints
+ * Node figures for the scan and the change model, and in headless Chromium times Strata's full scan
+ * against the reading limit and other tar readers, with peak memory growth of the browser.
+ */
+const DIST = join(import.meta.dirname, '..', '..', '.strata-test', 'bench-dist');
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
+
+function serve(): Promise<{ url: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    const path = join(
+      DIST,
+      decodeURIComponent((req.url ?? '/').split('?')[0]!).replace(/\/$/, '/index.html'),
+    );
+    if (!path.startsWith(DIST) || !existsSync(path) || !statSync(path).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    createReadStream(path).pipe(res);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ url: `http://127.0.0.1:${port}/`, close: () => server.close() });
+    }),
+  );
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+
+async function main() {
+  const files = Number(process.env.BENCH_FILES ?? 150_000);
+  const bytes = Number(process.env.BENCH_BYTES ?? 2.2e9);
+  console.log(`building bench images (${files} files, ${mb(bytes)}) if missing...`);
+  const images = await benchImages(files, bytes);
+
+  console.log('\n## Node: scan and change model');
+  for (const [key, value] of Object.entries(await nodeBench(images.plain)))
+    console.log(`${key}: ${value}`);
+
+  await build({ configFile: join(import.meta.dirname, 'vite.bench.config.ts') });
+  const server = await serve();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const rootPid =
+    (browser as unknown as { process(): { pid: number } | undefined }).process?.()?.pid ??
+    process.pid;
+  try {
+    for (const [label, path, kinds, limit] of [
+      ['uncompressed layers', images.plain, ['drain', 'strata', 'modern-tar', 'js-untar'], 'drain'],
+      [
+        'gzip layers',
+        images.gzip,
+        ['drain', 'gunzip-native', 'strata', 'modern-tar'],
+        'gunzip-native',
+      ],
+    ] as const) {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await page.setInputFiles('#file', path);
+      console.log(`\n## Chromium, ${label}: ${path} (${mb(statSync(path).size)})`);
+      const results = new Map<BenchKind, BenchResult>();
+      for (const kind of kinds) {
+        const { result, peakGrowth } = await withPeakRss(rootPid, () =>
+          page.evaluate((k) => window.runBench(k), kind as BenchKind),
+        );
+        results.set(kind, result);
+        const base = results.get(limit);
+        const ratio =
+          base && !base.error && !result.error
+            ? ` (${(result.ms / base.ms).toFixed(2)}x ${limit})`
+            : '';
+        console.log(
+          `${kind.padEnd(14)} ${result.error ? `failed: ${result.error}` : `${(result.ms / 1000).toFixed(2)} s${ratio}, ${result.entries} entries`}; browser memory growth ${mb(peakGrowth)}`,
+        );
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await main();

@@ -1,0 +1,122 @@
+import { KINDS } from '../layer/entries.ts';
+import { Change, DELETED, type FsHistory } from './history.ts';
+import { mergedAt } from './merged.ts';
+
+export type TreeMode = 'changes' | 'merged';
+
+/**
+ * What the tree shows for one layer and mode, as columns indexed by path id, so it crosses from
+ * the worker to the page without copying (typed arrays are transferred) and the page never holds
+ * more than one layer's worth. Names and parents are sent once (they never change).
+ */
+export interface TreeView {
+  layer: number;
+  mode: TreeMode;
+  /** 1 where the path is shown. */
+  shown: Uint8Array;
+  /** Index into KINDS (for a deleted path: what it was). */
+  kind: Uint8Array;
+  /** The Change this layer made to the path, or 0. */
+  change: Uint8Array;
+  /** File size, or a directory's total below it (in changes mode: of what the layer wrote). */
+  bytes: Float64Array;
+  /** Shown entries below a directory. */
+  count: Int32Array;
+  /** The layer that last wrote the path up to this layer (-1: none). */
+  writer: Int16Array;
+}
+
+const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
+
+/** Builds the view; `merged` is the filesystem at `layer` (pass a cached one). */
+export function treeView(
+  history: FsHistory,
+  layer: number,
+  mode: TreeMode,
+  merged = mergedAt(history, layer),
+): TreeView {
+  const n = history.table.size;
+  const shown = new Uint8Array(n);
+  const kind = new Uint8Array(n);
+  const change = new Uint8Array(n);
+  const bytes = new Float64Array(n);
+  const count = new Int32Array(n);
+  const writer = new Int16Array(n).fill(-1);
+  const parents = history.table.parents;
+  const { paths, changes } = history.changes[layer] ?? { paths: [], changes: [] };
+  for (const [i, p] of paths.entries()) change[p] = changes[i]!;
+
+  for (let p = 1; p < n; p++) {
+    let v = merged.version[p]!;
+    if (v < 0 && change[p] === Change.Deleted) v = lastLiveBefore(history, p, layer);
+    if (v < 0) continue;
+    kind[p] = KIND_INDEX.get(history.kind(v)) ?? 0;
+    writer[p] = history.vLayer[v]!;
+    if (mode === 'merged') {
+      shown[p] = 1;
+      bytes[p] = merged.version[p]! >= 0 ? merged.bytes[p]! : 0;
+    } else if (change[p] !== 0) {
+      shown[p] = 1;
+      const written =
+        change[p] === Change.Added || change[p] === Change.Content || change[p] === Change.Metadata;
+      if (written && !history.isDir(v)) bytes[p] = merged.bytes[p]!;
+    }
+  }
+  shown[0] = 1;
+  // Children before parents: a shown child shows its ancestors (as context in changes mode).
+  for (let p = n - 1; p > 0; p--) {
+    if (!shown[p]) continue;
+    const parent = parents[p]!;
+    shown[parent] = 1;
+    count[parent]! += count[p]! + 1;
+    if (mode === 'changes') bytes[parent]! += bytes[p]!;
+  }
+  if (mode === 'merged') bytes[0] = merged.bytes[0]!;
+  return { layer, mode, shown, kind, change, bytes, count, writer };
+}
+
+/** The version a path had just before `layer` deleted it. */
+function lastLiveBefore(history: FsHistory, path: number, layer: number): number {
+  let v = history.last[path]!;
+  while (v >= 0 && (history.vLayer[v]! >= layer || history.vEntry[v] === DELETED))
+    v = history.vPrev[v]!;
+  return v;
+}
+
+/** Path ids whose path matches: a glob when it has `*`, `?` or `[`, else a case-insensitive substring. */
+export function filterPaths(history: FsHistory, pattern: string): Int32Array {
+  const test = matcher(pattern);
+  const out: number[] = [];
+  const paths = history.table.paths;
+  for (let p = 1; p < paths.length; p++) if (test(`/${paths[p]}`)) out.push(p);
+  return Int32Array.from(out);
+}
+
+export function matcher(pattern: string): (path: string) => boolean {
+  const text = pattern.trim();
+  if (!/[*?[]/.test(text)) {
+    const needle = text.toLowerCase();
+    return (path) => path.toLowerCase().includes(needle);
+  }
+  // Globs: `**` crosses folders, `*` and `?` do not; anchored at the end, and at the start when
+  // the pattern starts with `/` (otherwise it may match any trailing part of the path).
+  let re = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '*' && text[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = text.indexOf(']', i);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${text.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  const regex = new RegExp(text.startsWith('/') ? `^${re}$` : `(^|/)${re}$`, 'i');
+  return (path) => regex.test(path);
+}

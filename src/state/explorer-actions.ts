@@ -1,0 +1,147 @@
+import type { TreeMode } from '../core/fs/view.ts';
+import { client } from './client.ts';
+import type { ChangeClass, SortOrder } from './explorer-slice.ts';
+import { useStore } from './store.ts';
+
+/**
+ * The explorer's actions: each asks the worker what it needs and stores the answer. A request
+ * that a newer one has overtaken is dropped (the `latest` counters), so fast clicking through
+ * layers always ends on the last one clicked.
+ */
+const latest = { view: 0, details: 0, filter: 0 };
+const get = () => useStore.getState();
+
+export async function loadImage(imageIndex: number): Promise<void> {
+  const image = get().model?.images[imageIndex];
+  get().explorerReset();
+  get().set({ imageIndex });
+  if (!image?.included || image.layers.length === 0) return;
+  const analysis = await client.query({ type: 'analysis', image: imageIndex });
+  if (get().imageIndex !== imageIndex) return;
+  const top = image.layers.length - 1;
+  // Open the first level so the tree does not start as a single closed root.
+  get().set({ analysis, layer: top, openDirs: new Set() });
+  await showView(top, get().mode);
+}
+
+async function showView(layer: number, mode: TreeMode): Promise<void> {
+  const ticket = ++latest.view;
+  const view = await client.query({ type: 'view', image: get().imageIndex, layer, mode });
+  if (ticket !== latest.view) return;
+  get().set({ view, layer, mode });
+  const selected = get().selectedPath;
+  if (selected !== null) await selectPath(selected);
+}
+
+export function selectLayer(layer: number): Promise<void> {
+  const count = get().analysis?.layers.length ?? 0;
+  if (layer < 0 || layer >= count) return Promise.resolve();
+  get().set({ layer });
+  return showView(layer, get().mode);
+}
+
+export function stepLayer(delta: number): Promise<void> {
+  return selectLayer(get().layer + delta);
+}
+
+export function setMode(mode: TreeMode): Promise<void> {
+  get().set({ mode });
+  return showView(get().layer, mode);
+}
+
+export async function selectPath(path: number | null): Promise<void> {
+  const ticket = ++latest.details;
+  get().set({ selectedPath: path });
+  if (path === null) {
+    get().set({ details: null });
+    return;
+  }
+  const details = await client.query({
+    type: 'details',
+    image: get().imageIndex,
+    path,
+    layer: get().layer,
+  });
+  if (ticket === latest.details) get().set({ details });
+}
+
+/** Selects a path by its text (a followed link), opening the folders above it. */
+export function revealPath(path: string): Promise<void> {
+  const analysis = get().analysis;
+  if (!analysis) return Promise.resolve();
+  const id = idOfPath(path);
+  if (id === undefined) return Promise.resolve();
+  openAncestors([id]);
+  return selectPath(id);
+}
+
+let pathIds: { names: string[]; ids: Map<string, number> } | undefined;
+function idOfPath(path: string): number | undefined {
+  const analysis = get().analysis!;
+  if (pathIds?.names !== analysis.names) {
+    const ids = new Map<string, number>();
+    const full: string[] = [''];
+    for (let p = 1; p < analysis.names.length; p++) {
+      const parent = analysis.parents[p]!;
+      full[p] = parent > 0 ? `${full[parent]}/${analysis.names[p]}` : analysis.names[p]!;
+      ids.set(full[p]!, p);
+    }
+    pathIds = { names: analysis.names, ids };
+  }
+  return pathIds?.ids.get(path.replace(/^\/+|\/+$/g, ''));
+}
+
+export function openAncestors(ids: Iterable<number>, limit = 2000): void {
+  const analysis = get().analysis;
+  if (!analysis) return;
+  const open = new Set(get().openDirs);
+  let n = 0;
+  for (const id of ids) {
+    if (n++ >= limit) break;
+    for (let p = analysis.parents[id]!; p > 0; p = analysis.parents[p]!) open.add(p);
+  }
+  get().set({ openDirs: open });
+}
+
+export function toggleDir(id: number, open: boolean): void {
+  const next = new Set(get().openDirs);
+  if (open) next.add(id);
+  else next.delete(id);
+  get().set({ openDirs: next });
+}
+
+export function setOpenDirs(ids: Iterable<number>): void {
+  get().set({ openDirs: new Set(ids) });
+}
+
+export function setSort(sort: SortOrder): void {
+  get().set({ sort });
+}
+
+export function toggleChange(change: ChangeClass): void {
+  const showChanges = { ...get().showChanges, [change]: !get().showChanges[change] };
+  get().set({ showChanges });
+}
+
+export async function setFilter(filter: string): Promise<void> {
+  const ticket = ++latest.filter;
+  get().set({ filter });
+  if (filter.trim() === '') {
+    get().set({ filterMatches: null, matchCursor: 0 });
+    return;
+  }
+  const matches = await client.query({ type: 'filter', image: get().imageIndex, pattern: filter });
+  if (ticket !== latest.filter) return;
+  get().set({ filterMatches: matches, matchCursor: 0 });
+}
+
+export function moveMatch(delta: number): number | undefined {
+  const { filterMatches, matchCursor } = get();
+  if (!filterMatches || filterMatches.length === 0) return undefined;
+  const cursor = (matchCursor + delta + filterMatches.length) % filterMatches.length;
+  get().set({ matchCursor: cursor });
+  const id = filterMatches[cursor]!;
+  openAncestors([id]);
+  void selectPath(id);
+  return id;
+}

@@ -1,0 +1,48 @@
+import type { StateCreator } from 'zustand';
+import type { TreeMode, TreeView } from '../core/fs/view.ts';
+import type { AnalysisSummary, PathDetails } from '../worker/protocol.ts';
+
+export type SortOrder = 'name' | 'size';
+export type ChangeClass = 'added' | 'modified' | 'deleted' | 'unchanged';
+
+/** What the explorer shows: the chosen image, layer, mode, selection, filter and open folders. */
+export interface ExplorerSlice {
+  imageIndex: number;
+  analysis: AnalysisSummary | null;
+  layer: number;
+  mode: TreeMode;
+  view: TreeView | null;
+  selectedPath: number | null;
+  details: PathDetails | null;
+  sort: SortOrder;
+  /** Which change classes the tree shows (in changes mode). */
+  showChanges: Record<ChangeClass, boolean>;
+  openDirs: ReadonlySet<number>;
+  filter: string;
+  filterMatches: Int32Array | null;
+  matchCursor: number;
+  explorerReset: () => void;
+  set: (patch: Partial<ExplorerSlice>) => void;
+}
+
+export const initialExplorer = {
+  imageIndex: 0,
+  analysis: null,
+  layer: 0,
+  mode: 'merged' as TreeMode,
+  view: null,
+  selectedPath: null,
+  details: null,
+  sort: 'name' as SortOrder,
+  showChanges: { added: true, modified: true, deleted: true, unchanged: true },
+  openDirs: new Set<number>(),
+  filter: '',
+  filterMatches: null,
+  matchCursor: 0,
+};
+
+export const createExplorerSlice: StateCreator<ExplorerSlice, [], [], ExplorerSlice> = (set) => ({
+  ...initialExplorer,
+  explorerReset: () => set({ ...initialExplorer, openDirs: new Set() }),
+  set: (patch) => set(patch),
+});

@@ -1,0 +1,59 @@
+import { useCallback, useState } from 'react';
+import { ArchiveEntries } from './ArchiveEntries.tsx';
+import { Details } from './Details.tsx';
+import { ImageHeader } from './ImageHeader.tsx';
+import { Summary } from './Summary.tsx';
+import { Timeline } from './Timeline.tsx';
+import { FileTree } from './tree/FileTree.tsx';
+import { TreeToolbar } from './tree/TreeToolbar.tsx';
+
+type Tab = 'files' | 'summary' | 'archive';
+
+/** The image once read: header, timeline, and the files, summary and archive tabs. */
+export function Explorer() {
+  const [tab, setTab] = useState<Tab>('files');
+  const [epoch, setEpoch] = useState(0);
+  const remount = useCallback(() => setEpoch((e) => e + 1), []);
+  return (
+    <div className="explorer">
+      <ImageHeader />
+      <div className="explorer-body">
+        <Timeline />
+        <div className="explorer-main">
+          <div className="tabs" role="tablist" aria-label="Views">
+            {(['files', 'summary', 'archive'] as const).map((t) => (
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                aria-selected={tab === t}
+                onClick={() => setTab(t)}
+              >
+                {t === 'files' ? 'Files' : t === 'summary' ? 'Summary' : 'Archive'}
+              </button>
+            ))}
+          </div>
+          {tab === 'files' && (
+            <div className="files-pane" role="tabpanel" aria-label="Files">
+              <div className="tree-column">
+                <TreeToolbar remount={remount} />
+                <FileTree epoch={epoch} />
+              </div>
+              <Details />
+            </div>
+          )}
+          {tab === 'summary' && (
+            <div role="tabpanel" aria-label="Summary">
+              <Summary />
+            </div>
+          )}
+          {tab === 'archive' && (
+            <div role="tabpanel" aria-label="Archive">
+              <ArchiveEntries />
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

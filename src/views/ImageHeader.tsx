@@ -1,0 +1,97 @@
+import { platformText } from '../core/image/model.ts';
+import { loadImage } from '../state/explorer-actions.ts';
+import {
+  useCurrentImage,
+  useFileName,
+  useImageIndex,
+  useLayerSummaries,
+  useModel,
+} from '../state/store.ts';
+import { formatBytes } from './format.ts';
+
+/** File, tags, image ID, platform, created, sizes, layers; a picker when there are several images. */
+export function ImageHeader() {
+  const model = useModel();
+  const image = useCurrentImage();
+  const imageIndex = useImageIndex();
+  const fileName = useFileName();
+  const summaries = useLayerSummaries();
+  if (!model || !image) return null;
+  const uncompressed = image.layers.reduce(
+    (sum, l) => sum + (l.blobPath ? (summaries[l.blobPath]?.size ?? 0) : 0),
+    0,
+  );
+  return (
+    <section className="image-header" aria-label="Image">
+      {model.images.length > 1 && (
+        <label className="picker">
+          {model.images.length} images in this file:{' '}
+          <select
+            value={imageIndex}
+            onChange={(e) => void loadImage(Number(e.target.value))}
+            aria-label="Image"
+          >
+            {model.images.map((img, i) => (
+              <option key={`${img.id}-${i}`} value={i} disabled={!img.included}>
+                {`${img.tags[0] ?? img.id.slice(7, 19)} · ${platformText(img.platform)}`}
+                {img.included ? '' : ' (not included in this file)'}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <h1 className="image-title">
+        {image.tags.length > 0 ? image.tags.join(', ') : <span className="muted">untagged</span>}
+      </h1>
+      <dl className="facts">
+        <div>
+          <dt>Image ID</dt>
+          <dd className="mono" title={image.id}>
+            {image.id.replace('sha256:', '').slice(0, 12)}
+          </dd>
+        </div>
+        <div>
+          <dt>Platform</dt>
+          <dd className="mono">{platformText(image.platform)}</dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>
+            {image.created
+              ? image.created.replace('T', ' ').replace(/\.\d+/, '').replace('Z', ' UTC')
+              : '-'}
+          </dd>
+        </div>
+        <div>
+          <dt>Layers</dt>
+          <dd>{image.layers.length}</dd>
+        </div>
+        <div>
+          <dt>Uncompressed</dt>
+          <dd>{formatBytes(uncompressed)}</dd>
+        </div>
+        <div>
+          <dt>Archive</dt>
+          <dd>
+            {formatBytes(model.archiveBytes)} <span className="muted">{fileName}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Format</dt>
+          <dd>
+            {VARIANT_NAMES[model.variant]}
+            {model.compression !== 'none' ? `, ${model.compression}-compressed` : ''}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+const VARIANT_NAMES: Record<string, string> = {
+  'docker-legacy': 'docker save (before Docker 25)',
+  'docker-oci': 'docker save (Docker 25+, OCI layout)',
+  oci: 'OCI image archive',
+  crane: 'crane / go-containerregistry tarball',
+  'containers-image': 'podman / skopeo docker-archive',
+};

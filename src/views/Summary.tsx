@@ -1,0 +1,164 @@
+import { revealPath } from '../state/explorer-actions.ts';
+import { useAnalysis, useCurrentImage, useWarnings } from '../state/store.ts';
+import { formatBytes } from './format.ts';
+
+/** Config, both waste figures and what separates them, the biggest hidden files, warnings. */
+export function Summary() {
+  const image = useCurrentImage();
+  const analysis = useAnalysis();
+  const warnings = useWarnings();
+  if (!image) return null;
+  const c = image.config;
+  const e = analysis?.efficiency;
+  return (
+    <section className="summary" aria-label="Summary">
+      <h2>Config</h2>
+      <dl className="config">
+        <dt>Entrypoint</dt>
+        <dd className="mono">{c.entrypoint ? JSON.stringify(c.entrypoint) : '-'}</dd>
+        <dt>Cmd</dt>
+        <dd className="mono">{c.cmd ? JSON.stringify(c.cmd) : '-'}</dd>
+        <dt>Working dir</dt>
+        <dd className="mono">{c.workingDir || '/'}</dd>
+        <dt>User</dt>
+        <dd className="mono">{c.user || 'root (not set)'}</dd>
+        <dt>Ports</dt>
+        <dd className="mono">{c.exposedPorts.join(', ') || '-'}</dd>
+        <dt>Volumes</dt>
+        <dd className="mono">{c.volumes.join(', ') || '-'}</dd>
+        <dt>Env</dt>
+        <dd>
+          <ul className="mono plain-list">
+            {c.env.map((v) => (
+              <li key={v}>{v}</li>
+            ))}
+          </ul>
+        </dd>
+        <dt>Labels</dt>
+        <dd>
+          <ul className="mono plain-list">
+            {Object.entries(c.labels).map(([k, v]) => (
+              <li key={k}>
+                {k}={v}
+              </li>
+            ))}
+            {Object.keys(c.labels).length === 0 && <li>-</li>}
+          </ul>
+        </dd>
+      </dl>
+
+      {analysis && e && (
+        <>
+          <h2>Wasted space</h2>
+          <div className="waste-figures">
+            <div className="figure" data-testid="reclaimable">
+              <div className="figure-value">{formatBytes(analysis.reclaimableBytes)}</div>
+              <div className="figure-label">reclaimable (Strata)</div>
+              <p>
+                File data stored in some layer that the final filesystem does not show: deleted,
+                overwritten, hidden by an opaque folder, or copied again for a permission change.
+                Each byte counted once. This is what squashing or rewriting the Dockerfile could
+                save.
+              </p>
+            </div>
+            <div className="figure" data-testid="dive-efficiency">
+              <div className="figure-value">{(e.score * 100).toFixed(4)} %</div>
+              <div className="figure-label">efficiency (dive-compatible)</div>
+              <p>
+                {formatBytes(e.wastedBytes)} wasted ({e.wastedBytes.toLocaleString()} bytes) in{' '}
+                {e.inefficientFiles.length} inefficient file
+                {e.inefficientFiles.length === 1 ? '' : 's'}. dive's own figures, reproduced
+                exactly: it counts every copy of a file written twice (the surviving one too),
+                misses files removed with their folder and what opaque folders hide, so it differs
+                from the figure beside it.
+              </p>
+            </div>
+          </div>
+          {e.inefficientFiles.length > 0 && (
+            <table className="inefficient">
+              <caption>Inefficient files (dive)</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Path</th>
+                  <th scope="col" className="num">
+                    Copies
+                  </th>
+                  <th scope="col" className="num">
+                    Bytes
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {e.inefficientFiles.slice(0, 100).map((f) => (
+                  <tr key={f.path}>
+                    <td className="path">{f.path}</td>
+                    <td className="num">{f.count}</td>
+                    <td className="num">{f.bytes.toLocaleString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h2>
+            Hidden files{' '}
+            <span className="muted">
+              {analysis.hiddenFileCount.toLocaleString()} in all, largest first
+            </span>
+          </h2>
+          <p className="hint">
+            A file deleted in a later layer still ships in the image: anyone with the tarball can
+            read it.
+          </p>
+          {analysis.hiddenFiles.length === 0 ? (
+            <p>None: every byte stored is visible in the final filesystem.</p>
+          ) : (
+            <table className="hidden-files">
+              <thead>
+                <tr>
+                  <th scope="col">Path</th>
+                  <th scope="col" className="num">
+                    Size
+                  </th>
+                  <th scope="col">Stored in</th>
+                  <th scope="col">Hidden by</th>
+                </tr>
+              </thead>
+              <tbody>
+                {analysis.hiddenFiles.slice(0, 50).map((f, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a path can be hidden more than once
+                  <tr key={i} data-secret={f.secret}>
+                    <td className="path">
+                      <button
+                        type="button"
+                        className="link-button path"
+                        onClick={() => void revealPath(f.path)}
+                      >
+                        /{f.path}
+                      </button>
+                      {f.secret && <span className="badge secret">looks like a secret</span>}
+                    </td>
+                    <td className="num">{formatBytes(f.bytes)}</td>
+                    <td>layer {f.storedIn}</td>
+                    <td>{f.hiddenBy >= 0 ? `layer ${f.hiddenBy}` : '-'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+      {warnings.some((w) => w.code === 'digest-mismatch') && (
+        <>
+          <h2>Digest warnings</h2>
+          <ul>
+            {warnings
+              .filter((w) => w.code === 'digest-mismatch')
+              .map((w) => (
+                <li key={w.message}>{w.message}</li>
+              ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react';
+import { selectLayer, stepLayer } from '../state/explorer-actions.ts';
+import { useAnalysis, useCurrentImage, useLayer } from '../state/store.ts';
+import { formatBytes } from './format.ts';
+import { readableCommand } from './format-command.ts';
+
+const FOLD = 90;
+
+/**
+ * Every history step in order. Steps that made a layer show its size and changes and select it;
+ * the others are dimmed, which is why history and layers differ in number. `[` and `]` step.
+ */
+export function Timeline() {
+  const image = useCurrentImage();
+  const analysis = useAnalysis();
+  const layer = useLayer();
+  const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(new Set());
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (
+        target &&
+        (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')
+      )
+        return;
+      if (event.key === '[') void stepLayer(-1);
+      if (event.key === ']') void stepLayer(1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (!image) return null;
+  return (
+    <nav className="timeline" aria-label="History and layers">
+      <h2>
+        History{' '}
+        <span className="muted">
+          {image.history.length} steps · {image.layers.length} layers
+        </span>
+      </h2>
+      <ol>
+        {image.history.map((step, i) => {
+          const command = readableCommand(step.createdBy);
+          const long = command.length > FOLD;
+          const open = unfolded.has(i);
+          const stats = step.layer !== null ? analysis?.layers[step.layer] : undefined;
+          const ref = step.layer !== null ? image.layers[step.layer] : undefined;
+          const content = (
+            <>
+              <span className="step-head">
+                <span className="step-layer">
+                  {step.layer === null ? 'no layer' : `layer ${step.layer}`}
+                </span>
+                {step.created && (
+                  <time dateTime={step.created}>
+                    {step.created.replace('T', ' ').replace(/\.\d+/, '').replace('Z', ' UTC')}
+                  </time>
+                )}
+              </span>
+              <code className="step-command">
+                {long && !open ? `${command.slice(0, FOLD)}…` : command}
+              </code>
+              {stats && (
+                <span className="step-stats">
+                  {stats.size !== null ? formatBytes(stats.size) : 'not read'}
+                  <span className="stat-added"> +{stats.added}</span>
+                  <span className="stat-modified"> ~{stats.content + stats.metadata}</span>
+                  <span className="stat-deleted"> −{stats.deleted}</span>
+                  {stats.compression && stats.compression !== 'none' && (
+                    <span className="muted"> · {stats.compression}</span>
+                  )}
+                </span>
+              )}
+              {ref && !ref.included && (
+                <span className="muted">
+                  {ref.foreign ? 'foreign layer, not included' : 'not in the archive'}
+                </span>
+              )}
+            </>
+          );
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: history steps have no identity but their place
+            <li
+              key={i}
+              className={step.layer === null ? 'step empty' : 'step'}
+              aria-current={step.layer === layer && step.layer !== null ? 'step' : undefined}
+            >
+              {step.layer === null ? (
+                <div
+                  className="step-body"
+                  title="This step changed only the config: it made no layer."
+                >
+                  {content}
+                </div>
+              ) : (
+                <button
+                  type="button"
+                  className="step-body"
+                  onClick={() => void selectLayer(step.layer!)}
+                >
+                  {content}
+                </button>
+              )}
+              {long && (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    const next = new Set(unfolded);
+                    if (open) next.delete(i);
+                    else next.add(i);
+                    setUnfolded(next);
+                  }}
+                >
+                  {open ? 'fold' : 'full command'}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      <p className="hint">
+        <kbd>[</kbd> and <kbd>]</kbd> step through layers.
+      </p>
+    </nav>
+  );
+}

@@ -1,0 +1,150 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type NodeApi, type NodeRendererProps, Tree, type TreeApi } from 'react-arborist';
+import { selectPath, toggleDir } from '../../state/explorer-actions.ts';
+import { useStore } from '../../state/store.ts';
+import { formatBytes } from '../format.ts';
+import {
+  changeClass,
+  childIndex,
+  NO_CHILDREN,
+  type Row,
+  RowSource,
+  visibleMask,
+} from './tree-data.ts';
+
+const ROW_HEIGHT = 24;
+
+/**
+ * The file tree (react-arborist, virtualised). Only open folders' children are built: the
+ * children accessor returns one shared empty list for closed folders, and every prop keeps its
+ * identity between renders, because the library rebuilds its node list whenever one changes
+ * (shared/docs/TOOLCHAIN.md). Programmatic openings (filter, expand all, reveal) remount the tree
+ * with `initialOpenState` instead of opening folders one by one.
+ */
+export function FileTree({ epoch }: { epoch: number }) {
+  const analysis = useStore((s) => s.analysis);
+  const view = useStore((s) => s.view);
+  const sort = useStore((s) => s.sort);
+  const show = useStore((s) => s.showChanges);
+  const matches = useStore((s) => s.filterMatches);
+  const selected = useStore((s) => s.selectedPath);
+  const tree = useRef<TreeApi<Row>>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 600, height: 400 });
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry)
+        setSize({
+          width: entry.contentRect.width,
+          height: Math.max(120, entry.contentRect.height),
+        });
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const index = useMemo(() => (analysis ? childIndex(analysis.parents) : null), [analysis]);
+  const source = useMemo(() => {
+    if (!analysis || !view || !index) return null;
+    return new RowSource(
+      analysis,
+      index,
+      view,
+      visibleMask(view, analysis.parents, show, matches),
+      sort,
+    );
+  }, [analysis, view, index, show, matches, sort]);
+
+  // Read through a ref so the accessor keeps one identity while the open set changes.
+  const sourceRef = useRef(source);
+  sourceRef.current = source;
+  const childrenAccessor = useCallback((row: Row): readonly Row[] | null => {
+    if (!row.isDir) return null;
+    return useStore.getState().openDirs.has(row.pid)
+      ? (sourceRef.current?.children(row.pid) ?? NO_CHILDREN)
+      : NO_CHILDREN;
+  }, []);
+  const onToggle = useCallback((id: string) => {
+    toggleDir(Number(id), tree.current?.isOpen(id) ?? false);
+  }, []);
+  // A click selects and activates: on a folder that also opens or closes it.
+  const onActivate = useCallback((node: NodeApi<Row>) => {
+    if (node.data.isDir) node.toggle();
+  }, []);
+  const onSelect = useCallback((nodes: NodeApi<Row>[]) => {
+    const node = nodes[0];
+    if (node && node.data.pid !== useStore.getState().selectedPath) void selectPath(node.data.pid);
+  }, []);
+
+  const data = useMemo(() => source?.children(0) ?? [], [source]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read once per remount, on purpose
+  const initialOpenState = useMemo(() => {
+    const open: Record<string, boolean> = {};
+    for (const id of useStore.getState().openDirs) open[String(id)] = true;
+    return open;
+  }, [epoch]);
+
+  if (!source) return <div className="tree-box" ref={box} />;
+  return (
+    <div className="tree-box" ref={box}>
+      <Tree<Row>
+        key={epoch}
+        ref={tree}
+        data={data}
+        idAccessor="id"
+        childrenAccessor={childrenAccessor}
+        openByDefault={false}
+        initialOpenState={initialOpenState}
+        onToggle={onToggle}
+        onSelect={onSelect}
+        onActivate={onActivate}
+        selection={selected === null ? undefined : String(selected)}
+        selectionFollowsFocus
+        disableMultiSelection
+        disableDrag
+        disableDrop
+        disableEdit
+        width={size.width}
+        height={size.height}
+        rowHeight={ROW_HEIGHT}
+        indent={16}
+        aria-label="Files"
+        className="file-tree"
+      >
+        {TreeRow}
+      </Tree>
+    </div>
+  );
+}
+
+function TreeRow({ node, style }: NodeRendererProps<Row>) {
+  const view = useStore((s) => s.view);
+  const pid = node.data.pid;
+  if (!view) return null;
+  const change = changeClass(view.change[pid]!);
+  const bytes = view.bytes[pid]!;
+  const count = view.count[pid]!;
+  return (
+    <div
+      style={style}
+      className={`tree-row${node.isSelected ? ' selected' : ''}`}
+      data-change={change ?? 'none'}
+      data-path={pid}
+    >
+      <span className="twisty" aria-hidden="true">
+        {node.data.isDir ? (node.isOpen ? '▾' : '▸') : ''}
+      </span>
+      <span className="tree-name">{node.data.name}</span>
+      {change === 'deleted' && <span className="deleted-note">deleted in layer {view.layer}</span>}
+      <span className="tree-size">
+        {node.data.isDir && count > 0 && (
+          <span className="tree-count">{count.toLocaleString()} · </span>
+        )}
+        {node.data.isDir || bytes > 0 ? formatBytes(bytes) : ''}
+      </span>
+    </div>
+  );
+}

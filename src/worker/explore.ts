@@ -1,0 +1,186 @@
+import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
+import { Change, DELETED } from '../core/fs/history.ts';
+import { type MergedView, mergedAt } from '../core/fs/merged.ts';
+import { filterPaths, treeView } from '../core/fs/view.ts';
+import type { ArchiveRead } from '../core/read-archive.ts';
+import type { AnalysisSummary, LayerStats, PathDetails, Query, VersionStep } from './protocol.ts';
+
+/**
+ * Answers the explorer's questions about the open archive. The analysis of an image is computed
+ * once, on first use; merged views are kept for the last few layers asked for.
+ */
+export class Explorer {
+  private readonly analyses = new Map<number, ImageAnalysis>();
+  private readonly merged = new Map<string, MergedView>();
+
+  constructor(private readonly read: ArchiveRead) {}
+
+  private analysis(image: number): ImageAnalysis {
+    let found = this.analyses.get(image);
+    if (!found) {
+      const record = this.read.model.images[image];
+      if (!record) throw new Error(`no image ${image}`);
+      found = analyzeImage(record, this.read.scans);
+      this.analyses.set(image, found);
+    }
+    return found;
+  }
+
+  private mergedView(image: number, layer: number): MergedView {
+    const key = `${image}:${layer}`;
+    let view = this.merged.get(key);
+    if (!view) {
+      view = mergedAt(this.analysis(image).history, layer);
+      if (this.merged.size >= 6) this.merged.delete(this.merged.keys().next().value!);
+      this.merged.set(key, view);
+    }
+    return view;
+  }
+
+  answer(query: Query): { answer: unknown; transfer: Transferable[] } {
+    switch (query.type) {
+      case 'analysis': {
+        const summary = this.summary(query.image);
+        return { answer: summary, transfer: [summary.parents.buffer] };
+      }
+      case 'view': {
+        const history = this.analysis(query.image).history;
+        const view = treeView(
+          history,
+          query.layer,
+          query.mode,
+          this.mergedView(query.image, query.layer),
+        );
+        return {
+          answer: view,
+          transfer: [
+            view.shown.buffer,
+            view.kind.buffer,
+            view.change.buffer,
+            view.bytes.buffer,
+            view.count.buffer,
+            view.writer.buffer,
+          ],
+        };
+      }
+      case 'details':
+        return { answer: this.details(query.image, query.path, query.layer), transfer: [] };
+      case 'filter': {
+        const ids = filterPaths(this.analysis(query.image).history, query.pattern);
+        return { answer: ids, transfer: [ids.buffer] };
+      }
+      default: {
+        const unknown: never = query;
+        throw new Error(`unknown query ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  private summary(image: number): AnalysisSummary {
+    const a = this.analysis(image);
+    const { history } = a;
+    const record = this.read.model.images[image]!;
+    const layers: LayerStats[] = record.layers.map((layer, i) => {
+      const scan = layer.blobPath ? this.read.scans.get(layer.blobPath) : undefined;
+      const counts = { added: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 };
+      for (const change of history.changes[i]?.changes ?? []) {
+        if (change === Change.Added) counts.added++;
+        else if (change === Change.Content) counts.content++;
+        else if (change === Change.Metadata) counts.metadata++;
+        else if (change === Change.Unchanged) counts.unchanged++;
+        else counts.deleted++;
+      }
+      return {
+        index: i,
+        size: scan?.size ?? null,
+        entries: scan?.entries.length ?? null,
+        compression: scan?.compression ?? null,
+        ...counts,
+        reclaimableStored: a.reclaimable.byStoringLayer[i] ?? 0,
+        reclaimableHidden: a.reclaimable.byHidingLayer[i] ?? 0,
+      };
+    });
+    return {
+      image,
+      names: history.table.names,
+      parents: Int32Array.from(history.table.parents),
+      layers,
+      final: a.final,
+      efficiency: a.efficiency,
+      reclaimableBytes: a.reclaimable.bytes,
+      hiddenFiles: a.reclaimable.files.slice(0, 500),
+      hiddenFileCount: a.reclaimable.files.length,
+      oddities: history.oddities.slice(0, 200),
+    };
+  }
+
+  private details(image: number, path: number, layer: number): PathDetails | null {
+    const { history } = this.analysis(image);
+    const versions = history.versionsOf(path);
+    if (versions.length === 0) return null;
+    // The version shown: the one visible at `layer`, else the last before it (a deleted path).
+    let shown = history.versionAt(path, layer);
+    if (shown < 0)
+      shown =
+        [...versions]
+          .reverse()
+          .find((v) => history.vLayer[v]! <= layer && history.vEntry[v] !== DELETED) ??
+        versions[0]!;
+    const steps: VersionStep[] = versions.map((v) => {
+      const l = history.vLayer[v]!;
+      const list = history.changes[l];
+      const at = list ? list.paths.indexOf(path) : -1;
+      return {
+        layer: l,
+        change: at >= 0 ? list!.changes[at]! : 0,
+        implicit: history.vEntry[v] === -1,
+        size: history.vEntry[v]! >= 0 ? history.describe(v).size : 0,
+      };
+    });
+    const entryIndex = history.vEntry[shown]!;
+    const base = {
+      path: `/${history.table.paths[path]}`,
+      pathId: path,
+      layer: history.vLayer[shown]!,
+      deletedAtLayer: history.versionAt(path, layer) < 0,
+      history: steps,
+    };
+    if (entryIndex < 0) {
+      return {
+        ...base,
+        kind: 'dir',
+        implicit: true,
+        size: 0,
+        mode: 0o755,
+        uid: 0,
+        gid: 0,
+        uname: '',
+        gname: '',
+        mtime: 0,
+        linkTarget: '',
+        xattrs: {},
+        hardlinkSize: null,
+        devmajor: 0,
+        devminor: 0,
+      };
+    }
+    const entry = history.layers[history.vLayer[shown]!]!.get(entryIndex);
+    return {
+      ...base,
+      kind: entry.kind,
+      implicit: false,
+      size: entry.size,
+      mode: entry.mode,
+      uid: entry.uid,
+      gid: entry.gid,
+      uname: entry.uname,
+      gname: entry.gname,
+      mtime: entry.mtime,
+      linkTarget: entry.linkTarget,
+      xattrs: entry.xattrs ?? {},
+      hardlinkSize: entry.kind === 'hardlink' ? history.describe(shown).size : null,
+      devmajor: entry.devmajor,
+      devminor: entry.devminor,
+    };
+  }
+}
