@@ -109,7 +109,6 @@ export function Details() {
       <h3>History</h3>
       <ol className="path-history">
         {d.history.map((step, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: a path can change twice in one layer
           <li key={i}>
             <button
               type="button"

@@ -20,7 +20,6 @@ export function ProblemMessage() {
           </summary>
           <ul>
             {warnings.map((w, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: warnings are a fixed list per file
               <li key={i} data-code={w.code}>
                 {w.message}
                 {w.detail && <span className="problem-detail"> ({w.detail})</span>}

@@ -125,7 +125,6 @@ export function Summary() {
               </thead>
               <tbody>
                 {analysis.hiddenFiles.slice(0, 50).map((f, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: a path can be hidden more than once
                   <tr key={i} data-secret={f.secret}>
                     <td className="path">
                       <button

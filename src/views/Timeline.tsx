@@ -81,7 +81,6 @@ export function Timeline() {
             </>
           );
           return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: history steps have no identity but their place
             <li
               key={i}
               className={step.layer === null ? 'step empty' : 'step'}
