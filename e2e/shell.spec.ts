@@ -12,6 +12,7 @@ test('the sample image opens and its archive entries are listed', async ({ page 
   await page.goto('/');
   await page.getByRole('button', { name: 'Open the sample image' }).click();
   expect(await settled(page)).toBe('ready');
+  await page.getByRole('tab', { name: 'Archive' }).click();
   const entries = page.getByRole('region', { name: 'Archive entries' });
   await expect(entries.getByRole('cell', { name: 'manifest.json', exact: true })).toBeVisible();
   await expect(entries.getByRole('cell', { name: 'repositories', exact: true })).toBeVisible();
@@ -25,6 +26,7 @@ test('dragging a file over the window shows the drop state, and dropping it open
   await dropFile(page, fixture('ggcr__tarball__test_link.tar'));
   expect(await settled(page)).toBe('ready');
   await expect(page.locator('.file-name')).toHaveText('ggcr__tarball__test_link.tar');
+  await page.getByRole('tab', { name: 'Archive' }).click();
   await expect(page.getByRole('cell', { name: 'manifest.json', exact: true })).toBeVisible();
 });
 

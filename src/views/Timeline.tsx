@@ -18,12 +18,14 @@ export function Timeline() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      // Typing `[` into the filter box is text, not a layer step.
       const target = event.target as HTMLElement | null;
       if (
-        target &&
-        (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')
+        target instanceof HTMLInputElement &&
+        !['checkbox', 'radio', 'button'].includes(target.type)
       )
         return;
+      if (target instanceof HTMLTextAreaElement || target?.isContentEditable) return;
       if (event.key === '[') void stepLayer(-1);
       if (event.key === ']') void stepLayer(1);
     };

@@ -90,6 +90,15 @@ export function FileTree({ epoch }: { epoch: number }) {
   if (!source) return <div className="tree-box" ref={box} />;
   return (
     <div className="tree-box" ref={box}>
+      {data.length === 0 && (
+        <p className="tree-empty" role="status">
+          {matches
+            ? 'No path matches the filter.'
+            : view?.mode === 'changes'
+              ? 'This layer changes nothing in the filesystem.'
+              : 'The filesystem is empty here.'}
+        </p>
+      )}
       <Tree<Row>
         key={epoch}
         ref={tree}
