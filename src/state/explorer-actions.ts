@@ -127,12 +127,12 @@ export async function setFilter(filter: string): Promise<void> {
   const ticket = ++latest.filter;
   get().set({ filter });
   if (filter.trim() === '') {
-    get().set({ filterMatches: null, matchCursor: 0 });
+    get().set({ filterMatches: null, filterApplied: '', matchCursor: 0 });
     return;
   }
   const matches = await client.query({ type: 'filter', image: get().imageIndex, pattern: filter });
   if (ticket !== latest.filter) return;
-  get().set({ filterMatches: matches, matchCursor: 0 });
+  get().set({ filterMatches: matches, filterApplied: filter, matchCursor: 0 });
 }
 
 export function moveMatch(delta: number): number | undefined {

@@ -20,6 +20,8 @@ export interface ExplorerSlice {
   openDirs: ReadonlySet<number>;
   filter: string;
   filterMatches: Int32Array | null;
+  /** The filter text the current matches belong to. */
+  filterApplied: string;
   matchCursor: number;
   explorerReset: () => void;
   set: (patch: Partial<ExplorerSlice>) => void;
@@ -38,6 +40,7 @@ export const initialExplorer = {
   openDirs: new Set<number>(),
   filter: '',
   filterMatches: null,
+  filterApplied: '',
   matchCursor: 0,
 };
 

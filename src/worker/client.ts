@@ -34,11 +34,40 @@ export class ArchiveClient {
   private readonly pending = new Map<
     number,
     {
+      file: Blob;
+      model?: ArchiveModel;
       handlers: OpenHandlers;
       resolve: (warnings: Problem[]) => void;
       reject: (error: Error) => void;
     }
   >();
+  private verifier: Worker | undefined;
+
+  /**
+   * Digest checks run in a second worker once the scan is done: on the archive worker they would
+   * hold up the explorer's questions. A new file or a cancel stops them.
+   */
+  private verify(
+    file: Blob,
+    model: ArchiveModel,
+    done: (warnings: Problem[]) => void,
+    signal?: AbortSignal,
+  ): void {
+    this.verifier?.terminate();
+    const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), { type: 'module' });
+    this.verifier = worker;
+    const stop = () => {
+      worker.terminate();
+      if (this.verifier === worker) this.verifier = undefined;
+    };
+    signal?.addEventListener('abort', stop);
+    worker.onmessage = (event: MessageEvent<Problem[]>) => {
+      stop();
+      done(event.data);
+    };
+    worker.onerror = () => stop();
+    worker.postMessage({ file, model });
+  }
 
   private ensureWorker(): Worker {
     if (!this.worker) {
@@ -67,7 +96,7 @@ export class ArchiveClient {
       this.pending.delete(id);
     }
     return new Promise((resolve, reject) => {
-      this.pending.set(job, { handlers, resolve, reject });
+      this.pending.set(job, { file, handlers, resolve, reject });
       handlers.signal?.addEventListener('abort', () => {
         this.post({ type: 'cancel', job });
         this.pending.delete(job);
@@ -101,18 +130,19 @@ export class ArchiveClient {
         job.handlers.onProgress?.(message.progress);
         break;
       case 'model':
+        job.model = message.model;
         job.handlers.onModel?.(message.model);
         break;
       case 'layer':
         job.handlers.onLayer?.(message.layer);
         break;
       case 'done':
-        // The job stays known until its digests are checked.
-        job.resolve(message.warnings);
-        break;
-      case 'verified':
         this.pending.delete(message.job);
-        job.handlers.onVerified?.(message.warnings);
+        job.resolve(message.warnings);
+        // After the scan, so that the two never compete for the disk and the cores.
+        if (job.model && job.handlers.onVerified) {
+          this.verify(job.file, job.model, job.handlers.onVerified, job.handlers.signal);
+        }
         break;
       case 'failed':
         this.pending.delete(message.job);

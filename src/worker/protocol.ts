@@ -107,6 +107,5 @@ export type FromWorker =
   | { type: 'layer'; job: number; layer: LayerSummary }
   | { type: 'done'; job: number; warnings: Problem[] }
   | { type: 'failed'; job: number; problem: Problem }
-  | { type: 'verified'; job: number; warnings: Problem[] }
   | { type: 'answer'; id: number; answer: unknown }
   | { type: 'query-failed'; id: number; problem: Problem };

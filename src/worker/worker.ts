@@ -1,7 +1,5 @@
 /// <reference lib="webworker" />
-import { blobSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
-import { verifyDigests } from '../core/verify.ts';
 import { Explorer } from './explore.ts';
 import { loadArchive } from './load.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -14,19 +12,9 @@ let current: { job: number; controller: AbortController; explorer?: Explorer } |
 const send = (message: FromWorker, transfer: Transferable[] = []) =>
   self.postMessage(message, transfer);
 
-async function open(job: number, file: Blob, controller: AbortController) {
+async function open(job: number, file: Blob, controller: AbortController): Promise<void> {
   const read = await loadArchive(job, file, controller.signal, send);
-  if (!read || current?.job !== job) return;
-  current.explorer = new Explorer(read);
-  // Digests last: sha256 is slower than reading, and the view should not wait for it.
-  try {
-    const warnings = await verifyDigests(blobSource(file), read.model, {
-      signal: controller.signal,
-    });
-    send({ type: 'verified', job, warnings });
-  } catch (error) {
-    if (!controller.signal.aborted) send({ type: 'verified', job, warnings: [toProblem(error)] });
-  }
+  if (read && current?.job === job) current.explorer = new Explorer(read);
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {

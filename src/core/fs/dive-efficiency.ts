@@ -18,69 +18,69 @@ export interface DiveEfficiency {
 
 /** A node of dive's tree: intermediate nodes are created with empty info (not directories). */
 interface DiveNode {
-  name: string;
   children: Map<string, DiveNode>;
-  parent: DiveNode | undefined;
   isDir: boolean;
   size: number;
 }
 
-const newNode = (name: string, parent: DiveNode | undefined): DiveNode => ({
-  name,
-  children: new Map(),
-  parent,
-  isDir: false,
-  size: 0,
-});
+const newNode = (): DiveNode => ({ children: new Map(), isDir: false, size: 0 });
 
 /** dive's AddPath: names starting `.wh..wh.` (opaque markers and AUFS files) are not added. */
 function addPath(root: DiveNode, path: string, isDir: boolean, size: number): void {
   let node = root;
-  const parts = path.split('/').filter(Boolean);
-  for (const [i, name] of parts.entries()) {
+  const parts = path.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const name = parts[i]!;
+    if (name === '') continue;
     let child = node.children.get(name);
     if (!child) {
       if (name.startsWith('.wh..wh.')) return;
-      child = newNode(name, node);
+      child = newNode();
       node.children.set(name, child);
     }
     node = child;
-    if (i === parts.length - 1) {
-      node.isDir = isDir;
-      node.size = size;
-    }
   }
+  node.isDir = isDir;
+  node.size = size;
 }
 
 function getNode(root: DiveNode, path: string): DiveNode | undefined {
   let node: DiveNode | undefined = root;
-  for (const name of path.split('/').filter(Boolean)) {
+  for (const name of path.split('/')) {
+    if (name === '') continue;
     node = node.children.get(name);
     if (!node) return undefined;
   }
   return node;
 }
 
-/** The node's path as dive keys it: "/" + names, a leading `.wh.` stripped from the node's own name. */
-function keyOf(node: DiveNode): string {
-  const names: string[] = [];
-  for (let n: DiveNode | undefined = node; n?.parent; n = n.parent) {
-    names.push(n === node && n.name.startsWith('.wh.') ? n.name.slice(4) : n.name);
-  }
-  return `/${names.reverse().join('/')}`;
+/** Names in Go's sort.Strings order (byte order; the same as UTF-16 order for these names). */
+function sortedNames(node: DiveNode): string[] {
+  return [...node.children.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Children first, siblings sorted by name (Go's sort.Strings), the root never visited. */
-function visitChildFirst(node: DiveNode, visit: (n: DiveNode) => boolean, root = node): boolean {
-  const names = [...node.children.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
-    if (!visitChildFirst(node.children.get(name)!, visit, root)) return false;
+/**
+ * Children first, siblings sorted by name, the root never visited; `visit` gets each node with
+ * its key as dive forms it ("/" + path, a leading `.wh.` stripped from the node's own name) and
+ * whether it is a whiteout (dive's IsWhiteout); `visit` returns false to stop the whole walk.
+ */
+function visitChildFirst(
+  node: DiveNode,
+  dir: string,
+  visit: (n: DiveNode, key: string, whiteout: boolean) => boolean,
+): boolean {
+  for (const name of sortedNames(node)) {
+    const child = node.children.get(name)!;
+    const path = `${dir}/${name}`;
+    if (!visitChildFirst(child, path, visit)) return false;
+    const whiteout = name.startsWith('.wh.');
+    if (!visit(child, whiteout ? `${dir}/${name.slice(4)}` : path, whiteout)) return false;
   }
-  return node === root ? true : visit(node);
+  return true;
 }
 
 function layerTree(entries: LayerEntries): DiveNode {
-  const root = newNode('', undefined);
+  const root = newNode();
   for (let i = 0; i < entries.length; i++) {
     // dive keeps whiteout files as nodes; only `.wh..wh.*` names are dropped by addPath.
     if (entries.marker(i) === Marker.Opaque) continue;
@@ -89,42 +89,49 @@ function layerTree(entries: LayerEntries): DiveNode {
   return root;
 }
 
-/** dive's Stack: upper nodes child-first; a whiteout removes its path, anything else overwrites. */
+/**
+ * dive's Stack, as a merge of the two trees: upper nodes child-first in name order; a whiteout
+ * removes its sibling from the lower tree, anything else is added (created empty if missing) and
+ * then takes the upper node's info, as AddPath does.
+ */
 function stack(lower: DiveNode, upper: DiveNode): void {
-  visitChildFirst(upper, (node) => {
-    const key = keyOf(node);
-    if (node.name.startsWith('.wh.')) {
-      const target = getNode(lower, key);
-      target?.parent?.children.delete(target.name);
-    } else {
-      addPath(lower, key, node.isDir, node.size);
+  for (const name of sortedNames(upper)) {
+    const child = upper.children.get(name)!;
+    if (name.startsWith('.wh.')) {
+      lower.children.delete(name.slice(4));
+      continue;
     }
-    return true;
-  });
+    let target = lower.children.get(name);
+    if (!target) {
+      target = newNode();
+      lower.children.set(name, target);
+    }
+    stack(target, child);
+    target.isDir = child.isDir;
+    target.size = child.size;
+  }
+}
+
+function subtreeSize(node: DiveNode): number {
+  let size = node.size;
+  for (const child of node.children.values()) size += subtreeSize(child);
+  return size;
 }
 
 export function diveEfficiency(layers: { entries: LayerEntries; size: number }[]): DiveEfficiency {
   const data = new Map<string, { cumulative: number; min: number; count: number }>();
   const inefficient: string[] = [];
-  const stacked = newNode('', undefined);
+  const stacked = newNode();
   for (const layer of layers) {
     const tree = layerTree(layer.entries);
-    visitChildFirst(tree, (node) => {
+    visitChildFirst(tree, '', (node, key, whiteout) => {
       if (node.children.size > 0) return true; // only leaves are measured
-      const key = keyOf(node);
       let size = node.size;
-      if (node.name.startsWith('.wh.')) {
+      if (whiteout) {
         const previous = getNode(stacked, key);
         // dive stops the rest of this layer's walk when a whiteout names nothing below.
         if (!previous) return false;
-        size = 0;
-        if (previous.isDir) {
-          visitChildFirst(previous, (n) => {
-            size += n.size;
-            return true;
-          });
-          size += previous.size;
-        }
+        size = previous.isDir ? subtreeSize(previous) : 0;
       }
       const d = data.get(key) ?? { cumulative: 0, min: -1, count: 0 };
       d.cumulative += size;

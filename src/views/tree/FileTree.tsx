@@ -28,6 +28,7 @@ export function FileTree({ epoch }: { epoch: number }) {
   const show = useStore((s) => s.showChanges);
   const matches = useStore((s) => s.filterMatches);
   const selected = useStore((s) => s.selectedPath);
+  const filterApplied = useStore((s) => s.filterApplied);
   const tree = useRef<TreeApi<Row>>(null);
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 600, height: 400 });
@@ -89,7 +90,13 @@ export function FileTree({ epoch }: { epoch: number }) {
 
   if (!source) return <div className="tree-box" ref={box} />;
   return (
-    <div className="tree-box" ref={box}>
+    <div
+      className="tree-box"
+      ref={box}
+      data-layer={view?.layer}
+      data-mode={view?.mode}
+      data-filtered={filterApplied}
+    >
       {data.length === 0 && (
         <p className="tree-empty" role="status">
           {matches

@@ -36,7 +36,7 @@ export function TreeToolbar({ remount }: { remount: () => void }) {
           remount();
         }
       });
-    }, 120);
+    }, 60);
     return () => clearTimeout(timer);
   }, [text, remount]);
 

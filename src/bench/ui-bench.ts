@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { benchImages } from './make-images.ts';
+
+/**
+ * `npm run bench:ui`: the built app in headless Chromium on the bench's 150,000-file image. Times,
+ * from the user's action to the screen showing its result: opening a 2,000-entry folder, moving
+ * the selection with the keyboard, switching layers, and filtering. Each is measured inside the
+ * page (performance.now() to the frame after the DOM shows the result) and repeated.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+
+async function timed(page: Page, act: string, done: string): Promise<number> {
+  return page.evaluate(
+    async ([act, done]) => {
+      const until = new Function(`return (${done})`) as () => boolean;
+      const start = performance.now();
+      new Function(act)();
+      while (!until()) {
+        if (performance.now() - start > 10_000) return Number.NaN; // never showed: reported as NaN
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - start;
+    },
+    [act, done] as const,
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (xs: number[]) =>
+  `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`;
+
+async function main() {
+  const { plain } = await benchImages();
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--port', '4179', '--strictPort', '--host', '127.0.0.1'],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('crash', () => console.log('the page crashed'));
+    page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+    await page.goto('http://127.0.0.1:4179/');
+    const t = Date.now();
+    await page.getByTestId('file-input').setInputFiles(plain);
+    await page.waitForFunction(
+      () => document.querySelector('.tree-box[data-layer]') !== null,
+      null,
+      { timeout: 300_000 },
+    );
+    console.log(`first tree on screen: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, {
+      timeout: 300_000,
+    });
+    console.log(`ready (all layers read and analysed): ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+    const layers: number[] = [];
+    for (const target of [3, 2, 1, 0, 4, 3, 2]) {
+      const key =
+        target < Number(await page.locator('.tree-box').getAttribute('data-layer')) ? '[' : ']';
+      const steps = Math.abs(
+        target - Number(await page.locator('.tree-box').getAttribute('data-layer')),
+      );
+      if (steps !== 1) {
+        await page.locator('.step-body').nth(target).click();
+        await page.waitForFunction(
+          (n) => document.querySelector('.tree-box')?.getAttribute('data-layer') === String(n),
+          target,
+        );
+        continue;
+      }
+      layers.push(
+        await timed(
+          page,
+          `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${key}' }))`,
+          `document.querySelector('.tree-box')?.getAttribute('data-layer') === '${target}'`,
+        ),
+      );
+    }
+    console.log(`switch layer ([ or ]): ${fmt(layers)}`);
+
+    // Open /usr, /usr/share, then time the 2,000-entry folder.
+    for (const name of ['usr', 'share']) {
+      await page
+        .locator('.tree-row', {
+          has: page.locator('.tree-name', { hasText: new RegExp(`^${name}$`) }),
+        })
+        .click();
+    }
+    const expand: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const open = await timed(
+        page,
+        `[...document.querySelectorAll('.tree-name')].find((n) => n.textContent === 'big-folder').click()`,
+        `[...document.querySelectorAll('.tree-name')].some((n) => n.textContent === 'entry-0000.dat') === ${i % 2 === 0}`,
+      );
+      expand.push(open);
+    }
+    console.log(`open/close the 2,000-entry folder: ${fmt(expand)}`);
+
+    const moves: number[] = [];
+    await page
+      .locator('.tree-row', { has: page.locator('.tree-name', { hasText: /^usr$/ }) })
+      .click();
+    for (let i = 0; i < 6; i++) {
+      // A real key press; the clock starts when the page receives it.
+      await page.evaluate(() => {
+        const w = window as unknown as { lastMove: Promise<number> };
+        const selected = () => document.querySelector('.tree-row.selected .tree-name')?.textContent;
+        const before = selected();
+        w.lastMove = new Promise((resolve) => {
+          window.addEventListener(
+            'keydown',
+            () => {
+              const start = performance.now();
+              const tick = () => {
+                if (selected() !== before)
+                  requestAnimationFrame(() => resolve(performance.now() - start));
+                else if (performance.now() - start > 10_000) resolve(Number.NaN);
+                else requestAnimationFrame(tick);
+              };
+              tick();
+            },
+            { capture: true, once: true },
+          );
+        });
+      });
+      await page.keyboard.press('ArrowDown');
+      moves.push(
+        await page.evaluate(() => (window as unknown as { lastMove: Promise<number> }).lastMove),
+      );
+    }
+    console.log(`move the selection (ArrowDown): ${fmt(moves)}`);
+
+    const filters: number[] = [];
+    for (const pattern of ['module-1', '*.json', 'file-9999', 'pkg5', 'big-folder/entry-1*']) {
+      await page.getByRole('searchbox', { name: 'Filter paths' }).fill('');
+      await page.waitForFunction(() => !document.querySelector('.match-count'));
+      filters.push(
+        await timed(
+          page,
+          `const input = document.querySelector('input[type=search]'); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; set.call(input, ${JSON.stringify(pattern)}); input.dispatchEvent(new Event('input', { bubbles: true }));`,
+          `document.querySelector('.match-count') !== null && document.querySelector('.tree-box')?.dataset.filtered === ${JSON.stringify(pattern)}`,
+        ),
+      );
+    }
+    console.log(
+      `filter (typed text to matches shown, including the 60 ms typing pause): ${fmt(filters)}`,
+    );
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+await main();
