@@ -1,7 +1,7 @@
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { Change, DELETED } from '../core/fs/history.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
-import { filterPaths, treeView } from '../core/fs/view.ts';
+import { PathSearch, treeView } from '../core/fs/view.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import type { AnalysisSummary, LayerStats, PathDetails, Query, VersionStep } from './protocol.ts';
 
@@ -12,6 +12,7 @@ import type { AnalysisSummary, LayerStats, PathDetails, Query, VersionStep } fro
 export class Explorer {
   private readonly analyses = new Map<number, ImageAnalysis>();
   private readonly merged = new Map<string, MergedView>();
+  private readonly searches = new Map<number, PathSearch>();
 
   constructor(private readonly read: ArchiveRead) {}
 
@@ -66,7 +67,12 @@ export class Explorer {
       case 'details':
         return { answer: this.details(query.image, query.path, query.layer), transfer: [] };
       case 'filter': {
-        const ids = filterPaths(this.analysis(query.image).history, query.pattern);
+        let search = this.searches.get(query.image);
+        if (!search) {
+          search = new PathSearch(this.analysis(query.image).history);
+          this.searches.set(query.image, search);
+        }
+        const ids = search.find(query.pattern);
         return { answer: ids, transfer: [ids.buffer] };
       }
       default: {

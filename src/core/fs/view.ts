@@ -83,18 +83,40 @@ function lastLiveBefore(history: FsHistory, path: number, layer: number): number
   return v;
 }
 
-/** Path ids whose path matches: a glob when it has `*`, `?` or `[`, else a case-insensitive substring. */
-export function filterPaths(history: FsHistory, pattern: string): Int32Array {
-  const test = matcher(pattern);
-  const out: number[] = [];
-  const paths = history.table.paths;
-  for (let p = 1; p < paths.length; p++) if (test(`/${paths[p]}`)) out.push(p);
-  return Int32Array.from(out);
+/**
+ * Finds paths by a filter: a glob when it has `*`, `?` or `[`, else a case-insensitive substring.
+ * The absolute and lower-cased paths are made once, so each search is one flat scan.
+ */
+export class PathSearch {
+  private readonly absolute: string[];
+  private readonly lower: string[];
+
+  constructor(history: FsHistory) {
+    this.absolute = history.table.paths.map((p) => `/${p}`);
+    this.lower = this.absolute.map((p) => p.toLowerCase());
+  }
+
+  find(pattern: string): Int32Array {
+    const out: number[] = [];
+    const text = pattern.trim();
+    if (!isGlob(text)) {
+      const needle = text.toLowerCase();
+      const lower = this.lower;
+      for (let p = 1; p < lower.length; p++) if (lower[p]!.includes(needle)) out.push(p);
+    } else {
+      const test = matcher(text);
+      const absolute = this.absolute;
+      for (let p = 1; p < absolute.length; p++) if (test(absolute[p]!)) out.push(p);
+    }
+    return Int32Array.from(out);
+  }
 }
+
+const isGlob = (text: string) => /[*?[]/.test(text);
 
 export function matcher(pattern: string): (path: string) => boolean {
   const text = pattern.trim();
-  if (!/[*?[]/.test(text)) {
+  if (!isGlob(text)) {
     const needle = text.toLowerCase();
     return (path) => path.toLowerCase().includes(needle);
   }
