@@ -34,6 +34,8 @@ export interface ArchiveRead {
   model: ArchiveModel;
   /** Layer scans by the blob's path in the outer archive; a blob shared by images is read once. */
   scans: Map<string, LayerScan>;
+  /** The outer archive's entries, with the small files (the JSON documents) kept. */
+  index: OuterIndex;
 }
 
 /** Small files are kept in memory while indexing: manifests, indexes and configs are among them. */
@@ -149,7 +151,7 @@ export async function readArchive(
   progress.bytesRead = source.size;
   progress.current = null;
   options.onProgress?.({ ...progress });
-  return { model, scans };
+  return { model, scans, index };
 }
 
 /** Collects the outer entries and keeps small bodies; `onLayer` gets the other bodies inline. */

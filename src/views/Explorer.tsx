@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { ArchiveEntries } from './ArchiveEntries.tsx';
+import { ArchiveView } from './archive/ArchiveView.tsx';
 import { Details } from './Details.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
 import { Summary } from './Summary.tsx';
@@ -49,7 +49,7 @@ export function Explorer() {
           )}
           {tab === 'archive' && (
             <div role="tabpanel" aria-label="Archive">
-              <ArchiveEntries />
+              <ArchiveView onOpenLayer={() => setTab('files')} />
             </div>
           )}
         </div>

@@ -2,6 +2,7 @@ import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { Change, DELETED } from '../core/fs/history.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
+import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import type { AnalysisSummary, LayerStats, PathDetails, Query, VersionStep } from './protocol.ts';
 
@@ -74,6 +75,39 @@ export class Explorer {
         }
         const ids = search.find(query.pattern);
         return { answer: ids, transfer: [ids.buffer] };
+      }
+      case 'archive-map': {
+        const { model, index } = this.read;
+        return {
+          answer: {
+            roles: [...entryRoles(model, index)],
+            layers: layerNames(model, index, query.image),
+          },
+          transfer: [],
+        };
+      }
+      case 'entry-text': {
+        const body = this.read.index.body(query.path);
+        return {
+          answer: body ? new TextDecoder().decode(body.subarray(0, 1 << 20)) : null,
+          transfer: [],
+        };
+      }
+      case 'layer-entries': {
+        const scan = this.read.scans.get(query.blobPath);
+        if (!scan) return { answer: { total: 0, rows: [] }, transfer: [] };
+        const rows = [];
+        for (let i = 0; i < Math.min(scan.entries.length, query.limit); i++) {
+          const e = scan.entries.get(i);
+          rows.push({
+            path: e.path,
+            kind: e.kind,
+            size: e.size,
+            mode: e.mode,
+            linkTarget: e.linkTarget,
+          });
+        }
+        return { answer: { total: scan.entries.length, rows }, transfer: [] };
       }
       default: {
         const unknown: never = query;

@@ -3,6 +3,7 @@ import type { DiveEfficiency } from '../core/fs/dive-efficiency.ts';
 import type { FinalCounts } from '../core/fs/merged.ts';
 import type { TreeMode, TreeView } from '../core/fs/view.ts';
 import type { HiddenFile } from '../core/fs/waste.ts';
+import type { LayerNames } from '../core/image/archive-map.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
 
@@ -20,13 +21,29 @@ export type Query =
   | { type: 'analysis'; image: number }
   | { type: 'view'; image: number; layer: number; mode: TreeMode }
   | { type: 'details'; image: number; path: number; layer: number }
-  | { type: 'filter'; image: number; pattern: string };
+  | { type: 'filter'; image: number; pattern: string }
+  | { type: 'archive-map'; image: number }
+  | { type: 'entry-text'; path: string }
+  | { type: 'layer-entries'; blobPath: string; limit: number };
 
 export interface Answers {
   analysis: AnalysisSummary;
   view: TreeView;
   details: PathDetails | null;
   filter: Int32Array;
+  'archive-map': { roles: [string, string][]; layers: LayerNames[] };
+  /** The text of a small outer file (a JSON document), or null if it was not kept. */
+  'entry-text': string | null;
+  'layer-entries': { total: number; rows: RawEntry[] };
+}
+
+/** One tar entry of a layer, as stored (whiteout markers included). */
+export interface RawEntry {
+  path: string;
+  kind: string;
+  size: number;
+  mode: number;
+  linkTarget: string;
 }
 
 export interface LayerStats {
