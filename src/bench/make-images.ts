@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeImage } from './make-image.ts';
 
-/** Builds the bench images once into .strata-test/bench/ (kept between runs: they take a while). */
-export const BENCH_DIR = join(import.meta.dirname, '..', '..', '.strata-test', 'bench');
+/** Builds the bench images once into .strata-bench/ (kept between runs: they take a while). */
+export const BENCH_DIR = join(import.meta.dirname, '..', '..', '.strata-bench');
 
 export async function benchImages(
   files = 150_000,

@@ -43,7 +43,9 @@ async function report(source: Parameters<typeof readArchive>[0]) {
 describe('byte sources give the same result', () => {
   it('bytes, a Blob, a URL with range requests and a URL without', async () => {
     const reference = await report(bytesSource(archive));
-    expect(await report(blobSource(new Blob([archive])))).toEqual(reference);
+    expect(await report(blobSource(new Blob([archive as Uint8Array<ArrayBuffer>])))).toEqual(
+      reference,
+    );
     requests = [];
     expect(await report(urlSource(`${base}/range`, archive.length, true))).toEqual(reference);
     expect(requests.every((r) => r.range !== undefined)).toBe(true);

@@ -79,6 +79,40 @@ export class ChunkReader {
     return out;
   }
 
+  /**
+   * `n` bytes, now, as a view of the current chunk, or null when they are not all buffered. Lets
+   * the hot path (a header inside the chunk at hand) skip a promise.
+   */
+  tryRead(n: number): Uint8Array | null {
+    if (this.buffered < n) return null;
+    const view = this.chunk.subarray(this.at, this.at + n);
+    this.at += n;
+    this.offset += n;
+    return view;
+  }
+
+  /**
+   * Hands the next `n` bytes to `use` piece by piece (views of the chunks). Waits only when a new
+   * chunk is needed, so a small body inside the current chunk costs no promise at all.
+   */
+  async consume(n: number, use: (piece: Uint8Array) => void, what = 'a file body'): Promise<void> {
+    let left = n;
+    while (left > 0) {
+      if (this.buffered === 0 && !(await this.nextChunk())) {
+        throw new StrataError(
+          'truncated',
+          `The file ends in the middle of ${what}.`,
+          `at byte ${this.offset}`,
+        );
+      }
+      const take = Math.min(left, this.buffered);
+      use(this.chunk.subarray(this.at, this.at + take));
+      this.at += take;
+      this.offset += take;
+      left -= take;
+    }
+  }
+
   /** Streams the next `n` bytes as views of the underlying chunks. */
   async *take(n: number, what = 'a file body'): AsyncGenerator<Uint8Array> {
     let left = n;

@@ -6,6 +6,7 @@ import { Summary } from './Summary.tsx';
 import { Timeline } from './Timeline.tsx';
 import { FileTree } from './tree/FileTree.tsx';
 import { TreeToolbar } from './tree/TreeToolbar.tsx';
+import { FileViewer } from './viewer/FileViewer.tsx';
 
 type Tab = 'files' | 'summary' | 'archive';
 
@@ -40,6 +41,9 @@ export function Explorer() {
                 <FileTree epoch={epoch} />
               </div>
               <Details />
+              <div className="viewer-row">
+                <FileViewer />
+              </div>
             </div>
           )}
           {tab === 'summary' && (

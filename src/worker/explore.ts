@@ -1,3 +1,6 @@
+import type { ByteSource } from '../core/bytes.ts';
+import { LayerContent } from '../core/content.ts';
+import { StrataError } from '../core/errors.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { Change, DELETED } from '../core/fs/history.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
@@ -15,7 +18,14 @@ export class Explorer {
   private readonly merged = new Map<string, MergedView>();
   private readonly searches = new Map<number, PathSearch>();
 
-  constructor(private readonly read: ArchiveRead) {}
+  private readonly content: LayerContent;
+
+  constructor(
+    private readonly read: ArchiveRead,
+    source: ByteSource,
+  ) {
+    this.content = new LayerContent(source);
+  }
 
   private analysis(image: number): ImageAnalysis {
     let found = this.analyses.get(image);
@@ -39,7 +49,49 @@ export class Explorer {
     return view;
   }
 
-  answer(query: Query): { answer: unknown; transfer: Transferable[] } {
+  /** Where the data a path shows at `layer` lies (a deleted path: what it last held). */
+  private dataOf(image: number, path: number, layer: number) {
+    const { history } = this.analysis(image);
+    let v = history.versionAt(path, layer);
+    if (v < 0)
+      v =
+        [...history.versionsOf(path)]
+          .reverse()
+          .find((x) => history.vLayer[x]! <= layer && history.vEntry[x]! >= 0) ?? -1;
+    const dataLayer = v < 0 ? -1 : history.vDataLayer[v]!;
+    const entries = dataLayer < 0 ? null : history.layers[dataLayer];
+    const entry = entries?.get(history.vDataEntry[v]!);
+    if (entry?.kind !== 'file')
+      throw new StrataError('read-failed', 'This path has no file content.');
+    const ref = this.read.model.images[image]!.layers[dataLayer]!;
+    const outer = ref.blobPath ? this.read.index.resolve(ref.blobPath) : undefined;
+    const scan = ref.blobPath ? this.read.scans.get(ref.blobPath) : undefined;
+    if (!outer || !scan)
+      throw new StrataError('missing-blob', `Layer ${dataLayer} is not in the archive.`);
+    return {
+      key: outer.path,
+      entry,
+      at: {
+        blobOffset: outer.dataOffset,
+        blobSize: outer.size,
+        outer: this.read.model.compression,
+        layer: scan.compression,
+      },
+    };
+  }
+
+  async fileBytes(q: Extract<Query, { type: 'file-bytes' }>) {
+    const { key, entry, at } = this.dataOf(q.image, q.path, q.layer);
+    const start = Math.min(q.start, entry.size);
+    const length = Math.min(q.length, entry.size - start);
+    const bytes = await this.content.read(at, key, entry.dataOffset, start, length);
+    return { answer: { bytes, size: entry.size, start }, transfer: [bytes.buffer] };
+  }
+
+  answer(query: Exclude<Query, { type: 'file-bytes' }>): {
+    answer: unknown;
+    transfer: Transferable[];
+  } {
     switch (query.type) {
       case 'analysis': {
         const summary = this.summary(query.image);

@@ -24,7 +24,15 @@ export type Query =
   | { type: 'filter'; image: number; pattern: string }
   | { type: 'archive-map'; image: number }
   | { type: 'entry-text'; path: string }
-  | { type: 'layer-entries'; blobPath: string; limit: number };
+  | { type: 'layer-entries'; blobPath: string; limit: number }
+  | {
+      type: 'file-bytes';
+      image: number;
+      path: number;
+      layer: number;
+      start: number;
+      length: number;
+    };
 
 export interface Answers {
   analysis: AnalysisSummary;
@@ -35,6 +43,8 @@ export interface Answers {
   /** The text of a small outer file (a JSON document), or null if it was not kept. */
   'entry-text': string | null;
   'layer-entries': { total: number; rows: RawEntry[] };
+  /** Part of a file's content as it stands at a layer (hardlinks give their target's). */
+  'file-bytes': { bytes: Uint8Array; size: number; start: number };
 }
 
 /** One tar entry of a layer, as stored (whiteout markers included). */

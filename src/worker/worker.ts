@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
+import { blobSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { Explorer } from './explore.ts';
 import { loadArchive } from './load.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, Query, ToWorker } from './protocol.ts';
 
 /** The archive worker: reads files off the main thread, keeps what it read, answers queries. */
 declare const self: DedicatedWorkerGlobalScope;
@@ -14,7 +15,19 @@ const send = (message: FromWorker, transfer: Transferable[] = []) =>
 
 async function open(job: number, file: Blob, controller: AbortController): Promise<void> {
   const read = await loadArchive(job, file, controller.signal, send);
-  if (read && current?.job === job) current.explorer = new Explorer(read);
+  if (read && current?.job === job) current.explorer = new Explorer(read, blobSource(file));
+}
+
+async function answer(id: number, query: Query): Promise<void> {
+  try {
+    const explorer = current?.explorer;
+    if (!explorer) throw new Error('No archive is open yet.');
+    const { answer, transfer } =
+      query.type === 'file-bytes' ? await explorer.fileBytes(query) : explorer.answer(query);
+    send({ type: 'answer', id, answer }, transfer);
+  } catch (error) {
+    send({ type: 'query-failed', id, problem: toProblem(error) });
+  }
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -30,16 +43,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'cancel':
       if (current?.job === message.job) current.controller.abort();
       break;
-    case 'query': {
-      try {
-        if (!current?.explorer) throw new Error('No archive is open yet.');
-        const { answer, transfer } = current.explorer.answer(message.query);
-        send({ type: 'answer', id: message.id, answer }, transfer);
-      } catch (error) {
-        send({ type: 'query-failed', id: message.id, problem: toProblem(error) });
-      }
+    case 'query':
+      void answer(message.id, message.query);
       break;
-    }
     default: {
       const unknown: never = message;
       throw new Error(`unknown message ${JSON.stringify(unknown)}`);

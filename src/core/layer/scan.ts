@@ -42,6 +42,7 @@ export async function scanLayer(
   const reader = new ChunkReader(() => tar, false, 0, options.signal);
   const entries = new LayerEntries();
   const hasher = await createXXHash64();
+  const update = (piece: Uint8Array) => hasher.update(piece);
   let size = 0;
   let error: StrataError | undefined;
   let lastReport = 0;
@@ -50,8 +51,7 @@ export async function scanLayer(
       let contentHash = '';
       if (entry.kind === 'file' && entry.size > 0) {
         hasher.init();
-        for await (const chunk of reader.take(entry.size, `the body of ${entry.path}`))
-          hasher.update(chunk);
+        await reader.consume(entry.size, update, `the body of ${entry.path}`);
         contentHash = hasher.digest('hex');
       }
       const path = normaliseLayerPath(entry.path);

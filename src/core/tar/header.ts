@@ -34,18 +34,17 @@ export function isZeroBlock(block: Uint8Array): boolean {
 
 /** A NUL-terminated string field. */
 export function cString(block: Uint8Array, start: number, length: number): string {
-  let end = start;
   const limit = start + length;
-  while (end < limit && block[end] !== 0) end++;
-  // Pure-ASCII fast path: most names are ASCII, and TextDecoder has a fixed cost per call.
-  let ascii = true;
-  for (let i = start; i < end; i++) {
-    if (block[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
+  let end = start;
+  let high = 0;
+  for (; end < limit; end++) {
+    const c = block[end]!;
+    if (c === 0) break;
+    high |= c;
   }
-  if (ascii)
+  if (end === start) return '';
+  // Pure-ASCII fast path: most names are ASCII, and TextDecoder has a fixed cost per call.
+  if (high < 0x80)
     return String.fromCharCode.apply(null, block.subarray(start, end) as unknown as number[]);
   return utf8.decode(block.subarray(start, end));
 }
@@ -77,15 +76,20 @@ export function parseNumber(block: Uint8Array, start: number, length: number): n
 /** The header checksum: the byte sum with the checksum field read as eight spaces. */
 function checksumMatches(block: Uint8Array): boolean {
   const stored = parseNumber(block, 148, 8);
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < 512; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
+  let unsigned = 8 * 0x20;
+  let high = 0;
+  for (let i = 0; i < 148; i++) {
+    const b = block[i]!;
     unsigned += b;
-    signed += b > 127 ? b - 256 : b;
+    high += b >> 7;
+  }
+  for (let i = 156; i < 512; i++) {
+    const b = block[i]!;
+    unsigned += b;
+    high += b >> 7;
   }
   // Some old writers summed signed bytes; Go and GNU tar accept either.
-  return stored === unsigned || stored === signed;
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 
 export function parseHeader(block: Uint8Array): RawHeader {

@@ -57,7 +57,7 @@ export async function* readTar(
 
   while (true) {
     const headerOffset = reader.offset;
-    const block = await reader.readExact(512, 'a tar header');
+    const block = reader.tryRead(512) ?? (await reader.readExact(512, 'a tar header'));
     if (block === null) {
       if (first) throw new StrataError('empty', 'The file is empty.');
       onNoEndMarker?.(headerOffset);

@@ -1,0 +1,125 @@
+import type { ByteSource } from './bytes.ts';
+import { ChunkReader } from './chunk-reader.ts';
+import { type Compression, decompress } from './compression.ts';
+import { StrataError } from './errors.ts';
+
+/** Where a layer blob lies in the archive, and how both are compressed. */
+export interface LayerLocation {
+  /** Offset and size of the blob in the outer tar (decompressed, if the outer file is compressed). */
+  blobOffset: number;
+  blobSize: number;
+  outer: Compression;
+  layer: Compression;
+}
+
+/**
+ * Reads a layer's bytes back: the blob as stored, its tar, or one file's body in it.
+ *
+ * Only what is needed is read: an uncompressed layer in an uncompressed archive gives a file's
+ * body as its own slice of the archive; a compressed layer is decompressed from its start up to the
+ * file (and a compressed archive from its start up to the layer). Small decompressed layers are
+ * kept, so that opening the next file of the same layer is instant.
+ */
+export class LayerContent {
+  private readonly kept = new Map<string, Uint8Array>();
+  private keptBytes = 0;
+
+  constructor(
+    private readonly source: ByteSource,
+    /** Decompressed layers up to this size are kept, up to twice it in all. */
+    private readonly keepLimit = 64 << 20,
+  ) {}
+
+  /** The blob exactly as stored in the archive. */
+  blob(at: LayerLocation, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    if (at.outer === 'none')
+      return this.source.read(at.blobOffset, at.blobOffset + at.blobSize, signal);
+    return this.fromCompressedArchive(at, signal);
+  }
+
+  private async *fromCompressedArchive(
+    at: LayerLocation,
+    signal?: AbortSignal,
+  ): AsyncGenerator<Uint8Array> {
+    const whole = decompress(at.outer, this.source.read(0, undefined, signal), () =>
+      this.source.read(0, undefined, signal),
+    );
+    const reader = new ChunkReader(() => whole, false, 0, signal);
+    try {
+      await reader.skip(at.blobOffset, 'the archive');
+      yield* reader.take(at.blobSize, 'a layer');
+    } finally {
+      await reader.close();
+    }
+  }
+
+  /** The layer's tar stream, decompressed. */
+  tar(at: LayerLocation, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    return decompress(at.layer, this.blob(at, signal), () => this.blob(at, signal));
+  }
+
+  /**
+   * `length` bytes of a file whose body starts at `dataOffset` in the layer's tar, from `start`.
+   */
+  async read(
+    at: LayerLocation,
+    key: string,
+    dataOffset: number,
+    start: number,
+    length: number,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
+    if (length <= 0) return new Uint8Array(0);
+    if (at.outer === 'none' && at.layer === 'none') {
+      const from = at.blobOffset + dataOffset + start;
+      return collect(this.source.read(from, from + length, signal), length);
+    }
+    const kept = this.kept.get(key);
+    if (kept) return kept.slice(dataOffset + start, dataOffset + start + length);
+    const small =
+      at.layer === 'none' ? at.blobSize <= this.keepLimit : at.blobSize <= this.keepLimit / 4;
+    if (small) {
+      const whole = await collect(this.tar(at, signal), Number.POSITIVE_INFINITY);
+      if (whole.length <= this.keepLimit) this.keep(key, whole);
+      return whole.slice(dataOffset + start, dataOffset + start + length);
+    }
+    const reader = new ChunkReader(() => this.tar(at, signal), false, 0, signal);
+    try {
+      await reader.skip(dataOffset + start, 'the layer');
+      const bytes = await reader.readExact(length, 'a file');
+      if (!bytes) throw new StrataError('truncated', 'The layer ends before the file.');
+      return bytes.slice();
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private keep(key: string, bytes: Uint8Array): void {
+    for (const [k, v] of this.kept) {
+      if (this.keptBytes + bytes.length <= this.keepLimit * 2) break;
+      this.kept.delete(k);
+      this.keptBytes -= v.length;
+    }
+    this.kept.set(key, bytes);
+    this.keptBytes += bytes.length;
+  }
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    length += chunk.length;
+    if (length >= limit) break;
+  }
+  const out = new Uint8Array(Math.min(length, limit));
+  let at = 0;
+  for (const part of parts) {
+    const take = Math.min(part.length, out.length - at);
+    out.set(part.subarray(0, take), at);
+    at += take;
+    if (at >= out.length) break;
+  }
+  return out;
+}
