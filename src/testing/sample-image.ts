@@ -78,6 +78,31 @@ export interface SampleImage {
   imageId: string;
 }
 
+/**
+ * Any image from layer tars and the commands that made them (tests build edge cases with it).
+ * Steps without a layer are given as `null` entries in `layers`.
+ */
+export function imageFrom(
+  steps: { command: string; layer: Uint8Array | null }[],
+  cmd: string[] = ['sh'],
+): SampleImage {
+  const layers = steps.flatMap((s) => (s.layer ? [s.layer] : []));
+  const diffIds = layers.map((l) => `sha256:${sha256Hex(l)}`);
+  const config = json({
+    architecture: 'amd64',
+    config: { Cmd: cmd },
+    created: CREATED,
+    history: steps.map((s) => ({
+      created: CREATED,
+      created_by: `/bin/sh -c ${s.command}`,
+      ...(s.layer ? {} : { empty_layer: true }),
+    })),
+    os: 'linux',
+    rootfs: { type: 'layers', diff_ids: diffIds },
+  });
+  return { layers, diffIds, config, imageId: sha256Hex(config) };
+}
+
 export function sampleImage(): SampleImage {
   const layers = [
     baseLayer(),
@@ -137,7 +162,7 @@ function v1Ids(diffIds: string[]): string[] {
 }
 
 /** `docker save` before Docker 25: `<v1id>/layer.tar`, `<image id>.json`, manifest.json, repositories. */
-export function legacyArchive(image = sampleImage()): Uint8Array {
+export function legacyArchive(image = sampleImage(), tag = SAMPLE_TAG): Uint8Array {
   const ids = v1Ids(image.diffIds);
   const mtime = STEP_MTIME;
   const files: TarInput[] = [];
@@ -160,7 +185,7 @@ export function legacyArchive(image = sampleImage()): Uint8Array {
       { name: `${id}/layer.tar`, data: image.layers[i], mtime },
     );
   });
-  const [name, tag] = SAMPLE_TAG.split(':') as [string, string];
+  const [name, version] = tag.split(':') as [string, string];
   files.push(
     { name: `${image.imageId}.json`, data: image.config, mtime },
     {
@@ -168,13 +193,13 @@ export function legacyArchive(image = sampleImage()): Uint8Array {
       data: json([
         {
           Config: `${image.imageId}.json`,
-          RepoTags: [SAMPLE_TAG],
+          RepoTags: [tag],
           Layers: ids.map((id) => `${id}/layer.tar`),
         },
       ]),
       mtime: 0,
     },
-    { name: 'repositories', data: json({ [name]: { [tag]: ids.at(-1) } }), mtime: 0 },
+    { name: 'repositories', data: json({ [name]: { [version]: ids.at(-1) } }), mtime: 0 },
   );
   // docker writes the folder it built in lexical order (Go's filepath.Walk).
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
