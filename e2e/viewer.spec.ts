@@ -93,3 +93,32 @@ test('the diff of a file changed between two layers', async ({ page }) => {
   await expect(diff.locator('.diff-added')).toHaveText('+ to the second');
   await expect(diff).toContainText('  welcome');
 });
+
+test('names and contents from an image are text: HTML is shown, never run; SVG only as an image', async ({
+  page,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-hostile-'));
+  const file = join(dir, 'hostile.tar');
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>window.pwned = 1</script><rect width="10" height="10"/></svg>';
+  const image = imageFrom([
+    {
+      command: 'COPY . /',
+      layer: writeTar([
+        { name: '<img src=x onerror="window.pwned=2">', data: '<script>window.pwned = 3</script>' },
+        { name: 'logo.svg', data: svg },
+      ]),
+    },
+  ]);
+  writeFileSync(file, legacyArchive(image, 'hostile:test'));
+  await open(page, file);
+  await reveal(page, '/<img src=x onerror="window.pwned=2">');
+  await expect(page.getByTestId('text-view')).toHaveText('<script>window.pwned = 3</script>');
+  await reveal(page, '/logo.svg');
+  await expect(
+    page.getByRole('region', { name: 'File content' }).locator('img.image-content'),
+  ).toBeVisible();
+  expect(
+    await page.evaluate(() => (window as unknown as { pwned?: number }).pwned),
+  ).toBeUndefined();
+});

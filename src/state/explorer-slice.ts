@@ -23,6 +23,8 @@ export interface ExplorerSlice {
   /** The filter text the current matches belong to. */
   filterApplied: string;
   matchCursor: number;
+  /** A download under way (or failed). */
+  exportProgress: { name: string; bytes: number; expected: number; error: string | null } | null;
   explorerReset: () => void;
   set: (patch: Partial<ExplorerSlice>) => void;
 }
@@ -42,6 +44,7 @@ export const initialExplorer = {
   filterMatches: null,
   filterApplied: '',
   matchCursor: 0,
+  exportProgress: null,
 };
 
 export const createExplorerSlice: StateCreator<ExplorerSlice, [], [], ExplorerSlice> = (set) => ({

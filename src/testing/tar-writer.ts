@@ -1,3 +1,5 @@
+import { encodeHeader, encodePax, TYPEFLAGS, tarPadding } from '../core/tar/encode.ts';
+
 /**
  * A small deterministic tar writer for the sample image and for synthetic test archives: ustar
  * headers, PAX records (long names, xattrs, any key), GNU long names, base-256 numbers, every
@@ -28,95 +30,11 @@ export interface TarInput {
   sizeField?: number;
 }
 
-const TYPEFLAG: Record<TarKind, string> = {
-  file: '0',
-  hardlink: '1',
-  symlink: '2',
-  char: '3',
-  block: '4',
-  dir: '5',
-  fifo: '6',
-};
-
 const encoder = new TextEncoder();
 
 export function bytesOf(data: Uint8Array | string | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
   return typeof data === 'string' ? encoder.encode(data) : data;
-}
-
-function writeString(block: Uint8Array, offset: number, length: number, text: string): void {
-  block.set(encoder.encode(text).subarray(0, length), offset);
-}
-
-function writeOctal(block: Uint8Array, offset: number, length: number, value: number): void {
-  writeString(block, offset, length, `${value.toString(8).padStart(length - 1, '0')}\0`);
-}
-
-function writeBase256(block: Uint8Array, offset: number, length: number, value: number): void {
-  let v = value;
-  for (let i = offset + length - 1; i > offset; i--) {
-    block[i] = v % 256;
-    v = Math.floor(v / 256);
-  }
-  block[offset] = 0x80;
-}
-
-interface HeaderFields {
-  name: string;
-  typeflag: string;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  mtime: number;
-  linkname: string;
-  devmajor: number;
-  devminor: number;
-  base256Size: boolean;
-  gnuMagic: boolean;
-}
-
-function header(f: HeaderFields): Uint8Array {
-  const block = new Uint8Array(512);
-  writeString(block, 0, 100, f.name);
-  writeOctal(block, 100, 8, f.mode);
-  writeOctal(block, 108, 8, f.uid);
-  writeOctal(block, 116, 8, f.gid);
-  if (f.base256Size || f.size > 0o77777777777) writeBase256(block, 124, 12, f.size);
-  else writeOctal(block, 124, 12, f.size);
-  writeOctal(block, 136, 12, Math.floor(f.mtime));
-  block.fill(0x20, 148, 156);
-  writeString(block, 156, 1, f.typeflag);
-  writeString(block, 157, 100, f.linkname);
-  if (f.gnuMagic) writeString(block, 257, 8, 'ustar  \0');
-  else writeString(block, 257, 8, 'ustar\u000000');
-  writeString(block, 265, 32, f.uname);
-  writeString(block, 297, 32, f.gname);
-  writeOctal(block, 329, 8, f.devmajor);
-  writeOctal(block, 337, 8, f.devminor);
-  let sum = 0;
-  for (const b of block) sum += b;
-  writeString(block, 148, 8, `${sum.toString(8).padStart(6, '0')}\0 `);
-  return block;
-}
-
-function paxBody(records: Record<string, string>): Uint8Array {
-  let text = '';
-  for (const [key, value] of Object.entries(records)) {
-    const rest = ` ${key}=${value}\n`;
-    const restBytes = encoder.encode(rest).length;
-    let length = restBytes + 1;
-    while (String(length).length + restBytes !== length) length = String(length).length + restBytes;
-    text += `${length}${rest}`;
-  }
-  return encoder.encode(text);
-}
-
-function padding(size: number): Uint8Array {
-  return new Uint8Array((512 - (size % 512)) % 512);
 }
 
 /** The blocks for one entry, extension headers included. */
@@ -148,7 +66,7 @@ export function tarEntry(input: TarInput): Uint8Array[] {
       if (bytes <= 100) continue;
       const body = encoder.encode(`${text}\0`);
       parts.push(
-        header({
+        encodeHeader({
           ...base,
           gnuMagic: true,
           name: '././@LongLink',
@@ -157,7 +75,7 @@ export function tarEntry(input: TarInput): Uint8Array[] {
           linkname: '',
         }),
         body,
-        padding(body.length),
+        tarPadding(body.length),
       );
     }
   } else {
@@ -165,9 +83,9 @@ export function tarEntry(input: TarInput): Uint8Array[] {
     if (linkBytes > 100) pax.linkpath = linkname;
   }
   if (Object.keys(pax).length > 0) {
-    const body = paxBody(pax);
+    const body = encodePax(pax);
     parts.push(
-      header({
+      encodeHeader({
         ...base,
         name: `PaxHeaders/${input.name.slice(-80)}`,
         typeflag: 'x',
@@ -175,21 +93,21 @@ export function tarEntry(input: TarInput): Uint8Array[] {
         linkname: '',
       }),
       body,
-      padding(body.length),
+      tarPadding(body.length),
     );
   }
   const size = kind === 'file' ? data.length : 0;
   parts.push(
-    header({
+    encodeHeader({
       ...base,
       gnuMagic: input.longName === 'gnu',
       name: input.name,
-      typeflag: TYPEFLAG[kind],
+      typeflag: TYPEFLAGS[kind],
       size: input.sizeField ?? size,
       linkname,
     }),
   );
-  if (size > 0) parts.push(data, padding(size));
+  if (size > 0) parts.push(data, tarPadding(size));
   return parts;
 }
 

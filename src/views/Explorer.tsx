@@ -4,6 +4,7 @@ import { Details } from './Details.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
 import { Summary } from './Summary.tsx';
 import { Timeline } from './Timeline.tsx';
+import { DownloadBar } from './tree/DownloadBar.tsx';
 import { FileTree } from './tree/FileTree.tsx';
 import { TreeToolbar } from './tree/TreeToolbar.tsx';
 import { FileViewer } from './viewer/FileViewer.tsx';
@@ -38,6 +39,7 @@ export function Explorer() {
             <div className="files-pane" role="tabpanel" aria-label="Files">
               <div className="tree-column">
                 <TreeToolbar remount={remount} />
+                <DownloadBar />
                 <FileTree epoch={epoch} />
               </div>
               <Details />

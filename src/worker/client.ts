@@ -1,7 +1,7 @@
 import type { Problem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
-import type { Answers, FromWorker, LayerSummary, Query, ToWorker } from './protocol.ts';
+import type { Answers, ExportWhat, FromWorker, LayerSummary, Query, ToWorker } from './protocol.ts';
 
 export interface OpenHandlers {
   onModel?: (model: ArchiveModel) => void;
@@ -106,6 +106,53 @@ export class ArchiveClient {
     });
   }
 
+  private readonly exports = new Map<
+    number,
+    {
+      write: (chunk: Uint8Array) => Promise<void> | void;
+      resolve: () => void;
+      reject: (error: Error) => void;
+    }
+  >();
+
+  /**
+   * Streams a download out of the worker: each chunk goes to `write`, and is acknowledged once
+   * written, which lets the worker send more.
+   */
+  exportStream(
+    what: ExportWhat,
+    write: (chunk: Uint8Array) => Promise<void> | void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const id = this.nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.exports.set(id, { write, resolve, reject });
+      signal?.addEventListener('abort', () => {
+        this.post({ type: 'export-cancel', id });
+        this.exports.delete(id);
+        reject(new JobFailed({ code: 'cancelled', message: 'The download was cancelled.' }));
+      });
+      this.post({ type: 'export', id, what });
+    });
+  }
+
+  private async receiveExport(
+    message: Extract<FromWorker, { type: 'export-chunk' | 'export-end' | 'export-failed' }>,
+  ) {
+    const job = this.exports.get(message.id);
+    if (!job) return;
+    if (message.type === 'export-chunk') {
+      await job.write(message.chunk);
+      this.post({ type: 'export-ack', id: message.id, bytes: message.chunk.length });
+    } else if (message.type === 'export-end') {
+      this.exports.delete(message.id);
+      job.resolve();
+    } else {
+      this.exports.delete(message.id);
+      job.reject(new JobFailed(message.problem));
+    }
+  }
+
   /** Asks the worker about the open archive. */
   query<Q extends Query>(query: Q): Promise<Answers[Q['type']]> {
     const id = this.nextQuery++;
@@ -116,6 +163,14 @@ export class ArchiveClient {
   }
 
   private receive(message: FromWorker): void {
+    if (
+      message.type === 'export-chunk' ||
+      message.type === 'export-end' ||
+      message.type === 'export-failed'
+    ) {
+      void this.receiveExport(message);
+      return;
+    }
     if (message.type === 'answer' || message.type === 'query-failed') {
       const query = this.queries.get(message.id);
       this.queries.delete(message.id);

@@ -1,13 +1,21 @@
 import type { ByteSource } from '../core/bytes.ts';
-import { LayerContent } from '../core/content.ts';
+import { LayerContent, type LayerLocation } from '../core/content.ts';
 import { StrataError } from '../core/errors.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
+import { filesystemTar } from '../core/fs/export-tar.ts';
 import { Change, DELETED } from '../core/fs/history.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
-import type { AnalysisSummary, LayerStats, PathDetails, Query, VersionStep } from './protocol.ts';
+import type {
+  AnalysisSummary,
+  ExportWhat,
+  LayerStats,
+  PathDetails,
+  Query,
+  VersionStep,
+} from './protocol.ts';
 
 /**
  * Answers the explorer's questions about the open archive. The analysis of an image is computed
@@ -63,14 +71,18 @@ export class Explorer {
     const entry = entries?.get(history.vDataEntry[v]!);
     if (entry?.kind !== 'file')
       throw new StrataError('read-failed', 'This path has no file content.');
-    const ref = this.read.model.images[image]!.layers[dataLayer]!;
-    const outer = ref.blobPath ? this.read.index.resolve(ref.blobPath) : undefined;
-    const scan = ref.blobPath ? this.read.scans.get(ref.blobPath) : undefined;
+    return { ...this.locate(image, dataLayer), entry };
+  }
+
+  /** Where a layer's blob lies and how it is compressed. */
+  private locate(image: number, layer: number): { key: string; at: LayerLocation } {
+    const ref = this.read.model.images[image]?.layers[layer];
+    const outer = ref?.blobPath ? this.read.index.resolve(ref.blobPath) : undefined;
+    const scan = ref?.blobPath ? this.read.scans.get(ref.blobPath) : undefined;
     if (!outer || !scan)
-      throw new StrataError('missing-blob', `Layer ${dataLayer} is not in the archive.`);
+      throw new StrataError('missing-blob', `Layer ${layer} is not in the archive.`);
     return {
       key: outer.path,
-      entry,
       at: {
         blobOffset: outer.dataOffset,
         blobSize: outer.size,
@@ -78,6 +90,21 @@ export class Explorer {
         layer: scan.compression,
       },
     };
+  }
+
+  /** A download, as a stream of chunks. */
+  exportStream(what: ExportWhat, signal: AbortSignal): AsyncIterable<Uint8Array> {
+    if (what.kind === 'layer-blob')
+      return this.content.blob(this.locate(what.image, what.layer).at, signal);
+    if (what.kind === 'layer-tar')
+      return this.content.tar(this.locate(what.image, what.layer).at, signal);
+    const { history } = this.analysis(what.image);
+    return filesystemTar(
+      history,
+      what.layer,
+      (l) => this.content.tar(this.locate(what.image, l).at, signal),
+      signal,
+    );
   }
 
   async fileBytes(q: Extract<Query, { type: 'file-bytes' }>) {

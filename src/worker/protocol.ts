@@ -14,7 +14,17 @@ import type { Progress } from '../core/read-archive.ts';
 export type ToWorker =
   | { type: 'open'; job: number; file: Blob; name: string }
   | { type: 'cancel'; job: number }
-  | { type: 'query'; id: number; query: Query };
+  | { type: 'query'; id: number; query: Query }
+  | { type: 'export'; id: number; what: ExportWhat }
+  | { type: 'export-ack'; id: number; bytes: number }
+  | { type: 'export-cancel'; id: number };
+
+/** What can be downloaded as a stream: a layer's blob as stored, its tar, or the filesystem at it. */
+export interface ExportWhat {
+  kind: 'layer-blob' | 'layer-tar' | 'filesystem';
+  image: number;
+  layer: number;
+}
 
 /** Questions the explorer asks about the open archive; each has one answer type below. */
 export type Query =
@@ -135,4 +145,7 @@ export type FromWorker =
   | { type: 'done'; job: number; warnings: Problem[] }
   | { type: 'failed'; job: number; problem: Problem }
   | { type: 'answer'; id: number; answer: unknown }
-  | { type: 'query-failed'; id: number; problem: Problem };
+  | { type: 'query-failed'; id: number; problem: Problem }
+  | { type: 'export-chunk'; id: number; chunk: Uint8Array }
+  | { type: 'export-end'; id: number }
+  | { type: 'export-failed'; id: number; problem: Problem };

@@ -3,7 +3,7 @@ import { blobSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { Explorer } from './explore.ts';
 import { loadArchive } from './load.ts';
-import type { FromWorker, Query, ToWorker } from './protocol.ts';
+import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
 
 /** The archive worker: reads files off the main thread, keeps what it read, answers queries. */
 declare const self: DedicatedWorkerGlobalScope;
@@ -16,6 +16,46 @@ const send = (message: FromWorker, transfer: Transferable[] = []) =>
 async function open(job: number, file: Blob, controller: AbortController): Promise<void> {
   const read = await loadArchive(job, file, controller.signal, send);
   if (read && current?.job === job) current.explorer = new Explorer(read, blobSource(file));
+}
+
+/**
+ * Downloads stream out in chunks; at most WINDOW bytes may wait unacknowledged on the page, so a
+ * slow disk never lets a multi-gigabyte export pile up in memory.
+ */
+const WINDOW = 16 << 20;
+const exports = new Map<number, { cancel: () => void; acked: (bytes: number) => void }>();
+
+async function exportStream(id: number, what: ExportWhat): Promise<void> {
+  const controller = new AbortController();
+  let waiting = 0;
+  let wake: (() => void) | undefined;
+  exports.set(id, {
+    cancel: () => {
+      controller.abort();
+      wake?.();
+    },
+    acked: (bytes) => {
+      waiting -= bytes;
+      if (waiting < WINDOW) wake?.();
+    },
+  });
+  try {
+    const explorer = current?.explorer;
+    if (!explorer) throw new Error('No archive is open yet.');
+    for await (const piece of explorer.exportStream(what, controller.signal)) {
+      if (controller.signal.aborted) return;
+      const chunk = piece.slice();
+      waiting += chunk.length;
+      send({ type: 'export-chunk', id, chunk }, [chunk.buffer]);
+      while (waiting >= WINDOW && !controller.signal.aborted)
+        await new Promise<void>((resolve) => (wake = resolve));
+    }
+    send({ type: 'export-end', id });
+  } catch (error) {
+    send({ type: 'export-failed', id, problem: toProblem(error) });
+  } finally {
+    exports.delete(id);
+  }
 }
 
 async function answer(id: number, query: Query): Promise<void> {
@@ -45,6 +85,15 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'query':
       void answer(message.id, message.query);
+      break;
+    case 'export':
+      void exportStream(message.id, message.what);
+      break;
+    case 'export-ack':
+      exports.get(message.id)?.acked(message.bytes);
+      break;
+    case 'export-cancel':
+      exports.get(message.id)?.cancel();
       break;
     default: {
       const unknown: never = message;

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { client } from '../../state/client.ts';
+import { saveBlob } from '../../state/save-blob.ts';
 import { useDetails, useImageIndex, useLayer } from '../../state/store.ts';
 import { formatBytes } from '../format.ts';
 import { type ContentKind, contentKind, hexLines, trimPartial } from './content-kind.ts';
@@ -189,31 +190,6 @@ async function downloadFile(
   size: number,
 ) {
   saveBlob(await fileBlob(image, path, layer, size), fullPath.split('/').at(-1) || 'file');
-}
-
-/** Offers a Blob as a download. The name is the file's own base name, never a path. */
-export function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = safeName(name);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-/** Folder separators, reserved characters, DEL and bidirectional overrides. */
-const UNSAFE_IN_NAMES = /[\u007f/\\:*?"<>|\u202a-\u202e\u2066-\u2069]/;
-
-/** A download name with no folders, control characters or reserved characters in it. */
-export function safeName(name: string): string {
-  const cleaned = Array.from(name, (c) =>
-    UNSAFE_IN_NAMES.test(c) || c.charCodeAt(0) < 0x20 ? '_' : c,
-  )
-    .join('')
-    .replace(/^\.+/, '_');
-  return cleaned.slice(0, 200) || 'download';
 }
 
 function join(parts: Uint8Array[]): Uint8Array {

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
+import { layersOf } from '../../testing/layers.ts';
+import { writeTar } from '../../testing/tar-writer.ts';
+import { bytesSource } from '../bytes.ts';
+import { filesystemTar } from './export-tar.ts';
+import { FsHistory } from './history.ts';
+import { mergedAt } from './merged.ts';
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const c of chunks) parts.push(c);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+function visible(history: FsHistory, layer: number): string[] {
+  const view = mergedAt(history, layer);
+  const out: string[] = [];
+  for (let p = 1; p < view.version.length; p++)
+    if (view.version[p]! >= 0) out.push(history.table.paths[p]!);
+  return out.sort();
+}
+
+/** What GNU tar lists and extracts from an exported tar. */
+function gnuTar(tar: Uint8Array) {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-export-'));
+  writeFileSync(join(dir, 'fs.tar'), tar);
+  const listed = execFileSync('tar', ['-tf', join(dir, 'fs.tar')], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  })
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => p.replace(/\/$/, ''))
+    .sort();
+  execFileSync('mkdir', ['-p', join(dir, 'out')]);
+  execFileSync('tar', ['-xf', join(dir, 'fs.tar'), '-C', join(dir, 'out')]);
+  return { listed, read: (p: string) => readFileSync(join(dir, 'out', p), 'utf8') };
+}
+
+describe('the filesystem at a layer, as a tar', () => {
+  it('has exactly the visible paths, with the right contents, links kept', async () => {
+    const stack = [
+      [
+        { name: 'etc/', kind: 'dir' as const },
+        { name: 'etc/a', data: 'one' },
+        { name: 'etc/gone', data: 'bye' },
+        { name: 'bin/', kind: 'dir' as const },
+        { name: 'bin/busybox', data: 'BB' },
+        { name: 'bin/sh', kind: 'hardlink' as const, linkname: 'bin/busybox' },
+        { name: `${'long/'.repeat(30)}name`, data: 'deep' },
+      ],
+      [
+        { name: 'etc/a', data: 'two!' },
+        { name: 'etc/.wh.gone', data: '' },
+        { name: 'etc/link', kind: 'symlink' as const, linkname: '../bin/sh' },
+      ],
+    ];
+    const tars = stack.map(writeTar);
+    const history = new FsHistory(await layersOf(stack));
+    const tar = await collect(filesystemTar(history, 1, (l) => bytesSource(tars[l]!).read(0)));
+    const { listed, read } = gnuTar(tar);
+    expect(listed).toEqual(visible(history, 1));
+    expect(read('etc/a')).toBe('two!');
+    expect(read('bin/sh')).toBe('BB');
+    expect(read(`${'long/'.repeat(30)}name`)).toBe('deep');
+    expect(listed).not.toContain('etc/gone');
+  });
+
+  it('dive test image: every final path of a real image, hardlinks and all', async () => {
+    const bytes = fixtureBytes('dive__test-docker-image.tar');
+    const read = await readBytes(bytes);
+    const image = read.model.images[0]!;
+    const history = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+    const top = image.layers.length - 1;
+    const open = (l: number) => {
+      const entry = read.index.resolve(image.layers[l]!.blobPath!)!;
+      return bytesSource(bytes).read(entry.dataOffset, entry.dataOffset + entry.size);
+    };
+    const { listed, read: readOut } = gnuTar(await collect(filesystemTar(history, top, open)));
+    expect(listed).toEqual(visible(history, top));
+    expect(readOut('root/saved.txt').length).toBe(6405);
+  });
+});

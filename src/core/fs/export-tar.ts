@@ -1,0 +1,120 @@
+import { ChunkReader } from '../chunk-reader.ts';
+import { normaliseLayerPath } from '../layer/entries.ts';
+import { type EntryMeta, entryHeader, tarPadding } from '../tar/encode.ts';
+import { readTar } from '../tar/reader.ts';
+import { DELETED, type FsHistory, IMPLICIT } from './history.ts';
+import { mergedAt } from './merged.ts';
+
+/**
+ * The filesystem as it stands after `layer`, written as one tar stream, never held whole.
+ *
+ * Entries without data (folders, links, devices, empty files) come first, in path order, so every
+ * folder precedes what is in it. File data is then copied layer by layer, each layer's tar read
+ * once, in order. A hardlink whose target is in the output with the same data stays a hardlink;
+ * otherwise it becomes a file with that data.
+ */
+export async function* filesystemTar(
+  history: FsHistory,
+  layer: number,
+  openLayerTar: (layer: number) => AsyncIterable<Uint8Array>,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const view = mergedAt(history, layer);
+  const paths = history.table.paths;
+  const visible: number[] = [];
+  for (let p = 1; p < view.version.length; p++) if (view.version[p]! >= 0) visible.push(p);
+  visible.sort((a, b) => (paths[a]! < paths[b]! ? -1 : 1));
+
+  const dataKey = (v: number) => `${history.vDataLayer[v]}:${history.vDataEntry[v]}`;
+  // The first visible path holding each piece of file data carries it; the others link to it.
+  const carrier = new Map<string, number>();
+  const wanted = new Map<number, Map<number, number>>(); // layer -> entry -> path
+  const links: number[] = [];
+  for (const p of visible) {
+    const v = view.version[p]!;
+    const kind = history.kind(v);
+    if (kind !== 'file' && kind !== 'hardlink') continue;
+    if (history.vDataLayer[v]! < 0) continue; // a hardlink to nothing: written as an empty file
+    const key = dataKey(v);
+    if (carrier.has(key)) {
+      links.push(p);
+      continue;
+    }
+    carrier.set(key, p);
+    const dataLayer = history.vDataLayer[v]!;
+    if (!wanted.has(dataLayer)) wanted.set(dataLayer, new Map());
+    wanted.get(dataLayer)!.set(history.vDataEntry[v]!, p);
+  }
+
+  const meta = (p: number, v: number, asFile: boolean): EntryMeta => {
+    const entry = history.vEntry[v]!;
+    if (entry === IMPLICIT || entry === DELETED) {
+      return {
+        path: paths[p]!,
+        kind: 'dir',
+        size: 0,
+        mode: 0o755,
+        uid: 0,
+        gid: 0,
+        uname: '',
+        gname: '',
+        mtime: 0,
+        linkTarget: '',
+        devmajor: 0,
+        devminor: 0,
+      };
+    }
+    const e = history.layers[history.vLayer[v]!]!.get(entry);
+    const size = asFile ? history.describe(v).size : e.size;
+    return {
+      ...e,
+      path: paths[p]!,
+      kind: asFile ? 'file' : e.kind,
+      size,
+      linkTarget: asFile ? '' : e.linkTarget,
+    };
+  };
+
+  // 1. Everything without data.
+  for (const p of visible) {
+    const v = view.version[p]!;
+    const kind = history.kind(v);
+    const hasData = (kind === 'file' || kind === 'hardlink') && history.vDataLayer[v]! >= 0;
+    if (hasData) continue;
+    yield entryHeader(meta(p, v, kind === 'hardlink'));
+  }
+  // 2. File data, one pass per layer that holds some.
+  for (const dataLayer of [...wanted.keys()].sort((a, b) => a - b)) {
+    const need = wanted.get(dataLayer)!;
+    const reader = new ChunkReader(() => openLayerTar(dataLayer), false, 0, signal);
+    let index = 0;
+    try {
+      for await (const entry of readTar(reader)) {
+        if (normaliseLayerPath(entry.path) === '') continue; // the scan skipped the root too
+        const p = need.get(index++);
+        if (p === undefined || entry.kind !== 'file') continue;
+        const v = view.version[p]!;
+        yield entryHeader({ ...meta(p, v, true), size: entry.size });
+        for await (const chunk of reader.take(entry.size, `the body of ${entry.path}`))
+          yield chunk.slice();
+        yield tarPadding(entry.size);
+        need.delete(index - 1);
+        if (need.size === 0) break;
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+  // 3. Hardlinks to data already written.
+  for (const p of links) {
+    const v = view.version[p]!;
+    const target = carrier.get(dataKey(v))!;
+    yield entryHeader({
+      ...meta(p, v, false),
+      kind: 'hardlink',
+      size: 0,
+      linkTarget: paths[target]!,
+    });
+  }
+  yield new Uint8Array(1024);
+}

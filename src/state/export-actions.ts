@@ -1,0 +1,90 @@
+import type { ExportWhat } from '../worker/protocol.ts';
+import { client } from './client.ts';
+import { saveBlob } from './save-blob.ts';
+import { useStore } from './store.ts';
+
+/** Exports past this size stream straight to a file the user picks, where the browser can. */
+const STREAM_TO_DISK = 1 << 30;
+
+interface SaveFilePicker {
+  showSaveFilePicker?: (options: { suggestedName: string }) => Promise<{
+    createWritable: () => Promise<{
+      write: (chunk: Uint8Array) => Promise<void>;
+      close: () => Promise<void>;
+      abort: () => Promise<void>;
+    }>;
+  }>;
+}
+
+let controller: AbortController | undefined;
+
+/**
+ * Downloads a layer blob, a layer's tar, or the filesystem at a layer. Large ones are written to
+ * disk as they stream (the File System Access API); others are gathered into a Blob and offered
+ * as a normal download. Progress goes to the store.
+ */
+export async function download(
+  what: ExportWhat,
+  name: string,
+  expectedBytes: number,
+): Promise<void> {
+  controller?.abort();
+  const mine = new AbortController();
+  controller = mine;
+  const set = useStore.getState().set;
+  let written = 0;
+  set({ exportProgress: { name, bytes: 0, expected: expectedBytes, error: null } });
+  const progress = (n: number) => {
+    written += n;
+    set({ exportProgress: { name, bytes: written, expected: expectedBytes, error: null } });
+  };
+  try {
+    const picker = (window as unknown as SaveFilePicker).showSaveFilePicker;
+    if (picker && expectedBytes > STREAM_TO_DISK) {
+      const handle = await picker({ suggestedName: name });
+      const file = await handle.createWritable();
+      try {
+        await client.exportStream(
+          what,
+          async (chunk) => {
+            await file.write(chunk);
+            progress(chunk.length);
+          },
+          mine.signal,
+        );
+        await file.close();
+      } catch (error) {
+        await file.abort();
+        throw error;
+      }
+    } else {
+      const parts: Uint8Array<ArrayBuffer>[] = [];
+      await client.exportStream(
+        what,
+        (chunk) => {
+          parts.push(chunk as Uint8Array<ArrayBuffer>);
+          progress(chunk.length);
+        },
+        mine.signal,
+      );
+      saveBlob(new Blob(parts), name);
+    }
+    if (controller === mine) set({ exportProgress: null });
+  } catch (error) {
+    if (controller === mine) {
+      set({
+        exportProgress: {
+          name,
+          bytes: written,
+          expected: expectedBytes,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      });
+    }
+  }
+}
+
+export function cancelDownload(): void {
+  controller?.abort();
+  useStore.getState().set({ exportProgress: null });
+}
