@@ -1,3 +1,5 @@
+import { filesSource } from './files-source.ts';
+
 /**
  * Where archive bytes come from. One small interface (after perfetto's trace stream) with three
  * implementations: a Blob or File, an HTTP URL, and bytes in memory for tests.
@@ -80,5 +82,25 @@ export async function* streamChunks(
     }
   } finally {
     reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * A source described in a form that can be posted to a worker: a File or Blob, a URL (with what a
+ * probe learned of it), or the files of a dropped folder.
+ */
+export type SourceSpec =
+  | { kind: 'blob'; blob: Blob }
+  | { kind: 'url'; url: string; size: number; rangeable: boolean }
+  | { kind: 'files'; files: { path: string; blob: Blob }[] };
+
+export function openSource(spec: SourceSpec): ByteSource {
+  switch (spec.kind) {
+    case 'blob':
+      return blobSource(spec.blob);
+    case 'url':
+      return urlSource(spec.url, spec.size, spec.rangeable);
+    case 'files':
+      return filesSource(spec.files);
   }
 }

@@ -1,4 +1,6 @@
 import { useEffect } from 'react';
+import { openFromHash } from '../state/actions.ts';
+import { startHashSync } from '../state/hash-sync.ts';
 import { useFileName, useModel, useStatus } from '../state/store.ts';
 import { DropZone } from './DropZone.tsx';
 import { Explorer } from './Explorer.tsx';
@@ -11,6 +13,12 @@ export function App() {
   const status = useStatus();
   const model = useModel();
   const fileName = useFileName();
+
+  // A link opens what it names, once; from then on the hash follows the view.
+  useEffect(() => {
+    openFromHash();
+    return startHashSync();
+  }, []);
 
   // Tests (and anything else outside React) wait on this, never on sleeps.
   useEffect(() => {

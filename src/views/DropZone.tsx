@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useRef, useState } from 'react';
-import { openFile } from '../state/actions.ts';
+import { openFile, openFolder } from '../state/actions.ts';
+import { filesOfEntry } from './folder-files.ts';
 
 /**
  * The whole window is a drop target. Dragging a file over it shows the "drop here" state; the
@@ -30,6 +31,14 @@ export function DropZone({ children }: { children: ReactNode }) {
     event.preventDefault();
     depth.current = 0;
     setDragging(false);
+    const entry = event.dataTransfer.items[0]?.webkitGetAsEntry?.();
+    if (entry?.isDirectory) {
+      // An OCI image layout dropped as a folder.
+      void filesOfEntry(entry as FileSystemDirectoryEntry).then((files) =>
+        openFolder(files, entry.name),
+      );
+      return;
+    }
     const file = event.dataTransfer.files[0];
     if (file) void openFile(file, file.name);
   }, []);

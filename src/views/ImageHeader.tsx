@@ -40,6 +40,14 @@ export function ImageHeader() {
           </select>
         </label>
       )}
+      <button
+        type="button"
+        className="copy-link"
+        title="A link to this image and this place in it. For a local file, it restores the view when the same file is dropped again."
+        onClick={() => void navigator.clipboard?.writeText(location.href)}
+      >
+        Copy link
+      </button>
       <h1 className="image-title">
         {image.tags.length > 0 ? image.tags.join(', ') : <span className="muted">untagged</span>}
       </h1>

@@ -1,7 +1,10 @@
+import { useState } from 'react';
+import { openUrl } from '../state/actions.ts';
 import { OpenButtons } from './OpenButtons.tsx';
 
 /** The first screen: what Strata does and how to give it a file. */
 export function Landing() {
+  const [url, setUrl] = useState('');
   return (
     <section className="landing">
       <h1>Look inside a container image</h1>
@@ -10,6 +13,24 @@ export function Landing() {
         is read right here in your browser: nothing is uploaded.
       </p>
       <OpenButtons />
+      <form
+        className="url-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!/^https?:\/\//i.test(url)) return;
+          history.replaceState(null, '', `#url=${encodeURIComponent(url)}`);
+          void openUrl(url);
+        }}
+      >
+        <input
+          type="url"
+          placeholder="https://… an image tarball on a web server"
+          aria-label="Archive address"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+        <button type="submit">Open from URL</button>
+      </form>
       <p className="hint">
         Make one with <code>docker save -o image.tar NAME</code>,{' '}
         <code>podman save -o image.tar NAME</code> or{' '}

@@ -1,9 +1,11 @@
 import { useRef } from 'react';
-import { openFile, openSample } from '../state/actions.ts';
+import { openFile, openFolder, openSample } from '../state/actions.ts';
+import { filesOfInput } from './folder-files.ts';
 
 /** "Choose file" over a hidden file input, and the sample image. */
 export function OpenButtons() {
   const input = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
   return (
     <div className="open-buttons">
       <button type="button" className="primary" onClick={() => input.current?.click()}>
@@ -17,6 +19,26 @@ export function OpenButtons() {
         onChange={(event) => {
           const file = event.target.files?.[0];
           if (file) void openFile(file, file.name);
+          event.target.value = '';
+        }}
+      />
+      <button type="button" onClick={() => folder.current?.click()}>
+        Choose folder
+      </button>
+      <input
+        ref={(element) => {
+          folder.current = element;
+          // Not a React prop: the attribute that lets the input pick a folder.
+          element?.setAttribute('webkitdirectory', '');
+        }}
+        type="file"
+        hidden
+        data-testid="folder-input"
+        onChange={(event) => {
+          if (event.target.files && event.target.files.length > 0) {
+            const { name, files } = filesOfInput(event.target.files);
+            void openFolder(files, name);
+          }
           event.target.value = '';
         }}
       />

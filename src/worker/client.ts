@@ -1,3 +1,4 @@
+import type { SourceSpec } from '../core/bytes.ts';
 import type { Problem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
@@ -34,7 +35,7 @@ export class ArchiveClient {
   private readonly pending = new Map<
     number,
     {
-      file: Blob;
+      source: SourceSpec;
       model?: ArchiveModel;
       handlers: OpenHandlers;
       resolve: (warnings: Problem[]) => void;
@@ -48,7 +49,7 @@ export class ArchiveClient {
    * hold up the explorer's questions. A new file or a cancel stops them.
    */
   private verify(
-    file: Blob,
+    source: SourceSpec,
     model: ArchiveModel,
     done: (warnings: Problem[]) => void,
     signal?: AbortSignal,
@@ -66,7 +67,7 @@ export class ArchiveClient {
       done(event.data);
     };
     worker.onerror = () => stop();
-    worker.postMessage({ file, model });
+    worker.postMessage({ source, model });
   }
 
   private ensureWorker(): Worker {
@@ -89,20 +90,20 @@ export class ArchiveClient {
   }
 
   /** Reads a file in the worker; resolves with the warnings when every layer has been read. */
-  open(file: Blob, name: string, handlers: OpenHandlers = {}): Promise<Problem[]> {
+  open(source: SourceSpec, name: string, handlers: OpenHandlers = {}): Promise<Problem[]> {
     const job = this.nextJob++;
     for (const [id, other] of this.pending) {
       other.reject(new JobFailed({ code: 'cancelled', message: 'Another file was opened.' }));
       this.pending.delete(id);
     }
     return new Promise((resolve, reject) => {
-      this.pending.set(job, { file, handlers, resolve, reject });
+      this.pending.set(job, { source, handlers, resolve, reject });
       handlers.signal?.addEventListener('abort', () => {
         this.post({ type: 'cancel', job });
         this.pending.delete(job);
         reject(new JobFailed({ code: 'cancelled', message: 'Reading was cancelled.' }));
       });
-      this.post({ type: 'open', job, file, name });
+      this.post({ type: 'open', job, source, name });
     });
   }
 
@@ -196,7 +197,7 @@ export class ArchiveClient {
         job.resolve(message.warnings);
         // After the scan, so that the two never compete for the disk and the cores.
         if (job.model && job.handlers.onVerified) {
-          this.verify(job.file, job.model, job.handlers.onVerified, job.handlers.signal);
+          this.verify(job.source, job.model, job.handlers.onVerified, job.handlers.signal);
         }
         break;
       case 'failed':

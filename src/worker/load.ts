@@ -1,4 +1,4 @@
-import { blobSource } from '../core/bytes.ts';
+import type { ByteSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { type ArchiveRead, readArchive } from '../core/read-archive.ts';
 import type { FromWorker } from './protocol.ts';
@@ -9,12 +9,12 @@ import type { FromWorker } from './protocol.ts';
  */
 export async function loadArchive(
   job: number,
-  file: Blob,
+  source: ByteSource,
   signal: AbortSignal,
   send: (message: FromWorker) => void,
 ): Promise<ArchiveRead | undefined> {
   try {
-    const read = await readArchive(blobSource(file), {
+    const read = await readArchive(source, {
       signal,
       onModel: (model) => send({ type: 'model', job, model }),
       onProgress: (progress) => send({ type: 'progress', job, progress }),

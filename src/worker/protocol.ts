@@ -1,3 +1,4 @@
+import type { SourceSpec } from '../core/bytes.ts';
 import type { Problem } from '../core/errors.ts';
 import type { DiveEfficiency } from '../core/fs/dive-efficiency.ts';
 import type { FinalCounts } from '../core/fs/merged.ts';
@@ -12,7 +13,7 @@ import type { Progress } from '../core/read-archive.ts';
  * belongs to, so late messages of a cancelled job are told apart and dropped.
  */
 export type ToWorker =
-  | { type: 'open'; job: number; file: Blob; name: string }
+  | { type: 'open'; job: number; source: SourceSpec; name: string }
   | { type: 'cancel'; job: number }
   | { type: 'query'; id: number; query: Query }
   | { type: 'export'; id: number; what: ExportWhat }

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { blobSource } from '../core/bytes.ts';
+import { openSource, type SourceSpec } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import { verifyDigests } from '../core/verify.ts';
@@ -11,9 +11,9 @@ import { verifyDigests } from '../core/verify.ts';
  */
 declare const self: DedicatedWorkerGlobalScope;
 
-self.onmessage = async (event: MessageEvent<{ file: Blob; model: ArchiveModel }>) => {
+self.onmessage = async (event: MessageEvent<{ source: SourceSpec; model: ArchiveModel }>) => {
   try {
-    self.postMessage(await verifyDigests(blobSource(event.data.file), event.data.model));
+    self.postMessage(await verifyDigests(openSource(event.data.source), event.data.model));
   } catch (error) {
     self.postMessage([toProblem(error)]);
   }

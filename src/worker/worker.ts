@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { blobSource } from '../core/bytes.ts';
+import { openSource, type SourceSpec } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { Explorer } from './explore.ts';
 import { loadArchive } from './load.ts';
@@ -13,9 +13,10 @@ let current: { job: number; controller: AbortController; explorer?: Explorer } |
 const send = (message: FromWorker, transfer: Transferable[] = []) =>
   self.postMessage(message, transfer);
 
-async function open(job: number, file: Blob, controller: AbortController): Promise<void> {
-  const read = await loadArchive(job, file, controller.signal, send);
-  if (read && current?.job === job) current.explorer = new Explorer(read, blobSource(file));
+async function open(job: number, spec: SourceSpec, controller: AbortController): Promise<void> {
+  const source = openSource(spec);
+  const read = await loadArchive(job, source, controller.signal, send);
+  if (read && current?.job === job) current.explorer = new Explorer(read, source);
 }
 
 /**
@@ -77,7 +78,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       current?.controller.abort();
       const controller = new AbortController();
       current = { job: message.job, controller };
-      void open(message.job, message.file, controller);
+      void open(message.job, message.source, controller);
       break;
     }
     case 'cancel':
