@@ -111,6 +111,38 @@ export async function* decompress(
   }
 }
 
+/**
+ * Passes decompressed chunks on, and stops with a 'limit' error once they exceed both the floor
+ * and `ratio` times the compressed bytes read so far: kilobytes that claim to be gigabytes are a
+ * decompression bomb, not an image.
+ */
+export async function* guardExpansion(
+  decoded: AsyncIterable<Uint8Array>,
+  compressedSoFar: () => number,
+  limits: { expansionRatio: number; expansionFloor: number },
+  what: string,
+): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of decoded) {
+    total += chunk.length;
+    if (total > limits.expansionFloor && total > limits.expansionRatio * compressedSoFar()) {
+      throw new StrataError(
+        'limit',
+        `${what} expands to more than ${limits.expansionRatio} times its stored size (past ${Math.round(limits.expansionFloor / 2 ** 20)} MiB): reading stopped there, as it looks like a decompression bomb.`,
+      );
+    }
+    yield chunk;
+  }
+}
+
+/** Counts the bytes that pass. */
+export async function* counted(chunks: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    onBytes(chunk.length);
+    yield chunk;
+  }
+}
+
 function badData(format: string, error: unknown): StrataError {
   const text = error instanceof Error ? error.message : String(error);
   return new StrataError('bad-compression', `The ${format} data is damaged: ${text}`);

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'missing-blob'
   | 'cancelled'
   | 'bad-compression'
+  | 'limit'
   | 'read-failed';
 
 export interface Problem {

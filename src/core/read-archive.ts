@@ -1,12 +1,13 @@
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { type Compression, decompress, detectCompression, peek } from './compression.ts';
+import { type Compression, counted, decompress, detectCompression, guardExpansion, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
 import type { ArchiveModel, ImageRecord, OuterEntry, Variant } from './image/model.ts';
 import { readOciArchive } from './image/oci-archive.ts';
 import { normaliseOuterPath, OuterIndex } from './image/outer-index.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { readTar } from './tar/reader.ts';
 
 export interface Progress {
@@ -28,6 +29,8 @@ export interface ReadOptions {
   /** Each layer blob when its scan ends. */
   onLayer?: (blobPath: string, scan: LayerScan) => void;
   onProgress?: (progress: Progress) => void;
+  /** Defaults to DEFAULT_LIMITS; tests lower them. */
+  limits?: Limits;
 }
 
 export interface ArchiveRead {
@@ -84,15 +87,21 @@ export async function readArchive(
       );
       await indexOuter(reader, index, warnings, undefined);
     } else {
-      const counted = countBytes(source.read(0, undefined, signal), (n) => {
-        progress.bytesRead = n;
+      const stored = counted(source.read(0, undefined, signal), (n) => {
+        progress.bytesRead += n;
         report();
       });
-      const tar = decompress(compression, counted, () => source.read(0, undefined, signal));
+      const limits = options.limits ?? DEFAULT_LIMITS;
+      const tar = guardExpansion(
+        decompress(compression, stored, () => source.read(0, undefined, signal)),
+        () => progress.bytesRead,
+        limits,
+        'The archive',
+      );
       const reader = new ChunkReader(() => tar, false, 0, signal);
       await indexOuter(reader, index, warnings, async (path, body) => {
         progress.current = path;
-        scans.set(path, await scanLayer(body, undefined, { signal }));
+        scans.set(path, await scanLayer(body, undefined, { signal, ...(options.limits ? { limits: options.limits } : {}) }));
       });
     }
   } catch (error) {
@@ -128,11 +137,11 @@ export async function readArchive(
       const start = entry.dataOffset;
       const open = () => source.read(start, start + entry.size, signal);
       const base = progress.bytesRead;
-      const blob = countBytes(open(), (n) => {
-        progress.bytesRead = base + n;
+      const blob = counted(open(), (n) => {
+        progress.bytesRead += n;
         report();
       });
-      scan = await scanLayer(blob, open, { signal });
+      scan = await scanLayer(blob, open, { signal, ...(options.limits ? { limits: options.limits } : {}) });
       progress.bytesRead = base + entry.size;
       scans.set(entry.path, scan);
     }
@@ -141,6 +150,13 @@ export async function readArchive(
         code: scan.error.code,
         message: `Layer ${entry.path} could be read only in part: ${scan.error.message}`,
         detail: `${entry.path}${scan.error.detail ? `, ${scan.error.detail}` : ''}`,
+      });
+    }
+    if (scan.skipped) {
+      warnings.push({
+        code: 'limit',
+        message: `${scan.skipped.count} entr${scan.skipped.count === 1 ? 'y' : 'ies'} of layer ${entry.path} were left out: ${scan.skipped.why}.`,
+        detail: scan.skipped.example,
       });
     }
     progress.layersDone++;
@@ -251,18 +267,6 @@ function layerBlobs(images: ImageRecord[], index: OuterIndex): OuterEntry[] {
     }
   }
   return out;
-}
-
-async function* countBytes(
-  chunks: AsyncIterable<Uint8Array>,
-  onCount: (n: number) => void,
-): AsyncGenerator<Uint8Array> {
-  let n = 0;
-  for await (const chunk of chunks) {
-    n += chunk.length;
-    onCount(n);
-    yield chunk;
-  }
 }
 
 /** Calls `fn` at most every 100 ms. */

@@ -83,13 +83,15 @@ else {
 
 if (built && ensureChromium()) {
   const pwJson = join(out, 'playwright.json');
-  run('browser tests', 'npx', ['playwright', 'test'], { PW_JSON_OUTPUT: pwJson });
+  const browserOk = run('browser tests', 'npx', ['playwright', 'test'], { PW_JSON_OUTPUT: pwJson });
   if (existsSync(pwJson)) {
     const { stats } = JSON.parse(readFileSync(pwJson, 'utf8'));
     passed += stats.expected + stats.flaky;
     failed += stats.unexpected;
     skipped += stats.skipped;
-    if (stats.unexpected > 0) failures.push('browser tests');
+    if (stats.unexpected > 0 || !browserOk) failures.push('browser tests');
+    // Playwright can fail before any test runs (its web server did not start): that is a failure.
+    if (stats.unexpected === 0 && !browserOk) failed++;
   } else {
     failed++;
     failures.push('browser tests (no report)');

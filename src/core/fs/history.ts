@@ -120,11 +120,17 @@ export class FsHistory {
       this.cur[p] = -1;
       this.addVersion(p, layer, DELETED, -1, -1);
     };
+    // Everything visible below p, deepest first; an explicit stack, as paths may be very deep.
     const hideBelow = (p: number) => {
-      for (const child of this.table.children[p]!) {
-        if (this.cur[child]! >= 0) hideBelow(child);
-        hide(child);
+      const order: number[] = [];
+      const stack = [...this.table.children[p]!];
+      while (stack.length > 0) {
+        const child = stack.pop()!;
+        if (this.cur[child]! < 0) continue;
+        order.push(child);
+        for (const grandchild of this.table.children[child]!) stack.push(grandchild);
       }
+      for (let i = order.length - 1; i >= 0; i--) hide(order[i]!);
     };
 
     if (entries) {

@@ -21,16 +21,32 @@ export class PathTable {
   intern(path: string): number {
     const known = this.ids.get(path);
     if (known !== undefined) return known;
-    const slash = path.lastIndexOf('/');
-    const parent = slash < 0 ? 0 : this.intern(path.slice(0, slash));
-    const id = this.paths.length;
-    this.paths.push(path);
-    this.names.push(slash < 0 ? path : path.slice(slash + 1));
-    this.parents.push(parent);
-    this.children.push([]);
-    this.children[parent]!.push(id);
-    this.ids.set(path, id);
-    return id;
+    // Walk up to the nearest known ancestor, then create downwards: no recursion, whatever the depth.
+    const missing: string[] = [path];
+    let parent = 0;
+    for (let p = path; ; ) {
+      const slash = p.lastIndexOf('/');
+      if (slash < 0) break;
+      p = p.slice(0, slash);
+      const id = this.ids.get(p);
+      if (id !== undefined) {
+        parent = id;
+        break;
+      }
+      missing.push(p);
+    }
+    for (let i = missing.length - 1; i >= 0; i--) {
+      const p = missing[i]!;
+      const id = this.paths.length;
+      this.paths.push(p);
+      this.names.push(p.slice(p.lastIndexOf('/') + 1));
+      this.parents.push(parent);
+      this.children.push([]);
+      this.children[parent]!.push(id);
+      this.ids.set(p, id);
+      parent = id;
+    }
+    return parent;
   }
 
   /** Ancestors from the top down, the root excluded. */

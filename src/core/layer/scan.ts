@@ -1,7 +1,8 @@
 import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
-import { type Compression, decompress, detectCompression, peek } from '../compression.ts';
+import { type Compression, counted, decompress, detectCompression, guardExpansion, peek } from '../compression.ts';
 import { StrataError } from '../errors.ts';
+import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { readTar } from '../tar/reader.ts';
 import { LayerEntries, markerOf, normaliseLayerPath } from './entries.ts';
 
@@ -15,10 +16,13 @@ export interface LayerScan {
   tarBytes: number;
   /** Set when the layer could be read only in part: what stopped it. */
   error: StrataError | undefined;
+  /** Entries left out (past a limit), for the warnings. */
+  skipped: { count: number; example: string; why: string } | undefined;
 }
 
 export interface ScanOptions {
   signal?: AbortSignal;
+  limits?: Limits;
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
 }
@@ -36,9 +40,18 @@ export async function scanLayer(
   reopen: (() => AsyncIterable<Uint8Array>) | undefined,
   options: ScanOptions = {},
 ): Promise<LayerScan> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const { head, stream } = await peek(blob, 6);
   const compression = detectCompression(head);
-  const tar = decompress(compression, stream, reopen);
+  let stored = 0;
+  const raw = counted(stream, (n) => {
+    stored += n;
+  });
+  const tar =
+    compression === 'none'
+      ? raw
+      : guardExpansion(decompress(compression, raw, reopen), () => stored, limits, 'This layer');
+  let skipped: LayerScan['skipped'];
   const reader = new ChunkReader(() => tar, false, 0, options.signal);
   const entries = new LayerEntries();
   const hasher = await createXXHash64();
@@ -56,6 +69,14 @@ export async function scanLayer(
       }
       const path = normaliseLayerPath(entry.path);
       if (path === '') continue;
+      if (depthOf(path) > limits.pathDepth) {
+        skipped ??= { count: 0, example: path.slice(0, 200), why: `deeper than ${limits.pathDepth} folders` };
+        skipped.count++;
+        continue;
+      }
+      if (entries.length >= limits.entriesPerLayer) {
+        throw new StrataError('limit', `This layer has more than ${limits.entriesPerLayer.toLocaleString('en')} entries; the rest were not read.`);
+      }
       size += entry.size;
       entries.push({
         path,
@@ -96,5 +117,11 @@ export async function scanLayer(
   } finally {
     await reader.close();
   }
-  return { compression, entries, size, tarBytes: reader.offset, error };
+  return { compression, entries, size, tarBytes: reader.offset, error, skipped };
+}
+
+function depthOf(path: string): number {
+  let n = 1;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) n++;
+  return n;
 }
