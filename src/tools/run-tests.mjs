@@ -55,7 +55,7 @@ step('typecheck (node: tests, tools)', 'npx', ['tsc', '-p', 'tsconfig.node.json'
 step('lint and format', 'npx', ['biome', 'check', '.']);
 
 const vitestJson = join(out, 'vitest.json');
-run('unit tests', 'npx', [
+const unitOk = run('unit tests', 'npx', [
   'vitest',
   'run',
   '--reporter=default',
@@ -67,8 +67,9 @@ if (existsSync(vitestJson)) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) failures.push('unit tests');
-  if (report.numFailedTestSuites > 0 && report.numFailedTests === 0) failed++;
+  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0 || !unitOk) failures.push('unit tests');
+  // A runner that failed without a failed test (a suite that did not load) still fails the run.
+  if (report.numFailedTests === 0 && (report.numFailedTestSuites > 0 || !unitOk)) failed++;
 } else {
   failed++;
   failures.push('unit tests (no report)');
