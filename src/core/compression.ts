@@ -194,16 +194,31 @@ async function* pushDecoder(
   decoder: PushDecoder,
 ): AsyncGenerator<Uint8Array> {
   let out: Uint8Array[] = [];
+  let produced = 0;
   decoder.ondata = (data) => {
-    if (data.length > 0) out.push(data);
+    if (data.length > 0) {
+      out.push(data);
+      produced += data.length;
+    }
   };
+  // A push decodes all it is given at once, so input goes in slices: 4 KiB to start, less when
+  // output balloons (a zstd RLE block turns 4 bytes into 128 KiB), more when it is tame. This
+  // keeps what is held between yields small, and lets a bomb be stopped early.
+  let slice = 4096;
   try {
     for await (const chunk of chunks) {
-      decoder.push(chunk);
-      if (out.length > 0) {
-        const ready = out;
-        out = [];
-        yield* ready;
+      for (let at = 0; at < chunk.length; ) {
+        const piece = chunk.subarray(at, at + slice);
+        at += piece.length;
+        produced = 0;
+        decoder.push(piece);
+        const ratio = produced / piece.length;
+        slice = ratio > 256 ? 256 : ratio > 32 ? Math.max(256, slice >> 1) : Math.min(65536, slice << 1);
+        if (out.length > 0) {
+          const ready = out;
+          out = [];
+          yield* ready;
+        }
       }
     }
     decoder.push(new Uint8Array(0), true);

@@ -115,7 +115,14 @@ export async function readArchive(
     });
   }
 
-  const { variant, images } = await readImages(index, warnings, indexError);
+  let found: { variant: Variant; images: ImageRecord[] };
+  try {
+    found = await readImages(index, warnings, indexError);
+  } catch (error) {
+    // When the archive was cut short, that is the reason nothing could be read.
+    throw indexError ?? error;
+  }
+  const { variant, images } = found;
   const model: ArchiveModel = {
     variant,
     compression,

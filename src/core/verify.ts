@@ -1,8 +1,9 @@
 import { createSHA256 } from 'hash-wasm';
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { decompress, detectCompression, peek } from './compression.ts';
-import { type Problem, throwIfAborted } from './errors.ts';
+import { decompress, detectCompression, guardExpansion, peek } from './compression.ts';
+import { type Problem, StrataError, throwIfAborted } from './errors.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 import type { ArchiveModel } from './image/model.ts';
 import { normaliseOuterPath } from './image/outer-index.ts';
 import { readTar } from './tar/reader.ts';
@@ -81,8 +82,10 @@ async function checkBlob(
 ): Promise<Problem[]> {
   const raw = await createSHA256();
   const tar = await createSHA256();
+  let stored = 0;
   async function* hashed(chunks: AsyncIterable<Uint8Array>) {
     for await (const chunk of chunks) {
+      stored += chunk.length;
       raw.update(chunk);
       yield chunk;
     }
@@ -90,7 +93,15 @@ async function checkBlob(
   const { head, stream } = await peek(hashed(blob), 6);
   const compression = detectCompression(head);
   // No reopen here: the gzip decoder then handles multi-member data itself, in one pass.
-  for await (const chunk of decompress(compression, stream)) tar.update(chunk);
+  const decoded = decompress(compression, stream);
+  const guarded = compression === 'none' ? decoded : guardExpansion(decoded, () => stored, DEFAULT_LIMITS, 'A layer');
+  try {
+    for await (const chunk of guarded) tar.update(chunk);
+  } catch (error) {
+    // A layer that cannot be decompressed in full cannot be checked; the scan already said why.
+    if (error instanceof StrataError && error.code === 'limit') return [];
+    throw error;
+  }
   const rawDigest = `sha256:${raw.digest('hex')}`;
   const tarDigest = `sha256:${tar.digest('hex')}`;
   const problems: Problem[] = [];

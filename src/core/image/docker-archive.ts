@@ -15,7 +15,11 @@ export async function readDockerArchive(
   index: OuterIndex,
   warnings: Problem[],
 ): Promise<{ variant: Variant; images: ImageRecord[] }> {
-  const manifest = parseJson(index.body('manifest.json')!, 'manifest.json');
+  const body = index.body('manifest.json');
+  if (!body) {
+    throw new StrataError('bad-manifest', 'manifest.json is larger than 16 MiB: too large to be a manifest, so it was not read.', 'manifest.json');
+  }
+  const manifest = parseJson(body, 'manifest.json');
   if (!Array.isArray(manifest)) {
     throw new StrataError(
       'bad-manifest',
