@@ -136,7 +136,10 @@ export async function* guardExpansion(
 }
 
 /** Counts the bytes that pass. */
-export async function* counted(chunks: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+export async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
     onBytes(chunk.length);
     yield chunk;
@@ -213,7 +216,8 @@ async function* pushDecoder(
         produced = 0;
         decoder.push(piece);
         const ratio = produced / piece.length;
-        slice = ratio > 256 ? 256 : ratio > 32 ? Math.max(256, slice >> 1) : Math.min(65536, slice << 1);
+        slice =
+          ratio > 256 ? 256 : ratio > 32 ? Math.max(256, slice >> 1) : Math.min(65536, slice << 1);
         if (out.length > 0) {
           const ready = out;
           out = [];

@@ -9,7 +9,12 @@ import { readArchive } from './read-archive.ts';
 import { verifyDigests } from './verify.ts';
 
 /** Lower bomb limits than the defaults, so that a test-sized bomb trips them. */
-const LIMITS: Limits = { entriesPerLayer: 4_000_000, pathDepth: 2048, expansionRatio: 100, expansionFloor: 16 << 20 };
+const LIMITS: Limits = {
+  entriesPerLayer: 4_000_000,
+  pathDepth: 2048,
+  expansionRatio: 100,
+  expansionFloor: 16 << 20,
+};
 
 type Outcome = { refused: string; message: string } | { loaded: true; warnings: string[] };
 
@@ -34,7 +39,8 @@ describe('hostile and broken archives: a message, never a crash', () => {
       const start = Date.now();
       const result = await outcome(c.bytes());
       if ('refused' in c.expect) expect(result).toMatchObject({ refused: c.expect.refused });
-      else if ('warned' in c.expect) expect('warnings' in result && result.warnings).toContain(c.expect.warned);
+      else if ('warned' in c.expect)
+        expect('warnings' in result && result.warnings).toContain(c.expect.warned);
       else expect(result).toMatchObject({ loaded: true });
       expect(Date.now() - start).toBeLessThan(20_000);
     });
@@ -47,7 +53,8 @@ describe('hostile and broken archives: a message, never a crash', () => {
     for (const at of points) {
       const result = await outcome(sample.subarray(0, at));
       // Cut before manifest.json: refused with a reason. Cut after: the image, with a warning.
-      if ('refused' in result) expect(['truncated', 'empty', 'not-an-image']).toContain(result.refused);
+      if ('refused' in result)
+        expect(['truncated', 'empty', 'not-an-image']).toContain(result.refused);
       else expect(result.warnings.length).toBeGreaterThan(0);
     }
   });

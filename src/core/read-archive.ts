@@ -1,6 +1,13 @@
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { type Compression, counted, decompress, detectCompression, guardExpansion, peek } from './compression.ts';
+import {
+  type Compression,
+  counted,
+  decompress,
+  detectCompression,
+  guardExpansion,
+  peek,
+} from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
 import type { ArchiveModel, ImageRecord, OuterEntry, Variant } from './image/model.ts';
@@ -101,7 +108,13 @@ export async function readArchive(
       const reader = new ChunkReader(() => tar, false, 0, signal);
       await indexOuter(reader, index, warnings, async (path, body) => {
         progress.current = path;
-        scans.set(path, await scanLayer(body, undefined, { signal, ...(options.limits ? { limits: options.limits } : {}) }));
+        scans.set(
+          path,
+          await scanLayer(body, undefined, {
+            signal,
+            ...(options.limits ? { limits: options.limits } : {}),
+          }),
+        );
       });
     }
   } catch (error) {
@@ -148,7 +161,10 @@ export async function readArchive(
         progress.bytesRead += n;
         report();
       });
-      scan = await scanLayer(blob, open, { signal, ...(options.limits ? { limits: options.limits } : {}) });
+      scan = await scanLayer(blob, open, {
+        signal,
+        ...(options.limits ? { limits: options.limits } : {}),
+      });
       progress.bytesRead = base + entry.size;
       scans.set(entry.path, scan);
     }

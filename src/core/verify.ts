@@ -3,9 +3,9 @@ import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { decompress, detectCompression, guardExpansion, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
-import { DEFAULT_LIMITS } from './limits.ts';
 import type { ArchiveModel } from './image/model.ts';
 import { normaliseOuterPath } from './image/outer-index.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 import { readTar } from './tar/reader.ts';
 
 interface Expected {
@@ -94,7 +94,10 @@ async function checkBlob(
   const compression = detectCompression(head);
   // No reopen here: the gzip decoder then handles multi-member data itself, in one pass.
   const decoded = decompress(compression, stream);
-  const guarded = compression === 'none' ? decoded : guardExpansion(decoded, () => stored, DEFAULT_LIMITS, 'A layer');
+  const guarded =
+    compression === 'none'
+      ? decoded
+      : guardExpansion(decoded, () => stored, DEFAULT_LIMITS, 'A layer');
   try {
     for await (const chunk of guarded) tar.update(chunk);
   } catch (error) {

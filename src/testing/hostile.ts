@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { imageFrom, legacyArchive, sampleImage } from './sample-image.ts';
-import { type TarInput, concatBytes, writeTar } from './tar-writer.ts';
+import { concatBytes, type TarInput, writeTar } from './tar-writer.ts';
 
 /**
  * The corpus of broken and hostile archives: each case is bytes and what must come of them.
@@ -16,7 +16,12 @@ export interface HostileCase {
 
 const image = (layers: TarInput[][], commands?: string[]) =>
   legacyArchive(
-    imageFrom(layers.map((entries, i) => ({ command: commands?.[i] ?? `step ${i}`, layer: writeTar(entries) }))),
+    imageFrom(
+      layers.map((entries, i) => ({
+        command: commands?.[i] ?? `step ${i}`,
+        layer: writeTar(entries),
+      })),
+    ),
     'hostile:test',
   );
 
@@ -36,7 +41,10 @@ function withManifest(text: string | Uint8Array): Uint8Array {
  * RLE blocks of zeros (RFC 8878 §3.1.1.2: Block_Type 1 repeats one byte Block_Size times).
  */
 export function zstdBomb(blocks: number): Uint8Array {
-  const header = writeTar([{ name: 'zeros', data: '', sizeField: blocks * 131072 }]).subarray(0, 512);
+  const header = writeTar([{ name: 'zeros', data: '', sizeField: blocks * 131072 }]).subarray(
+    0,
+    512,
+  );
   const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38]; // magic, no checksum, 128 KiB window
   const blockHeader = (last: boolean, type: number, size: number) => {
     const v = (last ? 1 : 0) | (type << 1) | (size << 3);
@@ -63,7 +71,10 @@ export function structuralPoints(tar: Uint8Array): number[] {
   for (let at = 0; at + 512 <= tar.length; ) {
     const block = tar.subarray(at, at + 512);
     if (block.every((b) => b === 0)) break;
-    const size = Number.parseInt(new TextDecoder().decode(block.subarray(124, 136)).replace(/\0.*$/, '').trim() || '0', 8);
+    const size = Number.parseInt(
+      new TextDecoder().decode(block.subarray(124, 136)).replace(/\0.*$/, '').trim() || '0',
+      8,
+    );
     points.push(at, at + 100, at + 511);
     if (size > 0) points.push(at + 512 + Math.floor(size / 2));
     at += 512 + Math.ceil(size / 512) * 512;
@@ -73,12 +84,22 @@ export function structuralPoints(tar: Uint8Array): number[] {
 
 const legacyWithLayerBlob = (blob: Uint8Array, diffId = `sha256:${'0'.repeat(64)}`) => {
   const config = new TextEncoder().encode(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] }, history: [{ created_by: 'bomb' }] }),
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [diffId] },
+      history: [{ created_by: 'bomb' }],
+    }),
   );
   return writeTar([
     { name: 'layer/layer.tar', data: blob },
     { name: 'config.json', data: config },
-    { name: 'manifest.json', data: JSON.stringify([{ Config: 'config.json', RepoTags: ['bomb:test'], Layers: ['layer/layer.tar'] }]) },
+    {
+      name: 'manifest.json',
+      data: JSON.stringify([
+        { Config: 'config.json', RepoTags: ['bomb:test'], Layers: ['layer/layer.tar'] },
+      ]),
+    },
   ]);
 };
 
@@ -97,45 +118,130 @@ export function hostileCases(scale: 'test' | 'full' = 'test'): HostileCase[] {
     { name: 'empty', bytes: () => new Uint8Array(0), expect: { refused: 'empty' } },
     { name: 'random-bytes', bytes: random, expect: { refused: 'not-tar' } },
     { name: 'random-gzip', bytes: () => gzipSync(random()), expect: { refused: 'not-tar' } },
-    { name: 'xz-outside', bytes: () => Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 1, 2]), expect: { refused: 'unsupported-compression' } },
-    { name: 'bad-checksum-first-header', bytes: () => flip(sample, 10), expect: { refused: 'not-tar' } },
-    { name: 'bad-checksum-later-header', bytes: () => flip(sample, structuralPoints(sample)[12]! + 3), expect: { refused: 'bad-checksum' } },
+    {
+      name: 'xz-outside',
+      bytes: () => Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 1, 2]),
+      expect: { refused: 'unsupported-compression' },
+    },
+    {
+      name: 'bad-checksum-first-header',
+      bytes: () => flip(sample, 10),
+      expect: { refused: 'not-tar' },
+    },
+    {
+      name: 'bad-checksum-later-header',
+      bytes: () => flip(sample, structuralPoints(sample)[12]! + 3),
+      expect: { refused: 'bad-checksum' },
+    },
     {
       name: 'truncated-in-manifest',
-      bytes: () => sample.subarray(0, new TextDecoder('latin1').decode(sample).indexOf('manifest.json\0') + 512 + 100),
+      bytes: () =>
+        sample.subarray(
+          0,
+          new TextDecoder('latin1').decode(sample).indexOf('manifest.json\0') + 512 + 100,
+        ),
       expect: { refused: 'truncated' },
     },
-    { name: 'truncated-in-a-layer', bytes: () => sample.subarray(0, 6000), expect: { refused: 'truncated' } },
-    { name: 'truncated-in-a-header', bytes: () => sample.subarray(0, 2048 + 300), expect: { refused: 'truncated' } },
-    { name: 'manifest-null', bytes: () => withManifest('null'), expect: { refused: 'bad-manifest' } },
-    { name: 'manifest-wrong-types', bytes: () => withManifest('[{"Config": 5, "Layers": "x", "RepoTags": {}}]'), expect: { refused: 'not-an-image' } },
-    { name: 'manifest-deeply-nested', bytes: () => withManifest(`${'['.repeat(200_000)}${']'.repeat(200_000)}`), expect: { refused: 'not-an-image' } },
-    { name: 'manifest-huge', bytes: () => withManifest(`[${' '.repeat(20 << 20)}]`), expect: { refused: 'bad-manifest' } },
-    { name: 'manifest-not-json', bytes: () => withManifest('{this is not json'), expect: { refused: 'bad-json' } },
+    {
+      name: 'truncated-in-a-layer',
+      bytes: () => sample.subarray(0, 6000),
+      expect: { refused: 'truncated' },
+    },
+    {
+      name: 'truncated-in-a-header',
+      bytes: () => sample.subarray(0, 2048 + 300),
+      expect: { refused: 'truncated' },
+    },
+    {
+      name: 'manifest-null',
+      bytes: () => withManifest('null'),
+      expect: { refused: 'bad-manifest' },
+    },
+    {
+      name: 'manifest-wrong-types',
+      bytes: () => withManifest('[{"Config": 5, "Layers": "x", "RepoTags": {}}]'),
+      expect: { refused: 'not-an-image' },
+    },
+    {
+      name: 'manifest-deeply-nested',
+      bytes: () => withManifest(`${'['.repeat(200_000)}${']'.repeat(200_000)}`),
+      expect: { refused: 'not-an-image' },
+    },
+    {
+      name: 'manifest-huge',
+      bytes: () => withManifest(`[${' '.repeat(20 << 20)}]`),
+      expect: { refused: 'bad-manifest' },
+    },
+    {
+      name: 'manifest-not-json',
+      bytes: () => withManifest('{this is not json'),
+      expect: { refused: 'bad-json' },
+    },
     {
       name: 'missing-blob',
       bytes: () => {
         const s = sampleImage();
         return writeTar([
           { name: `${s.imageId}.json`, data: s.config },
-          { name: 'manifest.json', data: JSON.stringify([{ Config: `${s.imageId}.json`, RepoTags: ['x:y'], Layers: ['gone/layer.tar', 'gone2/layer.tar', 'gone3/layer.tar', 'gone4/layer.tar'] }]) },
+          {
+            name: 'manifest.json',
+            data: JSON.stringify([
+              {
+                Config: `${s.imageId}.json`,
+                RepoTags: ['x:y'],
+                Layers: ['gone/layer.tar', 'gone2/layer.tar', 'gone3/layer.tar', 'gone4/layer.tar'],
+              },
+            ]),
+          },
         ]);
       },
       expect: { warned: 'missing-blob' },
     },
-    { name: 'config-digest-mismatch', bytes: () => legacyWithLayerBlob(writeTar([{ name: 'a', data: 'x' }])), expect: { warned: 'digest-mismatch' } },
+    {
+      name: 'config-digest-mismatch',
+      bytes: () => legacyWithLayerBlob(writeTar([{ name: 'a', data: 'x' }])),
+      expect: { warned: 'digest-mismatch' },
+    },
     {
       name: 'same-layer-twice',
       bytes: () => {
         const layer = writeTar([{ name: 'a', data: 'x' }]);
-        return legacyArchive(imageFrom([{ command: 'one', layer }, { command: 'again', layer }]), 'twice:test');
+        return legacyArchive(
+          imageFrom([
+            { command: 'one', layer },
+            { command: 'again', layer },
+          ]),
+          'twice:test',
+        );
       },
       expect: { loads: true },
     },
-    { name: 'gzip-bomb-layer', bytes: () => legacyWithLayerBlob(gzipBomb(scale === 'full' ? 2 ** 30 + 2 ** 24 : 48 << 20)), expect: { warned: 'limit' } },
-    { name: 'zstd-bomb-layer', bytes: () => legacyWithLayerBlob(zstdBomb(scale === 'full' ? 80_000 : 400)), expect: { warned: 'limit' } },
-    { name: 'deep-path', bytes: () => image([[{ name: `${deep}/file`, data: 'deep' }, { name: 'ok', data: 'ok' }]]), expect: { warned: 'limit' } },
-    { name: 'name-64k', bytes: () => image([[{ name: `${'n'.repeat(65536)}`, data: 'long' }]]), expect: { loads: true } },
+    {
+      name: 'gzip-bomb-layer',
+      bytes: () => legacyWithLayerBlob(gzipBomb(scale === 'full' ? 2 ** 30 + 2 ** 24 : 48 << 20)),
+      expect: { warned: 'limit' },
+    },
+    {
+      name: 'zstd-bomb-layer',
+      bytes: () => legacyWithLayerBlob(zstdBomb(scale === 'full' ? 80_000 : 400)),
+      expect: { warned: 'limit' },
+    },
+    {
+      name: 'deep-path',
+      bytes: () =>
+        image([
+          [
+            { name: `${deep}/file`, data: 'deep' },
+            { name: 'ok', data: 'ok' },
+          ],
+        ]),
+      expect: { warned: 'limit' },
+    },
+    {
+      name: 'name-64k',
+      bytes: () => image([[{ name: `${'n'.repeat(65536)}`, data: 'long' }]]),
+      expect: { loads: true },
+    },
     {
       name: 'names-control-html-rtl-invalid-utf8',
       bytes: () =>
@@ -161,13 +267,52 @@ export function hostileCases(scale: 'test' | 'full' = 'test'): HostileCase[] {
       },
       expect: { loads: true },
     },
-    { name: 'absolute-and-dotdot', bytes: () => image([[{ name: '/etc/abs', data: 'a' }, { name: '../../escape', data: 'b' }, { name: 'x/../../../y', data: 'c' }]]), expect: { loads: true } },
-    { name: 'symlink-cycle', bytes: () => image([[{ name: 'a', kind: 'symlink', linkname: 'b' }, { name: 'b', kind: 'symlink', linkname: 'a' }, { name: 'self', kind: 'symlink', linkname: 'self' }]]), expect: { loads: true } },
-    { name: 'hardlink-to-missing', bytes: () => image([[{ name: 'link', kind: 'hardlink', linkname: 'nowhere' }]]), expect: { loads: true } },
-    { name: 'duplicate-entries', bytes: () => image([[{ name: 'dup', data: 'first' }, { name: 'dup', data: 'second' }, { name: 'd/', kind: 'dir' }, { name: 'd/', kind: 'dir', mode: 0o700 }]]), expect: { loads: true } },
+    {
+      name: 'absolute-and-dotdot',
+      bytes: () =>
+        image([
+          [
+            { name: '/etc/abs', data: 'a' },
+            { name: '../../escape', data: 'b' },
+            { name: 'x/../../../y', data: 'c' },
+          ],
+        ]),
+      expect: { loads: true },
+    },
+    {
+      name: 'symlink-cycle',
+      bytes: () =>
+        image([
+          [
+            { name: 'a', kind: 'symlink', linkname: 'b' },
+            { name: 'b', kind: 'symlink', linkname: 'a' },
+            { name: 'self', kind: 'symlink', linkname: 'self' },
+          ],
+        ]),
+      expect: { loads: true },
+    },
+    {
+      name: 'hardlink-to-missing',
+      bytes: () => image([[{ name: 'link', kind: 'hardlink', linkname: 'nowhere' }]]),
+      expect: { loads: true },
+    },
+    {
+      name: 'duplicate-entries',
+      bytes: () =>
+        image([
+          [
+            { name: 'dup', data: 'first' },
+            { name: 'dup', data: 'second' },
+            { name: 'd/', kind: 'dir' },
+            { name: 'd/', kind: 'dir', mode: 0o700 },
+          ],
+        ]),
+      expect: { loads: true },
+    },
     {
       name: `layer-of-${manyEntries}-entries`,
-      bytes: () => image([Array.from({ length: manyEntries }, (_, i) => ({ name: `f/${i % 1000}/${i}` }))]),
+      bytes: () =>
+        image([Array.from({ length: manyEntries }, (_, i) => ({ name: `f/${i % 1000}/${i}` }))]),
       expect: { loads: true },
     },
   ];

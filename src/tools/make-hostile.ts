@@ -11,6 +11,11 @@ mkdirSync(dir, { recursive: true });
 for (const c of hostileCases('full')) {
   const bytes = c.bytes();
   writeFileSync(join(dir, `${c.name}.tar`), bytes);
-  const expect = 'refused' in c.expect ? `refused: ${c.expect.refused}` : 'warned' in c.expect ? `warning: ${c.expect.warned}` : 'loads';
+  const expect =
+    'refused' in c.expect
+      ? `refused: ${c.expect.refused}`
+      : 'warned' in c.expect
+        ? `warning: ${c.expect.warned}`
+        : 'loads';
   console.log(`${c.name}.tar  ${bytes.length} bytes  (${expect})`);
 }

@@ -67,7 +67,8 @@ if (existsSync(vitestJson)) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0 || !unitOk) failures.push('unit tests');
+  if (report.numFailedTests > 0 || report.numFailedTestSuites > 0 || !unitOk)
+    failures.push('unit tests');
   // A runner that failed without a failed test (a suite that did not load) still fails the run.
   if (report.numFailedTests === 0 && (report.numFailedTestSuites > 0 || !unitOk)) failed++;
 } else {

@@ -1,6 +1,7 @@
 import { Change } from '../core/fs/history.ts';
 import { revealPath, selectLayer } from '../state/explorer-actions.ts';
 import { useDetails } from '../state/store.ts';
+import { displayName } from './display.ts';
 import { formatBytes } from './format.ts';
 import { octalMode, permissionString, specialBits } from './permissions.ts';
 
@@ -24,7 +25,7 @@ export function Details() {
         : null;
   return (
     <aside className="details" aria-label="Details">
-      <h2 className="path details-path">{d.path}</h2>
+      <h2 className="path details-path">{displayName(d.path)}</h2>
       {d.deletedAtLayer && (
         <p className="deleted-note">Not in the filesystem at this layer: it was deleted.</p>
       )}

@@ -1,5 +1,6 @@
 import { revealPath } from '../state/explorer-actions.ts';
 import { useAnalysis, useCurrentImage, useWarnings } from '../state/store.ts';
+import { displayName } from './display.ts';
 import { formatBytes } from './format.ts';
 
 /** Config, both waste figures and what separates them, the biggest hidden files, warnings. */
@@ -91,7 +92,7 @@ export function Summary() {
               <tbody>
                 {e.inefficientFiles.slice(0, 100).map((f) => (
                   <tr key={f.path}>
-                    <td className="path">{f.path}</td>
+                    <td className="path">{displayName(f.path)}</td>
                     <td className="num">{f.count}</td>
                     <td className="num">{f.bytes.toLocaleString()}</td>
                   </tr>
@@ -132,7 +133,7 @@ export function Summary() {
                         className="link-button path"
                         onClick={() => void revealPath(f.path)}
                       >
-                        /{f.path}
+                        /{displayName(f.path)}
                       </button>
                       {f.secret && <span className="badge secret">looks like a secret</span>}
                     </td>

@@ -17,7 +17,11 @@ export async function readDockerArchive(
 ): Promise<{ variant: Variant; images: ImageRecord[] }> {
   const body = index.body('manifest.json');
   if (!body) {
-    throw new StrataError('bad-manifest', 'manifest.json is larger than 16 MiB: too large to be a manifest, so it was not read.', 'manifest.json');
+    throw new StrataError(
+      'bad-manifest',
+      'manifest.json is larger than 16 MiB: too large to be a manifest, so it was not read.',
+      'manifest.json',
+    );
   }
   const manifest = parseJson(body, 'manifest.json');
   if (!Array.isArray(manifest)) {

@@ -1,6 +1,13 @@
 import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
-import { type Compression, counted, decompress, detectCompression, guardExpansion, peek } from '../compression.ts';
+import {
+  type Compression,
+  counted,
+  decompress,
+  detectCompression,
+  guardExpansion,
+  peek,
+} from '../compression.ts';
 import { StrataError } from '../errors.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { readTar } from '../tar/reader.ts';
@@ -70,12 +77,19 @@ export async function scanLayer(
       const path = normaliseLayerPath(entry.path);
       if (path === '') continue;
       if (depthOf(path) > limits.pathDepth) {
-        skipped ??= { count: 0, example: path.slice(0, 200), why: `deeper than ${limits.pathDepth} folders` };
+        skipped ??= {
+          count: 0,
+          example: path.slice(0, 200),
+          why: `deeper than ${limits.pathDepth} folders`,
+        };
         skipped.count++;
         continue;
       }
       if (entries.length >= limits.entriesPerLayer) {
-        throw new StrataError('limit', `This layer has more than ${limits.entriesPerLayer.toLocaleString('en')} entries; the rest were not read.`);
+        throw new StrataError(
+          'limit',
+          `This layer has more than ${limits.entriesPerLayer.toLocaleString('en')} entries; the rest were not read.`,
+        );
       }
       size += entry.size;
       entries.push({

@@ -5,6 +5,7 @@ import { client } from '../../state/client.ts';
 import { selectLayer, setMode } from '../../state/explorer-actions.ts';
 import { useImageIndex, useModel } from '../../state/store.ts';
 import type { RawEntry } from '../../worker/protocol.ts';
+import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
 import { readableCommand } from '../format-command.ts';
 import { JsonView } from './JsonView.tsx';
@@ -154,7 +155,7 @@ export function ArchiveView({ onOpenLayer }: { onOpenLayer: () => void }) {
                       className="link-button path"
                       onClick={() => setSelected(entry.path)}
                     >
-                      {entry.path}
+                      {displayName(entry.path)}
                       {entry.kind === 'dir' ? '/' : ''}
                     </button>
                     {entry.linkname && <span className="link-target"> → {entry.linkname}</span>}
@@ -261,7 +262,7 @@ function EntryPanel({
               <ul className="raw-entries">
                 {entries.rows.map((e, i) => (
                   <li key={i} className="mono" data-kind={e.kind}>
-                    {e.path}
+                    {displayName(e.path)}
                     {e.kind === 'dir' ? '/' : ''}
                     {e.linkTarget && <span className="link-target"> → {e.linkTarget}</span>}
                     {e.path.split('/').at(-1)?.startsWith('.wh.') && (

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type NodeApi, type NodeRendererProps, Tree, type TreeApi } from 'react-arborist';
 import { selectPath, toggleDir } from '../../state/explorer-actions.ts';
 import { useStore } from '../../state/store.ts';
+import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
 import {
   changeClass,
@@ -153,7 +154,7 @@ function TreeRow({ node, style }: NodeRendererProps<Row>) {
       <span className="twisty" aria-hidden="true">
         {node.data.isDir ? (node.isOpen ? '▾' : '▸') : ''}
       </span>
-      <span className="tree-name">{node.data.name}</span>
+      <span className="tree-name">{displayName(node.data.name)}</span>
       {change === 'deleted' && <span className="deleted-note">deleted in layer {view.layer}</span>}
       <span className="tree-size">
         {node.data.isDir && count > 0 && (

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { client } from '../../state/client.ts';
 import { saveBlob } from '../../state/save-blob.ts';
 import { useDetails, useImageIndex, useLayer } from '../../state/store.ts';
+import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
 import { type ContentKind, contentKind, hexLines, trimPartial } from './content-kind.ts';
 import { VersionDiff } from './VersionDiff.tsx';
@@ -68,7 +69,7 @@ export function FileViewer() {
   return (
     <section className="viewer" aria-label="File content">
       <header className="viewer-head">
-        <h2 className="path">{details.path}</h2>
+        <h2 className="path">{displayName(details.path)}</h2>
         <span className="muted">
           {formatBytes(size)}
           {kind ? ` · ${kind.kind === 'image' ? kind.mime : kind.kind}` : ''}

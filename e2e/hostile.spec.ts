@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { hostileCases, zstdBomb } from '../src/testing/hostile.ts';
+import { writeTar } from '../src/testing/tar-writer.ts';
+import { settled } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'strata-hostile-'));
+function caseFile(name: string): string {
+  const found = hostileCases().find((c) => c.name === name);
+  if (!found) throw new Error(`no case ${name}`);
+  const path = join(dir, `${name}.tar`);
+  writeFileSync(path, found.bytes());
+  return path;
+}
+
+async function open(page: Page, path: string): Promise<string> {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(path);
+  return settled(page);
+}
+
+test('a truncated archive says where it ends', async ({ page }) => {
+  expect(await open(page, caseFile('truncated-in-a-layer'))).toBe('error');
+  await expect(page.getByRole('alert')).toContainText('The file ends in the middle of');
+  await expect(page.getByRole('alert')).toContainText('at byte');
+});
+
+test('random bytes and a damaged header are refused in words', async ({ page }) => {
+  expect(await open(page, caseFile('random-bytes'))).toBe('error');
+  await expect(page.getByRole('alert')).toContainText('not a tar archive');
+  expect(await open(page, caseFile('bad-checksum-later-header'))).toBe('error');
+  await expect(page.getByRole('alert')).toContainText('checksum');
+});
+
+test('a zstd bomb is stopped with a warning, and the page stays responsive meanwhile', async ({
+  page,
+}) => {
+  // 40 KB that claim 1.3 GB: one tar header, then RLE blocks of zeros.
+  const config = JSON.stringify({
+    os: 'linux',
+    architecture: 'amd64',
+    rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] },
+  });
+  const path = join(dir, 'zstd-bomb.tar');
+  writeFileSync(
+    path,
+    writeTar([
+      { name: 'bomb.tar.zst', data: zstdBomb(10_000) },
+      { name: 'config.json', data: config },
+      {
+        name: 'manifest.json',
+        data: JSON.stringify([
+          { Config: 'config.json', RepoTags: ['bomb:zstd'], Layers: ['bomb.tar.zst'] },
+        ]),
+      },
+    ]),
+  );
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(path);
+  // While the worker decodes, the page keeps drawing frames: the longest gap stays short.
+  const longestFrame = await page.evaluate(async () => {
+    let longest = 0;
+    let last = performance.now();
+    while (document.body.dataset.state === 'loading') {
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }
+    return longest;
+  });
+  expect(longestFrame).toBeLessThan(500);
+  expect(await settled(page)).toBe('ready');
+  await page.locator('.warnings summary').click();
+  await expect(page.locator('.warnings')).toContainText('decompression bomb');
+});
+
+test('control characters, HTML and right-to-left overrides in names are shown, not obeyed', async ({
+  page,
+}) => {
+  expect(await open(page, caseFile('names-control-html-rtl-invalid-utf8'))).toBe('ready');
+  const names = page.getByRole('tree', { name: 'Files' }).locator('.tree-name');
+  await expect(names.filter({ hasText: 'evil\\u202Egnp.exe' })).toHaveCount(1);
+  await expect(names.filter({ hasText: 'bell\\x07and\\x1b[31mred' })).toHaveCount(1);
+  await expect(names.filter({ hasText: '<img src=x onerror=alert(1)>' })).toHaveCount(1);
+});
