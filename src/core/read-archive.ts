@@ -31,8 +31,11 @@ export interface Progress {
 
 export interface ReadOptions {
   signal?: AbortSignal;
-  /** The model (tags, config, history, layer list) as soon as it is known, before layers are read. */
-  onModel?: (model: ArchiveModel) => void;
+  /**
+   * The model (tags, config, history, layer list) as soon as it is known, before layers are read,
+   * with the read itself, whose `scans` fill in as layers are read.
+   */
+  onModel?: (model: ArchiveModel, read: ArchiveRead) => void;
   /** Each layer blob when its scan ends. */
   onLayer?: (blobPath: string, scan: LayerScan) => void;
   onProgress?: (progress: Progress) => void;
@@ -144,7 +147,7 @@ export async function readArchive(
     images,
     warnings,
   };
-  options.onModel?.(model);
+  options.onModel?.(model, { model, scans, index });
 
   const blobs = layerBlobs(images, index);
   progress.phase = 'layers';

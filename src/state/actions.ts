@@ -1,7 +1,14 @@
 import type { SourceSpec } from '../core/bytes.ts';
 import { JobFailed } from '../worker/client.ts';
 import { client } from './client.ts';
-import { loadImage, revealPath, selectLayer, setFilter, setMode } from './explorer-actions.ts';
+import {
+  loadImage,
+  refreshAnalysis,
+  revealPath,
+  selectLayer,
+  setFilter,
+  setMode,
+} from './explorer-actions.ts';
 import { parseHash, type ViewState } from './hash-state.ts';
 import { useStore } from './store.ts';
 
@@ -33,8 +40,25 @@ async function open(
   try {
     const warnings = await client.open(spec, name, {
       signal: mine.signal,
-      onModel: (model) => useStore.getState().modelArrived(model),
-      onLayer: (layer) => useStore.getState().layerArrived(layer),
+      onModel: (model) => {
+        useStore.getState().modelArrived(model);
+        // Metadata at once; the tree fills in as layers finish.
+        const first = Math.max(
+          0,
+          model.images.findIndex((image) => image.included),
+        );
+        const wanted =
+          restore?.image !== undefined && model.images[restore.image]?.included
+            ? restore.image
+            : first;
+        if (controller === mine) void loadImage(wanted);
+      },
+      onLayer: (layer) => {
+        useStore.getState().layerArrived(layer);
+        const image = useStore.getState().model?.images[useStore.getState().imageIndex];
+        if (controller === mine && image?.layers.some((l) => l.blobPath === layer.blobPath))
+          void refreshAnalysis();
+      },
       onProgress: (progress) => useStore.getState().loadProgressed(progress),
       onVerified: (more) => {
         if (controller === mine) useStore.getState().warningsAdded(more);

@@ -18,10 +18,44 @@ export async function loadImage(imageIndex: number): Promise<void> {
   if (!image?.included || image.layers.length === 0) return;
   const analysis = await client.query({ type: 'analysis', image: imageIndex });
   if (get().imageIndex !== imageIndex) return;
-  const top = image.layers.length - 1;
-  // Open the first level so the tree does not start as a single closed root.
+  if (analysis.layersReady === 0) {
+    get().set({ analysis });
+    return;
+  }
+  const top = analysis.layersReady - 1;
   get().set({ analysis, layer: top, openDirs: new Set() });
   await showView(top, get().mode);
+}
+
+let refreshing: Promise<void> | undefined;
+let again = false;
+
+/**
+ * While an archive is being read: fetch the analysis again as layers arrive, so the timeline and
+ * the tree fill in. The view follows the newest layer unless the user has picked another. Calls
+ * that come while one is running collapse into one more.
+ */
+export function refreshAnalysis(): Promise<void> {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      const { imageIndex, analysis: before, layer } = get();
+      const analysis = await client.query({ type: 'analysis', image: imageIndex });
+      if (get().imageIndex !== imageIndex) return;
+      if (analysis.layersReady === 0) continue;
+      const followed = !before || before.layersReady === 0 || layer >= before.layersReady - 1;
+      const next = followed ? analysis.layersReady - 1 : layer;
+      get().set({ analysis, layer: next });
+      await showView(next, get().mode);
+    } while (again);
+  })().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
 }
 
 async function showView(layer: number, mode: TreeMode): Promise<void> {
@@ -34,7 +68,7 @@ async function showView(layer: number, mode: TreeMode): Promise<void> {
 }
 
 export function selectLayer(layer: number): Promise<void> {
-  const count = get().analysis?.layers.length ?? 0;
+  const count = get().analysis?.layersReady ?? 0;
   if (layer < 0 || layer >= count) return Promise.resolve();
   get().set({ layer });
   return showView(layer, get().mode);

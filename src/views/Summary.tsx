@@ -48,7 +48,13 @@ export function Summary() {
         </dd>
       </dl>
 
-      {analysis && e && (
+      {analysis && !analysis.complete && (
+        <p className="hint" role="status">
+          The waste figures come when every layer has been read ({analysis.layersReady} of{' '}
+          {analysis.layers.length} so far).
+        </p>
+      )}
+      {analysis && e && analysis.reclaimableBytes !== null && (
         <>
           <h2>Wasted space</h2>
           <div className="waste-figures">

@@ -47,7 +47,9 @@ export function Timeline() {
           const command = readableCommand(step.createdBy);
           const long = command.length > FOLD;
           const open = unfolded.has(i);
-          const stats = step.layer !== null ? analysis?.layers[step.layer] : undefined;
+          const ready =
+            step.layer !== null && analysis !== null && step.layer < analysis.layersReady;
+          const stats = ready && step.layer !== null ? analysis?.layers[step.layer] : undefined;
           const ref = step.layer !== null ? image.layers[step.layer] : undefined;
           const content = (
             <>
@@ -75,6 +77,7 @@ export function Timeline() {
                   )}
                 </span>
               )}
+              {ref?.included && !ready && <span className="muted">reading…</span>}
               {ref && !ref.included && (
                 <span className="muted">
                   {ref.foreign ? 'foreign layer, not included' : 'not in the archive'}
@@ -99,6 +102,7 @@ export function Timeline() {
                 <button
                   type="button"
                   className="step-body"
+                  disabled={!ready}
                   onClick={() => void selectLayer(step.layer!)}
                 >
                   {content}

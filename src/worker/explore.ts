@@ -3,7 +3,7 @@ import { LayerContent, type LayerLocation } from '../core/content.ts';
 import { StrataError } from '../core/errors.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { filesystemTar } from '../core/fs/export-tar.ts';
-import { Change, DELETED } from '../core/fs/history.ts';
+import { Change, DELETED, FsHistory } from '../core/fs/history.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
@@ -35,22 +35,51 @@ export class Explorer {
     this.content = new LayerContent(source);
   }
 
+  /** Set by the worker when every layer has been read. */
+  complete = false;
+  /** Histories built layer by layer while the archive is still being read. */
+  private readonly growing = new Map<number, FsHistory>();
+
+  /** The full analysis; only once every layer has been read. */
   private analysis(image: number): ImageAnalysis {
     let found = this.analyses.get(image);
     if (!found) {
       const record = this.read.model.images[image];
       if (!record) throw new Error(`no image ${image}`);
-      found = analyzeImage(record, this.read.scans);
+      found = analyzeImage(record, this.read.scans, this.history(image));
       this.analyses.set(image, found);
     }
     return found;
   }
 
+  /** The history of the layers read so far (all of them, once the read is complete). */
+  private history(image: number): FsHistory {
+    const record = this.read.model.images[image];
+    if (!record) throw new Error(`no image ${image}`);
+    const done = this.analyses.get(image);
+    if (done) return done.history;
+    let history = this.growing.get(image);
+    if (!history) {
+      history = new FsHistory();
+      this.growing.set(image, history);
+    }
+    // Add each further layer whose scan has arrived, bottom up; a layer not in the archive counts as empty.
+    for (let k = history.layers.length; k < record.layers.length; k++) {
+      const blob = record.layers[k]!.blobPath;
+      const scan = blob ? this.read.scans.get(blob) : undefined;
+      if (blob && !scan) break;
+      history.addLayer(scan?.entries ?? null);
+    }
+    return history;
+  }
+
   private mergedView(image: number, layer: number): MergedView {
-    const key = `${image}:${layer}`;
+    const history = this.history(image);
+    // The path table grows while layers arrive: a view is only good for the table it was made on.
+    const key = `${image}:${layer}:${history.table.size}`;
     let view = this.merged.get(key);
     if (!view) {
-      view = mergedAt(this.analysis(image).history, layer);
+      view = mergedAt(history, layer);
       if (this.merged.size >= 6) this.merged.delete(this.merged.keys().next().value!);
       this.merged.set(key, view);
     }
@@ -59,7 +88,7 @@ export class Explorer {
 
   /** Where the data a path shows at `layer` lies (a deleted path: what it last held). */
   private dataOf(image: number, path: number, layer: number) {
-    const { history } = this.analysis(image);
+    const history = this.history(image);
     let v = history.versionAt(path, layer);
     if (v < 0)
       v =
@@ -98,7 +127,7 @@ export class Explorer {
       return this.content.blob(this.locate(what.image, what.layer).at, signal);
     if (what.kind === 'layer-tar')
       return this.content.tar(this.locate(what.image, what.layer).at, signal);
-    const { history } = this.analysis(what.image);
+    const history = this.history(what.image);
     return filesystemTar(
       history,
       what.layer,
@@ -125,7 +154,7 @@ export class Explorer {
         return { answer: summary, transfer: [summary.parents.buffer] };
       }
       case 'view': {
-        const history = this.analysis(query.image).history;
+        const history = this.history(query.image);
         const view = treeView(
           history,
           query.layer,
@@ -147,10 +176,11 @@ export class Explorer {
       case 'details':
         return { answer: this.details(query.image, query.path, query.layer), transfer: [] };
       case 'filter': {
-        let search = this.searches.get(query.image);
+        // While layers still arrive the path table grows, so a search is kept only once complete.
+        let search = this.complete ? this.searches.get(query.image) : undefined;
         if (!search) {
-          search = new PathSearch(this.analysis(query.image).history);
-          this.searches.set(query.image, search);
+          search = new PathSearch(this.history(query.image));
+          if (this.complete) this.searches.set(query.image, search);
         }
         const ids = search.find(query.pattern);
         return { answer: ids, transfer: [ids.buffer] };
@@ -196,9 +226,10 @@ export class Explorer {
   }
 
   private summary(image: number): AnalysisSummary {
-    const a = this.analysis(image);
-    const { history } = a;
     const record = this.read.model.images[image]!;
+    const history = this.history(image);
+    const complete = this.complete && history.layers.length === record.layers.length;
+    const a = complete ? this.analysis(image) : undefined;
     const layers: LayerStats[] = record.layers.map((layer, i) => {
       const scan = layer.blobPath ? this.read.scans.get(layer.blobPath) : undefined;
       const counts = { added: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 };
@@ -215,8 +246,8 @@ export class Explorer {
         entries: scan?.entries.length ?? null,
         compression: scan?.compression ?? null,
         ...counts,
-        reclaimableStored: a.reclaimable.byStoringLayer[i] ?? 0,
-        reclaimableHidden: a.reclaimable.byHidingLayer[i] ?? 0,
+        reclaimableStored: a?.reclaimable.byStoringLayer[i] ?? 0,
+        reclaimableHidden: a?.reclaimable.byHidingLayer[i] ?? 0,
       };
     });
     return {
@@ -224,17 +255,19 @@ export class Explorer {
       names: history.table.names,
       parents: Int32Array.from(history.table.parents),
       layers,
-      final: a.final,
-      efficiency: a.efficiency,
-      reclaimableBytes: a.reclaimable.bytes,
-      hiddenFiles: a.reclaimable.files.slice(0, 500),
-      hiddenFileCount: a.reclaimable.files.length,
+      layersReady: history.layers.length,
+      complete,
+      final: a?.final ?? null,
+      efficiency: a?.efficiency ?? null,
+      reclaimableBytes: a?.reclaimable.bytes ?? null,
+      hiddenFiles: a?.reclaimable.files.slice(0, 500) ?? [],
+      hiddenFileCount: a?.reclaimable.files.length ?? 0,
       oddities: history.oddities.slice(0, 200),
     };
   }
 
   private details(image: number, path: number, layer: number): PathDetails | null {
-    const { history } = this.analysis(image);
+    const history = this.history(image);
     const versions = history.versionsOf(path);
     if (versions.length === 0) return null;
     // The version shown: the one visible at `layer`, else the last before it (a deleted path).

@@ -12,11 +12,16 @@ export async function loadArchive(
   source: ByteSource,
   signal: AbortSignal,
   send: (message: FromWorker) => void,
+  /** Gets the read as soon as the model is known; its layer scans fill in afterwards. */
+  onStarted?: (read: ArchiveRead) => void,
 ): Promise<ArchiveRead | undefined> {
   try {
     const read = await readArchive(source, {
       signal,
-      onModel: (model) => send({ type: 'model', job, model }),
+      onModel: (model, read) => {
+        onStarted?.(read);
+        send({ type: 'model', job, model });
+      },
       onProgress: (progress) => send({ type: 'progress', job, progress }),
       onLayer: (blobPath, scan) =>
         send({

@@ -87,9 +87,13 @@ export interface AnalysisSummary {
   names: string[];
   parents: Int32Array;
   layers: LayerStats[];
-  final: FinalCounts;
-  efficiency: DiveEfficiency;
-  reclaimableBytes: number;
+  /** Layers read so far, from the bottom: the views cover these. */
+  layersReady: number;
+  /** Every layer has been read; the figures below are known only then. */
+  complete: boolean;
+  final: FinalCounts | null;
+  efficiency: DiveEfficiency | null;
+  reclaimableBytes: number | null;
   /** The largest hidden files (at most 500), and how many there are in all. */
   hiddenFiles: HiddenFile[];
   hiddenFileCount: number;

@@ -15,8 +15,12 @@ const send = (message: FromWorker, transfer: Transferable[] = []) =>
 
 async function open(job: number, spec: SourceSpec, controller: AbortController): Promise<void> {
   const source = openSource(spec);
-  const read = await loadArchive(job, source, controller.signal, send);
-  if (read && current?.job === job) current.explorer = new Explorer(read, source);
+  // The explorer exists from the moment the model is known, so the tree can fill in as layers
+  // finish; it is marked complete when the last one has been read.
+  const read = await loadArchive(job, source, controller.signal, send, (started) => {
+    if (current?.job === job) current.explorer = new Explorer(started, source);
+  });
+  if (read && current?.job === job && current.explorer) current.explorer.complete = true;
 }
 
 /**

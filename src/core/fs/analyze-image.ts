@@ -25,9 +25,14 @@ export function layerEntriesOf(
   );
 }
 
-export function analyzeImage(image: ImageRecord, scans: Map<string, LayerScan>): ImageAnalysis {
+/** `history` may be one already built from the same layers (as they arrived), to reuse it. */
+export function analyzeImage(
+  image: ImageRecord,
+  scans: Map<string, LayerScan>,
+  built?: FsHistory,
+): ImageAnalysis {
   const layers = layerEntriesOf(image, scans);
-  const history = new FsHistory(layers);
+  const history = built?.layers.length === layers.length ? built : new FsHistory(layers);
   const top = mergedAt(history, layers.length - 1);
   const diveLayers = image.layers.flatMap((layer) => {
     const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;

@@ -59,8 +59,16 @@ export class FsHistory {
   /** Whiteouts and hardlinks that pointed at nothing: layer, path, what. */
   readonly oddities: { layer: number; path: string; what: string }[] = [];
 
-  constructor(readonly layers: readonly (LayerEntries | null)[]) {
-    for (let layer = 0; layer < layers.length; layer++) this.apply(layer, layers[layer] ?? null);
+  readonly layers: (LayerEntries | null)[] = [];
+
+  constructor(layers: readonly (LayerEntries | null)[] = []) {
+    for (const entries of layers) this.addLayer(entries);
+  }
+
+  /** Applies the next layer on top (layers can arrive one by one, as they are read). */
+  addLayer(entries: LayerEntries | null): void {
+    this.layers.push(entries);
+    this.apply(this.layers.length - 1, entries);
   }
 
   get versionCount(): number {
