@@ -33,6 +33,7 @@ export function FileTree({ epoch }: { epoch: number }) {
   const tree = useRef<TreeApi<Row>>(null);
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 600, height: 400 });
+  const [reopen, setReopen] = useState(0);
 
   useEffect(() => {
     const element = box.current;
@@ -87,7 +88,21 @@ export function FileTree({ epoch }: { epoch: number }) {
     const open: Record<string, boolean> = {};
     for (const id of useStore.getState().openDirs) open[String(id)] = true;
     return open;
-  }, [epoch]);
+  }, [epoch, reopen]);
+
+  // A selection made elsewhere (a followed link, the next filter match) may lie in folders the
+  // tree has closed: open them by remounting once with the store's open set.
+  useEffect(() => {
+    const api = tree.current;
+    const parents = analysis?.parents;
+    if (!api || !parents || selected === null) return;
+    for (let p = parents[selected]!; p > 0; p = parents[p]!) {
+      if (!api.isOpen(String(p))) {
+        setReopen((n) => n + 1);
+        return;
+      }
+    }
+  }, [selected, analysis]);
 
   if (!source) return <div className="tree-box" ref={box} />;
   return (
@@ -108,7 +123,7 @@ export function FileTree({ epoch }: { epoch: number }) {
         </p>
       )}
       <Tree<Row>
-        key={epoch}
+        key={`${epoch}:${reopen}`}
         ref={tree}
         data={data}
         idAccessor="id"

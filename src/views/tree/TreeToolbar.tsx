@@ -36,7 +36,7 @@ export function TreeToolbar({ remount }: { remount: () => void }) {
           remount();
         }
       });
-    }, 60);
+    }, 40);
     return () => clearTimeout(timer);
   }, [text, remount]);
 
@@ -140,8 +140,8 @@ export function TreeToolbar({ remount }: { remount: () => void }) {
   );
 }
 
-/** Folders to open so that the first matches can be seen. */
-function ancestorsOf(matches: Int32Array, limit = 2000): number[] {
+/** Folders to open so that the first matches can be seen; later ones open as they are reached. */
+function ancestorsOf(matches: Int32Array, limit = 100): number[] {
   const parents = useStore.getState().analysis?.parents;
   if (!parents) return [];
   const open = new Set<number>();
