@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
 import { withPeakRss } from './memory.ts';
 import { nodeBench } from './node-bench.ts';
@@ -61,17 +62,8 @@ async function main() {
   await build({ configFile: join(import.meta.dirname, 'vite.bench.config.ts') });
   const server = await serve();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: ['--js-flags=--expose-gc', ...CHROMIUM_ARGS],
   });
   const rootPid =
     (browser as unknown as { process(): { pid: number } | undefined }).process?.()?.pid ??

@@ -92,6 +92,7 @@ export function FileTree({ epoch }: { epoch: number }) {
 
   // A selection made elsewhere (a followed link, the next filter match) may lie in folders the
   // tree has closed: open them by remounting once with the store's open set.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: after a remount (reopen) the new tree must be told the selection
   useEffect(() => {
     const api = tree.current;
     const parents = analysis?.parents;
@@ -102,7 +103,11 @@ export function FileTree({ epoch }: { epoch: number }) {
         return;
       }
     }
-  }, [selected, analysis]);
+    // Not a `selection` prop: a changed prop rebuilds the whole node list, and most selections
+    // come from the tree itself (clicks, arrow keys) and are already shown.
+    const id = String(selected);
+    if (!api.isSelected(id)) api.select(id, { focus: false });
+  }, [selected, analysis, reopen]);
 
   if (!source) return <div className="tree-box" ref={box} />;
   return (
@@ -133,7 +138,6 @@ export function FileTree({ epoch }: { epoch: number }) {
         onToggle={onToggle}
         onSelect={onSelect}
         onActivate={onActivate}
-        selection={selected === null ? undefined : String(selected)}
         selectionFollowsFocus
         disableMultiSelection
         disableDrag

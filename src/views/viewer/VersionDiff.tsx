@@ -90,35 +90,8 @@ export function VersionDiff() {
   return (
     <div className="version-diff">
       <h3>Compare versions</h3>
-      <label>
-        layer{' '}
-        <select
-          value={from}
-          onChange={(e) => setFrom(Number(e.target.value))}
-          aria-label="Older version"
-        >
-          {layers.map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>{' '}
-      with{' '}
-      <label>
-        layer{' '}
-        <select
-          value={to}
-          onChange={(e) => setTo(Number(e.target.value))}
-          aria-label="Newer version"
-        >
-          {layers.map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>{' '}
+      <LayerSelect label="Older version" layers={layers} value={from} onChange={setFrom} /> with{' '}
+      <LayerSelect label="Newer version" layers={layers} value={to} onChange={setTo} />{' '}
       <button type="button" onClick={() => void compare()}>
         Compare
       </button>
@@ -130,4 +103,29 @@ export function VersionDiff() {
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function LayerSelect({
+  label,
+  layers,
+  value,
+  onChange,
+}: {
+  label: string;
+  layers: number[];
+  value: number;
+  onChange: (layer: number) => void;
+}) {
+  return (
+    <label>
+      layer{' '}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))} aria-label={label}>
+        {layers.map((l) => (
+          <option key={l} value={l}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
