@@ -143,7 +143,7 @@ async function main() {
       );
     }
     console.log(
-      `filter (typed text to matches shown, including the 60 ms typing pause): ${fmt(filters)}`,
+      `filter (typed text to matches shown, including the 40 ms typing pause): ${fmt(filters)}`,
     );
 
     // A file deep in a large gzip layer: the last file of the first layer, decompressed up to it.
