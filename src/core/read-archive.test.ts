@@ -96,6 +96,8 @@ describe('shared fixtures: the facts their README pins down', () => {
     const read = await readBytes(fixtureBytes('ggcr__tarball__test_link.tar'));
     const report = await reportOf(fixtureBytes('ggcr__tarball__test_link.tar'));
     expect(report.images.map((i) => i.layers.length)).toEqual([1, 2]);
+    // Tar entries as Python's tarfile counts them: the root entry `.` included.
+    expect(report.images.map((i) => i.layers.map((l) => l.entries))).toEqual([[3], [3, 1]]);
     const shared = report.images[0]?.layers[0]?.blobPath;
     expect(report.images[1]?.layers[0]?.blobPath).toBe(shared);
     expect(read.scans.size).toBe(2);

@@ -87,7 +87,7 @@ export function analyzeReport(read: ArchiveRead): AnalyzeReport {
             compression: scan?.compression ?? null,
             compressedBytes: layer.compressedBytes,
             size: scan ? scan.size : null,
-            entries: scan ? scan.entries.length : null,
+            entries: scan ? scan.tarEntries : null,
             included: layer.included,
             foreign: layer.foreign,
             blobPath: layer.blobPath,

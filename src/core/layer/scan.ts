@@ -21,6 +21,8 @@ export interface LayerScan {
   size: number;
   /** Bytes of the decompressed tar stream read up to its end marker. */
   tarBytes: number;
+  /** Every entry of the tar, the root (`./`) included, which `entries` leaves out. */
+  tarEntries: number;
   /** Set when the layer could be read only in part: what stopped it. */
   error: StrataError | undefined;
   /** Entries left out (past a limit), for the warnings. */
@@ -59,6 +61,7 @@ export async function scanLayer(
       ? raw
       : guardExpansion(decompress(compression, raw, reopen), () => stored, limits, 'This layer');
   let skipped: LayerScan['skipped'];
+  let tarEntries = 0;
   const reader = new ChunkReader(() => tar, false, 0, options.signal);
   const entries = new LayerEntries();
   const hasher = await createXXHash64();
@@ -74,6 +77,7 @@ export async function scanLayer(
         await reader.consume(entry.size, update, `the body of ${entry.path}`);
         contentHash = hasher.digest('hex');
       }
+      tarEntries++;
       const path = normaliseLayerPath(entry.path);
       if (path === '') continue;
       if (depthOf(path) > limits.pathDepth) {
@@ -131,7 +135,7 @@ export async function scanLayer(
   } finally {
     await reader.close();
   }
-  return { compression, entries, size, tarBytes: reader.offset, error, skipped };
+  return { compression, entries, size, tarBytes: reader.offset, tarEntries, error, skipped };
 }
 
 function depthOf(path: string): number {
