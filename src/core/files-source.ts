@@ -1,5 +1,5 @@
 import type { ByteSource } from './bytes.ts';
-import { entryHeader, tarPadding } from './tar/encode.ts';
+import { entryHeader, plainMeta, tarPadding } from './tar/encode.ts';
 
 /**
  * A folder of files (an OCI image layout dropped as a folder) read as if it were the tar of that
@@ -16,20 +16,7 @@ export function filesSource(files: readonly { path: string; blob: Blob }[]): Byt
     at += length;
   };
   for (const { path, blob } of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    const header = entryHeader({
-      path,
-      kind: 'file',
-      size: blob.size,
-      mode: 0o644,
-      uid: 0,
-      gid: 0,
-      uname: '',
-      gname: '',
-      mtime: 0,
-      linkTarget: '',
-      devmajor: 0,
-      devminor: 0,
-    });
+    const header = entryHeader(plainMeta(path, 'file', blob.size));
     add({ bytes: header }, header.length);
     add({ blob }, blob.size);
     const pad = tarPadding(blob.size);

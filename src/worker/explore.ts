@@ -8,6 +8,7 @@ import { type MergedView, mergedAt } from '../core/fs/merged.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
+import { plainMeta } from '../core/tar/encode.ts';
 import type {
   AnalysisSummary,
   ExportWhat,
@@ -299,40 +300,21 @@ export class Explorer {
     };
     if (entryIndex < 0) {
       return {
+        ...plainMeta(base.path, 'dir'),
         ...base,
-        kind: 'dir',
         implicit: true,
-        size: 0,
-        mode: 0o755,
-        uid: 0,
-        gid: 0,
-        uname: '',
-        gname: '',
-        mtime: 0,
-        linkTarget: '',
         xattrs: {},
         hardlinkSize: null,
-        devmajor: 0,
-        devminor: 0,
       };
     }
-    const entry = history.layers[history.vLayer[shown]!]!.get(entryIndex);
+    const { marker, dataOffset, contentHash, xattrs, ...meta } =
+      history.layers[history.vLayer[shown]!]!.get(entryIndex);
     return {
+      ...meta,
       ...base,
-      kind: entry.kind,
       implicit: false,
-      size: entry.size,
-      mode: entry.mode,
-      uid: entry.uid,
-      gid: entry.gid,
-      uname: entry.uname,
-      gname: entry.gname,
-      mtime: entry.mtime,
-      linkTarget: entry.linkTarget,
-      xattrs: entry.xattrs ?? {},
-      hardlinkSize: entry.kind === 'hardlink' ? history.describe(shown).size : null,
-      devmajor: entry.devmajor,
-      devminor: entry.devminor,
+      xattrs: xattrs ?? {},
+      hardlinkSize: meta.kind === 'hardlink' ? history.describe(shown).size : null,
     };
   }
 }

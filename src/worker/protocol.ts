@@ -7,6 +7,7 @@ import type { HiddenFile } from '../core/fs/waste.ts';
 import type { LayerNames } from '../core/image/archive-map.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
+import type { EntryMeta } from '../core/tar/encode.ts';
 
 /**
  * Everything the page and the archive worker say to each other. Every message carries the job it
@@ -108,29 +109,17 @@ export interface VersionStep {
   size: number;
 }
 
-export interface PathDetails {
-  path: string;
+export interface PathDetails extends EntryMeta {
   pathId: number;
-  kind: string;
   /** A directory no entry wrote: implied by a path below it. */
   implicit: boolean;
   /** The layer whose entry is shown. */
   layer: number;
   /** The path is not in the filesystem at the layer asked about (it was deleted). */
   deletedAtLayer: boolean;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  mtime: number;
-  linkTarget: string;
   xattrs: Record<string, string>;
   /** For a hardlink: the size of the data it shares. */
   hardlinkSize: number | null;
-  devmajor: number;
-  devminor: number;
   history: VersionStep[];
 }
 

@@ -1,6 +1,6 @@
 import { ChunkReader } from '../chunk-reader.ts';
 import { normaliseLayerPath } from '../layer/entries.ts';
-import { type EntryMeta, entryHeader, tarPadding } from '../tar/encode.ts';
+import { type EntryMeta, entryHeader, plainMeta, tarPadding } from '../tar/encode.ts';
 import { readTar } from '../tar/reader.ts';
 import { DELETED, type FsHistory, IMPLICIT } from './history.ts';
 import { mergedAt } from './merged.ts';
@@ -48,22 +48,7 @@ export async function* filesystemTar(
 
   const meta = (p: number, v: number, asFile: boolean): EntryMeta => {
     const entry = history.vEntry[v]!;
-    if (entry === IMPLICIT || entry === DELETED) {
-      return {
-        path: paths[p]!,
-        kind: 'dir',
-        size: 0,
-        mode: 0o755,
-        uid: 0,
-        gid: 0,
-        uname: '',
-        gname: '',
-        mtime: 0,
-        linkTarget: '',
-        devmajor: 0,
-        devminor: 0,
-      };
-    }
+    if (entry === IMPLICIT || entry === DELETED) return plainMeta(paths[p]!, 'dir');
     const e = history.layers[history.vLayer[v]!]!.get(entry);
     const size = asFile ? history.describe(v).size : e.size;
     return {

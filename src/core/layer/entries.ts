@@ -1,3 +1,4 @@
+import type { EntryMeta } from '../tar/encode.ts';
 import type { EntryKind } from '../tar/header.ts';
 
 /** Whiteout markers (image-spec layer.md "Whiteouts"; moby pkg/archive/whiteouts.go). */
@@ -23,27 +24,17 @@ export const KINDS: readonly EntryKind[] = [
 ];
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
 
-/** One entry, as handed to `LayerEntries.push` and returned by `get`. */
-export interface LayerEntry {
-  /** Normalised: no `./`, no leading or trailing `/`. For markers, the path of the marker itself. */
-  path: string;
-  kind: EntryKind;
+/**
+ * One entry, as handed to `LayerEntries.push` and returned by `get`. Its `path` is normalised:
+ * no `./`, no leading or trailing `/`; for markers, the path of the marker itself.
+ */
+export interface LayerEntry extends EntryMeta {
   marker: Marker;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  mtime: number;
-  linkTarget: string;
   xattrs: Record<string, string> | undefined;
   /** Offset of the body in the layer's (decompressed) tar stream. */
   dataOffset: number;
   /** xxhash64 of the body as hex, or '' for entries without a body. */
   contentHash: string;
-  devmajor: number;
-  devminor: number;
 }
 
 /**

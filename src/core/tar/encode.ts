@@ -105,6 +105,24 @@ export interface EntryMeta {
   devminor: number;
 }
 
+/** Metadata for an entry no archive described (a folder implied by a path, a file of a folder). */
+export function plainMeta(path: string, kind: EntryKind, size = 0): EntryMeta {
+  return {
+    path,
+    kind,
+    size,
+    mode: kind === 'dir' ? 0o755 : 0o644,
+    uid: 0,
+    gid: 0,
+    uname: '',
+    gname: '',
+    mtime: 0,
+    linkTarget: '',
+    devmajor: 0,
+    devminor: 0,
+  };
+}
+
 const fitsUstar = (text: string, bytes: number) => encoder.encode(text).length <= bytes;
 
 /**
