@@ -18,12 +18,15 @@ export interface DiveEfficiency {
 
 /** A node of dive's tree: intermediate nodes are created with empty info (not directories). */
 interface DiveNode {
-  children: Map<string, DiveNode>;
+  /** Created with the first child: most nodes are files, and a Map each would cost megabytes. */
+  children: Map<string, DiveNode> | undefined;
   isDir: boolean;
   size: number;
 }
 
-const newNode = (): DiveNode => ({ children: new Map(), isDir: false, size: 0 });
+const newNode = (): DiveNode => ({ children: undefined, isDir: false, size: 0 });
+const NO_CHILDREN: ReadonlyMap<string, DiveNode> = new Map();
+const childrenOf = (node: DiveNode): ReadonlyMap<string, DiveNode> => node.children ?? NO_CHILDREN;
 
 /** dive's AddPath: names starting `.wh..wh.` (opaque markers and AUFS files) are not added. */
 function addPath(root: DiveNode, path: string, isDir: boolean, size: number): void {
@@ -32,10 +35,11 @@ function addPath(root: DiveNode, path: string, isDir: boolean, size: number): vo
   for (let i = 0; i < parts.length; i++) {
     const name = parts[i]!;
     if (name === '') continue;
-    let child = node.children.get(name);
+    let child = node.children?.get(name);
     if (!child) {
       if (name.startsWith('.wh..wh.')) return;
       child = newNode();
+      node.children ??= new Map();
       node.children.set(name, child);
     }
     node = child;
@@ -48,7 +52,7 @@ function getNode(root: DiveNode, path: string): DiveNode | undefined {
   let node: DiveNode | undefined = root;
   for (const name of path.split('/')) {
     if (name === '') continue;
-    node = node.children.get(name);
+    node = node.children?.get(name);
     if (!node) return undefined;
   }
   return node;
@@ -56,7 +60,7 @@ function getNode(root: DiveNode, path: string): DiveNode | undefined {
 
 /** Names in Go's sort.Strings order (byte order; the same as UTF-16 order for these names). */
 function sortedNames(node: DiveNode): string[] {
-  return [...node.children.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...childrenOf(node).keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -70,7 +74,7 @@ function visitChildFirst(
   visit: (n: DiveNode, key: string, whiteout: boolean) => boolean,
 ): boolean {
   for (const name of sortedNames(node)) {
-    const child = node.children.get(name)!;
+    const child = childrenOf(node).get(name)!;
     const path = `${dir}/${name}`;
     if (!visitChildFirst(child, path, visit)) return false;
     const whiteout = name.startsWith('.wh.');
@@ -96,14 +100,15 @@ function layerTree(entries: LayerEntries): DiveNode {
  */
 function stack(lower: DiveNode, upper: DiveNode): void {
   for (const name of sortedNames(upper)) {
-    const child = upper.children.get(name)!;
+    const child = childrenOf(upper).get(name)!;
     if (name.startsWith('.wh.')) {
-      lower.children.delete(name.slice(4));
+      lower.children?.delete(name.slice(4));
       continue;
     }
-    let target = lower.children.get(name);
+    let target = lower.children?.get(name);
     if (!target) {
       target = newNode();
+      lower.children ??= new Map();
       lower.children.set(name, target);
     }
     stack(target, child);
@@ -114,7 +119,7 @@ function stack(lower: DiveNode, upper: DiveNode): void {
 
 function subtreeSize(node: DiveNode): number {
   let size = node.size;
-  for (const child of node.children.values()) size += subtreeSize(child);
+  for (const child of childrenOf(node).values()) size += subtreeSize(child);
   return size;
 }
 
@@ -125,7 +130,7 @@ export function diveEfficiency(layers: { entries: LayerEntries; size: number }[]
   for (const layer of layers) {
     const tree = layerTree(layer.entries);
     visitChildFirst(tree, '', (node, key, whiteout) => {
-      if (node.children.size > 0) return true; // only leaves are measured
+      if (childrenOf(node).size > 0) return true; // only leaves are measured
       let size = node.size;
       if (whiteout) {
         const previous = getNode(stacked, key);

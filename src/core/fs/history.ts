@@ -131,12 +131,12 @@ export class FsHistory {
     // Everything visible below p, deepest first; an explicit stack, as paths may be very deep.
     const hideBelow = (p: number) => {
       const order: number[] = [];
-      const stack = [...this.table.children[p]!];
+      const stack = [...(this.table.children[p] ?? [])];
       while (stack.length > 0) {
         const child = stack.pop()!;
         if (this.cur[child]! < 0) continue;
         order.push(child);
-        for (const grandchild of this.table.children[child]!) stack.push(grandchild);
+        for (const grandchild of this.table.children[child] ?? []) stack.push(grandchild);
       }
       for (let i = order.length - 1; i >= 0; i--) hide(order[i]!);
     };

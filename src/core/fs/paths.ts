@@ -6,7 +6,8 @@ export class PathTable {
   readonly names: string[] = [''];
   readonly paths: string[] = [''];
   readonly parents: number[] = [-1];
-  readonly children: number[][] = [[]];
+  /** Children of each path; undefined for a path with none (most are files: no array each). */
+  readonly children: (number[] | undefined)[] = [[]];
   private readonly ids = new Map<string, number>([['', 0]]);
 
   get size(): number {
@@ -41,8 +42,10 @@ export class PathTable {
       this.paths.push(p);
       this.names.push(p.slice(p.lastIndexOf('/') + 1));
       this.parents.push(parent);
-      this.children.push([]);
-      this.children[parent]!.push(id);
+      this.children.push(undefined);
+      const siblings = this.children[parent];
+      if (siblings) siblings.push(id);
+      else this.children[parent] = [id];
       this.ids.set(p, id);
       parent = id;
     }
