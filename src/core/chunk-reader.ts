@@ -91,44 +91,47 @@ export class ChunkReader {
     return view;
   }
 
+  /** Up to `left` bytes from the current chunk as a view, or null when it is used up. */
+  private piece(left: number): Uint8Array | null {
+    if (this.buffered === 0) return null;
+    const take = Math.min(left, this.buffered);
+    const view = this.chunk.subarray(this.at, this.at + take);
+    this.at += take;
+    this.offset += take;
+    return view;
+  }
+
+  /** The next piece, waiting for the next chunk when the current one is used up. */
+  private async nextPiece(left: number, what: string): Promise<Uint8Array> {
+    const now = this.piece(left);
+    if (now) return now;
+    if (!(await this.nextChunk())) {
+      throw new StrataError(
+        'truncated',
+        `The file ends in the middle of ${what}.`,
+        `at byte ${this.offset}`,
+      );
+    }
+    return this.piece(left)!;
+  }
+
   /**
    * Hands the next `n` bytes to `use` piece by piece (views of the chunks). Waits only when a new
    * chunk is needed, so a small body inside the current chunk costs no promise at all.
    */
   async consume(n: number, use: (piece: Uint8Array) => void, what = 'a file body'): Promise<void> {
-    let left = n;
-    while (left > 0) {
-      if (this.buffered === 0 && !(await this.nextChunk())) {
-        throw new StrataError(
-          'truncated',
-          `The file ends in the middle of ${what}.`,
-          `at byte ${this.offset}`,
-        );
-      }
-      const take = Math.min(left, this.buffered);
-      use(this.chunk.subarray(this.at, this.at + take));
-      this.at += take;
-      this.offset += take;
-      left -= take;
+    for (let left = n; left > 0; ) {
+      const view = this.piece(left) ?? (await this.nextPiece(left, what));
+      use(view);
+      left -= view.length;
     }
   }
 
   /** Streams the next `n` bytes as views of the underlying chunks. */
   async *take(n: number, what = 'a file body'): AsyncGenerator<Uint8Array> {
-    let left = n;
-    while (left > 0) {
-      if (this.buffered === 0 && !(await this.nextChunk())) {
-        throw new StrataError(
-          'truncated',
-          `The file ends in the middle of ${what}.`,
-          `at byte ${this.offset}`,
-        );
-      }
-      const take = Math.min(left, this.buffered);
-      const view = this.chunk.subarray(this.at, this.at + take);
-      this.at += take;
-      this.offset += take;
-      left -= take;
+    for (let left = n; left > 0; ) {
+      const view = await this.nextPiece(left, what);
+      left -= view.length;
       yield view;
     }
   }

@@ -1,3 +1,4 @@
+import { concatBytes } from './bytes.ts';
 import { StrataError } from './errors.ts';
 
 /**
@@ -33,7 +34,7 @@ export async function peek(
     seen.push(next.value);
     length += next.value.length;
   }
-  const head = concat(seen).subarray(0, n);
+  const head = concatBytes(seen).subarray(0, n);
   async function* stream() {
     yield* seen;
     if (done) return;
@@ -44,17 +45,6 @@ export async function peek(
     }
   }
   return { head, stream: stream() };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
+import { concatBytes } from '../core/bytes.ts';
 import { imageFrom, legacyArchive, sampleImage } from './sample-image.ts';
-import { concatBytes, type TarInput, writeTar } from './tar-writer.ts';
+import { type TarInput, writeTar } from './tar-writer.ts';
 
 /**
  * The corpus of broken and hostile archives: each case is bytes and what must come of them.

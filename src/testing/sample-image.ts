@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { concatBytes, type TarInput, writeTar } from './tar-writer.ts';
+import { type TarInput, writeTar } from './tar-writer.ts';
 
 /**
  * The sample image, in the two layouts `docker save` writes, from the well-known walk-through of
@@ -271,5 +271,3 @@ export function docker25Archive(image = sampleImage()): Uint8Array {
   ];
   return writeTar(files);
 }
-
-export { concatBytes };

@@ -1,3 +1,4 @@
+import { concatBytes } from '../core/bytes.ts';
 import { encodeHeader, encodePax, TYPEFLAGS, tarPadding } from '../core/tar/encode.ts';
 
 /**
@@ -116,14 +117,4 @@ export function writeTar(entries: TarInput[]): Uint8Array {
   const parts = entries.flatMap(tarEntry);
   parts.push(new Uint8Array(1024));
   return concatBytes(parts);
-}
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { concatBytes } from '../../core/bytes.ts';
 import { client } from '../../state/client.ts';
 import { saveBlob } from '../../state/save-blob.ts';
 import { useDetails, useImageIndex, useLayer } from '../../state/store.ts';
@@ -46,7 +47,7 @@ export function FileViewer() {
   }, [path, hasContent, imageIndex, layer]);
 
   const loaded = pages.reduce((n, p) => n + p.length, 0);
-  const bytes = useMemo(() => join(pages), [pages]);
+  const bytes = useMemo(() => concatBytes(pages), [pages]);
   const kind: ContentKind | null = pages.length > 0 ? contentKind(bytes) : null;
 
   if (!details || !hasContent) return null;
@@ -191,15 +192,4 @@ async function downloadFile(
   size: number,
 ) {
   saveBlob(await fileBlob(image, path, layer, size), fullPath.split('/').at(-1) || 'file');
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
