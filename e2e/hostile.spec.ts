@@ -86,3 +86,31 @@ test('control characters, HTML and right-to-left overrides in names are shown, n
   await expect(names.filter({ hasText: 'bell\\x07and\\x1b[31mred' })).toHaveCount(1);
   await expect(names.filter({ hasText: '<img src=x onerror=alert(1)>' })).toHaveCount(1);
 });
+
+test('Cancel stops a read that is under way, and says so', async ({ page }) => {
+  // A zstd bomb takes the worker a while to work through: long enough to press Cancel.
+  const config = JSON.stringify({
+    os: 'linux',
+    architecture: 'amd64',
+    rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] },
+  });
+  const path = join(dir, 'slow.tar');
+  writeFileSync(
+    path,
+    writeTar([
+      { name: 'slow.tar.zst', data: zstdBomb(60_000) },
+      { name: 'config.json', data: config },
+      {
+        name: 'manifest.json',
+        data: JSON.stringify([
+          { Config: 'config.json', RepoTags: ['slow:zstd'], Layers: ['slow.tar.zst'] },
+        ]),
+      },
+    ]),
+  );
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(path);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  expect(await settled(page)).toBe('error');
+  await expect(page.getByRole('alert')).toContainText('Reading was cancelled');
+});
