@@ -2,8 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { hostileCases, zstdBomb } from '../src/testing/hostile.ts';
-import { writeTar } from '../src/testing/tar-writer.ts';
+import { hostileCases, legacyWithLayerBlob, zstdBomb } from '../src/testing/hostile.ts';
 import { settled } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-hostile-'));
@@ -38,25 +37,8 @@ test('a zstd bomb is stopped with a warning, and the page stays responsive meanw
   page,
 }) => {
   // 40 KB that claim 1.3 GB: one tar header, then RLE blocks of zeros.
-  const config = JSON.stringify({
-    os: 'linux',
-    architecture: 'amd64',
-    rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] },
-  });
   const path = join(dir, 'zstd-bomb.tar');
-  writeFileSync(
-    path,
-    writeTar([
-      { name: 'bomb.tar.zst', data: zstdBomb(10_000) },
-      { name: 'config.json', data: config },
-      {
-        name: 'manifest.json',
-        data: JSON.stringify([
-          { Config: 'config.json', RepoTags: ['bomb:zstd'], Layers: ['bomb.tar.zst'] },
-        ]),
-      },
-    ]),
-  );
+  writeFileSync(path, legacyWithLayerBlob(zstdBomb(10_000)));
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(path);
   // While the worker decodes, the page keeps drawing frames: the longest gap stays short.
@@ -89,25 +71,8 @@ test('control characters, HTML and right-to-left overrides in names are shown, n
 
 test('Cancel stops a read that is under way, and says so', async ({ page }) => {
   // A zstd bomb takes the worker a while to work through: long enough to press Cancel.
-  const config = JSON.stringify({
-    os: 'linux',
-    architecture: 'amd64',
-    rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] },
-  });
   const path = join(dir, 'slow.tar');
-  writeFileSync(
-    path,
-    writeTar([
-      { name: 'slow.tar.zst', data: zstdBomb(60_000) },
-      { name: 'config.json', data: config },
-      {
-        name: 'manifest.json',
-        data: JSON.stringify([
-          { Config: 'config.json', RepoTags: ['slow:zstd'], Layers: ['slow.tar.zst'] },
-        ]),
-      },
-    ]),
-  );
+  writeFileSync(path, legacyWithLayerBlob(zstdBomb(60_000)));
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(path);
   await page.getByRole('button', { name: 'Cancel' }).click();

@@ -83,7 +83,8 @@ export function structuralPoints(tar: Uint8Array): number[] {
   return points;
 }
 
-const legacyWithLayerBlob = (blob: Uint8Array, diffId = `sha256:${'0'.repeat(64)}`) => {
+/** A one-layer archive around any layer blob (a bomb, a damaged layer), with a made-up diff_id. */
+export const legacyWithLayerBlob = (blob: Uint8Array, diffId = `sha256:${'0'.repeat(64)}`) => {
   const config = new TextEncoder().encode(
     JSON.stringify({
       architecture: 'amd64',

@@ -33,19 +33,11 @@ function writeBase256(block: Uint8Array, offset: number, length: number, value: 
   block[offset] = 0x80;
 }
 
-export interface HeaderFields {
+/** What one header block holds: an entry's metadata under the names and encodings of the format. */
+export interface HeaderFields extends Omit<EntryMeta, 'path' | 'kind' | 'linkTarget'> {
   name: string;
   typeflag: string;
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  uname: string;
-  gname: string;
-  mtime: number;
   linkname: string;
-  devmajor: number;
-  devminor: number;
   base256Size: boolean;
   gnuMagic: boolean;
 }
