@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { FsHistory } from '../src/core/fs/history.ts';
 import { mergedAt } from '../src/core/fs/merged.ts';
+import { PathVersions } from '../src/core/fs/versions.ts';
 import { fixtureBytes, readBytes } from '../src/testing/fixtures.ts';
 import { fixture, settled } from './helpers.ts';
 
@@ -59,7 +59,7 @@ test('the filesystem downloaded as tar lists the same paths as the final filesys
 }) => {
   const read = await readBytes(fixtureBytes('dive__test-docker-image.tar'));
   const image = read.model.images[0]!;
-  const history = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+  const history = new PathVersions(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
   const top = mergedAt(history, image.layers.length - 1);
   const expected: string[] = [];
   for (let p = 1; p < top.version.length; p++)

@@ -9,7 +9,8 @@ import { fixture, settled } from './helpers.ts';
 
 /**
  * A file server on another origin than the app: /range/ sends CORS headers and honours Range,
- * /whole/ sends CORS headers but always the whole file, /closed/ sends no CORS headers.
+ * /whole/ sends CORS headers but always the whole file, /closed/ sends no CORS headers, /hidden/
+ * honours Range but does not expose Content-Range (so the page cannot read it).
  */
 let server: Server;
 let base = '';
@@ -20,6 +21,10 @@ test.beforeAll(async () => {
     const [, mode, name] = (req.url ?? '').split('/');
     seen.push(`${req.method} ${req.url} ${req.headers.range ?? ''}`);
     const cors = mode === 'range' || mode === 'whole';
+    if (mode === 'hidden') {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Allow-Headers', 'Range');
+    }
     if (cors) {
       res.setHeader('Access-Control-Allow-Origin', '*');
       res.setHeader('Access-Control-Allow-Headers', 'Range');
@@ -31,7 +36,7 @@ test.beforeAll(async () => {
     }
     const bytes = readFileSync(fixture(name ?? ''));
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
-    if (mode === 'range' && range) {
+    if ((mode === 'range' || mode === 'hidden') && range) {
       const start = Number(range[1]);
       const end = Math.min(Number(range[2]) + 1, bytes.length);
       res.writeHead(206, {
@@ -53,6 +58,18 @@ const DIVE = 'dive__test-docker-image.tar';
 const current = (page: Page) => page.locator('.step[aria-current="step"]');
 const details = (page: Page) =>
   page.getByRole('complementary', { name: 'Details' }).locator('.details-path');
+
+test('#url= on a server that honours Range but hides Content-Range downloads the whole file instead', async ({
+  page,
+}) => {
+  seen.length = 0;
+  await page.goto(`/#url=${encodeURIComponent(`${base}/hidden/${DIVE}`)}`);
+  expect(await settled(page)).toBe('ready');
+  await expect(page.getByRole('region', { name: 'Image' })).toContainText('dive-test:latest');
+  // The probe, then one plain download of the whole file; never a read of a 1-byte file.
+  expect(seen.filter((r) => r.startsWith('GET /hidden/') && r.endsWith(' '))).toHaveLength(1);
+  await expect(page.getByText('All 14 layers match their digests.')).toBeVisible();
+});
 
 async function selectPath(page: Page, path: string) {
   await page.getByRole('searchbox', { name: 'Filter paths' }).fill(path);

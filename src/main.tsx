@@ -5,7 +5,10 @@ import './views/app.css';
 
 // Offline after the first visit (public/sw.js); not in development, where files change as you edit.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  void navigator.serviceWorker.register('./sw.js').catch(() => {});
+  navigator.serviceWorker.register('./sw.js').catch((error: unknown) => {
+    // Without it the app still works; only offline use is lost. Say so where developers look.
+    console.warn('Strata works online only: the offline worker did not register.', error);
+  });
 }
 
 createRoot(document.getElementById('root')!).render(

@@ -1,8 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { blobSource } from '../core/bytes.ts';
 import { analyzeImage } from '../core/fs/analyze-image.ts';
-import { FsHistory } from '../core/fs/history.ts';
 import { mergedAt } from '../core/fs/merged.ts';
+import { PathVersions } from '../core/fs/versions.ts';
 import { readArchive } from '../core/read-archive.ts';
 
 /** Node figures: the full scan, then the change model of every layer, then layer switches. */
@@ -17,7 +17,7 @@ export async function nodeBench(path: string): Promise<Record<string, string>> {
     0,
   );
   t = performance.now();
-  const history = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+  const versions = new PathVersions(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
   const historyMs = performance.now() - t;
   t = performance.now();
   analyzeImage(image, read.scans);
@@ -25,7 +25,7 @@ export async function nodeBench(path: string): Promise<Record<string, string>> {
   const switches: number[] = [];
   for (let layer = 0; layer < image.layers.length; layer++) {
     t = performance.now();
-    mergedAt(history, layer);
+    mergedAt(versions, layer);
     switches.push(performance.now() - t);
   }
   return {
@@ -33,7 +33,7 @@ export async function nodeBench(path: string): Promise<Record<string, string>> {
     'archive MB': (blob.size / 1e6).toFixed(0),
     entries: String(entries),
     'scan (node)': `${(scanMs / 1000).toFixed(2)} s, ${(blob.size / 1e6 / (scanMs / 1000)).toFixed(0)} MB/s`,
-    'all layers changes (FsHistory)': `${historyMs.toFixed(0)} ms`,
+    'all layers changes (PathVersions)': `${historyMs.toFixed(0)} ms`,
     'full analysis (changes, final view, dive efficiency, reclaimable)': `${analysisMs.toFixed(0)} ms`,
     'merged view per layer switch': switches.map((s) => `${s.toFixed(0)} ms`).join(', '),
   };

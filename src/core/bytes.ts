@@ -1,3 +1,4 @@
+import { throwIfAborted } from './errors.ts';
 import { filesSource } from './files-source.ts';
 
 /**
@@ -5,7 +6,8 @@ import { filesSource } from './files-source.ts';
  * implementations: a Blob or File, an HTTP URL, and bytes in memory for tests.
  *
  * `read(start, end)` streams a range in chunks; readers that want to skip a large body open a new
- * range past it instead of streaming through it.
+ * range past it instead of streaming through it. An aborted read throws a `cancelled` error: it
+ * never looks like the end of the data, which a reader would take for a truncated archive.
  */
 export interface ByteSource {
   /** Total size in bytes. */
@@ -20,8 +22,9 @@ export function bytesSource(bytes: Uint8Array, chunkSize = 1 << 20): ByteSource 
   return {
     size: bytes.length,
     seekable: true,
-    async *read(start, end = bytes.length) {
+    async *read(start, end = bytes.length, signal) {
       for (let at = start; at < end; at += chunkSize) {
+        throwIfAborted(signal);
         yield bytes.subarray(at, Math.min(end, at + chunkSize));
       }
     },
@@ -75,13 +78,14 @@ export async function* streamChunks(
   const reader = stream.getReader();
   try {
     while (true) {
-      if (signal?.aborted) return;
+      throwIfAborted(signal);
       const { done, value } = await reader.read();
+      throwIfAborted(signal);
       if (done) return;
       if (value.length > 0) yield value;
     }
   } finally {
-    reader.cancel().catch(() => {});
+    reader.cancel().catch(releaseFailed);
   }
 }
 
@@ -116,3 +120,9 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Releasing a stream the reader has finished with can fail only if the stream already errored,
+ * and that error has already reached the reader: there is nothing more to report.
+ */
+export function releaseFailed(_error: unknown): void {}

@@ -1,4 +1,4 @@
-import { concatBytes } from './bytes.ts';
+import { concatBytes, releaseFailed } from './bytes.ts';
 import { StrataError } from './errors.ts';
 
 /**
@@ -156,7 +156,7 @@ async function* nativeGunzip(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<
       yield value;
     }
   } finally {
-    reader.cancel().catch(() => {});
+    reader.cancel().catch(releaseFailed);
   }
 }
 

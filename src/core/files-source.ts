@@ -1,4 +1,5 @@
 import type { ByteSource } from './bytes.ts';
+import { throwIfAborted } from './errors.ts';
 import { entryHeader, plainMeta, tarPadding } from './tar/encode.ts';
 
 /**
@@ -33,7 +34,7 @@ export function filesSource(files: readonly { path: string; blob: Blob }[]): Byt
         const from = Math.max(start, segment.start);
         const to = Math.min(end, segment.start + length);
         if (from >= to) continue;
-        if (signal?.aborted) return;
+        throwIfAborted(signal);
         if (segment.bytes) {
           yield segment.bytes.subarray(from - segment.start, to - segment.start);
         } else {
@@ -44,6 +45,7 @@ export function filesSource(files: readonly { path: string; blob: Blob }[]): Byt
           try {
             while (true) {
               const { done, value } = await reader.read();
+              throwIfAborted(signal);
               if (done) break;
               yield value;
             }

@@ -89,7 +89,7 @@ async function survives(bytes: Uint8Array): Promise<void> {
             : (async function* () {})();
         };
         try {
-          for await (const _ of filesystemTar(analysis.history, top, open)) {
+          for await (const _ of filesystemTar(analysis.versions, top, open)) {
             // drained
           }
         } catch (error) {

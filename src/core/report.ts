@@ -91,7 +91,7 @@ export function analyzeReport(read: ArchiveRead): AnalyzeReport {
             included: layer.included,
             foreign: layer.foreign,
             blobPath: layer.blobPath,
-            ...(analysis ? { changes: changeLists(analysis.history, layer.index) } : {}),
+            ...(analysis ? { changes: changeLists(analysis.versions, layer.index) } : {}),
           };
         }),
         ...(analysis

@@ -2,7 +2,7 @@ import { createSHA256 } from 'hash-wasm';
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { decompress, detectCompression, guardExpansion, peek } from './compression.ts';
-import { type Problem, StrataError, throwIfAborted } from './errors.ts';
+import { type Problem, StrataError, throwIfAborted, toProblem } from './errors.ts';
 import type { ArchiveModel } from './image/model.ts';
 import { normaliseOuterPath } from './image/outer-index.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -47,7 +47,17 @@ export async function verifyDigests(
   const check = async (path: string, blob: AsyncIterable<Uint8Array>) => {
     const e = expected.get(path);
     if (!e) return;
-    problems.push(...(await checkBlob(path, blob, e)));
+    try {
+      problems.push(...(await checkBlob(path, blob, e)));
+    } catch (error) {
+      // One unreadable layer must not stop the checks of the others; it is reported as unchecked.
+      throwIfAborted(options.signal);
+      problems.push({
+        code: 'digest-unchecked',
+        message: `${e.names.join(', ')} could not be checked: ${toProblem(error).message}`,
+        detail: path,
+      });
+    }
     options.onBlob?.(++done, expected.size);
   };
   if (model.compression === 'none') {

@@ -1,6 +1,7 @@
 import type { SourceSpec } from '../core/bytes.ts';
-import { JobFailed } from '../worker/client.ts';
-import { client } from './client.ts';
+import type { Problem } from '../core/errors.ts';
+import type { ArchiveModel } from '../core/image/model.ts';
+import { type ArchiveSession, isCancellation, RequestFailed } from '../worker/session.ts';
 import {
   loadImage,
   refreshAnalysis,
@@ -10,79 +11,109 @@ import {
   setMode,
 } from './explorer-actions.ts';
 import { parseHash, type ViewState } from './hash-state.ts';
+import { endSession, isCurrent, startSession } from './session.ts';
 import { useStore } from './store.ts';
 
 /**
- * Opening archives. Each action talks to the worker client and writes the answers into the
- * store; views only read the store.
+ * Opening archives. A plain open always replaces the open archive: its session ends (its workers
+ * are terminated) and a new one starts. Views only read the store.
  */
-let controller: AbortController | undefined;
+
 /** Where the current archive came from, for links: a URL, or a local file's name and size. */
 let origin: Pick<ViewState, 'url' | 'file' | 'size'> = {};
+/** What was opened last, so that it can be opened again after a cancel or a crash. */
+let last: { spec: SourceSpec; name: string; size: number } | undefined;
+/** A download (of a `#url=` archive) that precedes the open; a newer open or Cancel aborts it. */
+let fetching: AbortController | undefined;
 
 export function currentOrigin(): Pick<ViewState, 'url' | 'file' | 'size'> {
   return origin;
 }
 
-async function open(
-  spec: SourceSpec,
-  name: string,
-  size: number,
-  restore?: ViewState,
-): Promise<void> {
-  controller?.abort();
-  const mine = new AbortController();
-  controller = mine;
-  const store = useStore.getState();
-  store.archiveCleared();
-  store.explorerReset();
-  store.loadStarted(name, size);
+const get = () => useStore.getState();
+
+/** Ends whatever is open or being fetched and shows the new file's name as loading at once. */
+function beginOpen(name: string, size: number): AbortSignal {
+  fetching?.abort();
+  fetching = new AbortController();
+  endSession('Another file was opened.');
+  get().archiveCleared();
+  get().explorerReset();
+  get().contentCleared();
+  get().requestsCleared();
+  get().loadStarted(name, size);
+  return fetching.signal;
+}
+
+function firstIncluded(model: ArchiveModel | null, wanted?: number): number {
+  const images = model?.images ?? [];
+  if (wanted !== undefined && images[wanted]?.included) return wanted;
+  return Math.max(
+    0,
+    images.findIndex((image) => image.included),
+  );
+}
+
+function crashed(problem: Problem): void {
+  get().archiveCleared();
+  get().explorerReset();
+  get().contentCleared();
+  get().loadFailed(problem);
+  get().reopenOffered(true);
+}
+
+async function open(spec: SourceSpec, name: string, restore?: ViewState): Promise<void> {
+  last = { spec, name, size: get().fileSize };
+  const session = startSession(spec, name, crashed);
   try {
-    const warnings = await client.open(spec, name, {
-      signal: mine.signal,
+    const warnings = await session.open({
       onModel: (model) => {
-        useStore.getState().modelArrived(model);
+        if (!isCurrent(session)) return;
+        get().modelArrived(model);
         // Metadata at once; the tree fills in as layers finish.
-        const first = Math.max(
-          0,
-          model.images.findIndex((image) => image.included),
-        );
-        const wanted =
-          restore?.image !== undefined && model.images[restore.image]?.included
-            ? restore.image
-            : first;
-        if (controller === mine) void loadImage(wanted);
+        void loadImage(firstIncluded(model, restore?.image));
       },
       onLayer: (layer) => {
-        useStore.getState().layerArrived(layer);
-        const image = useStore.getState().model?.images[useStore.getState().imageIndex];
-        if (controller === mine && image?.layers.some((l) => l.blobPath === layer.blobPath))
-          void refreshAnalysis();
+        if (!isCurrent(session)) return;
+        get().layerArrived(layer);
+        const image = get().model?.images[get().imageIndex];
+        if (image?.layers.some((l) => l.blobPath === layer.blobPath)) void refreshAnalysis();
       },
-      onProgress: (progress) => useStore.getState().loadProgressed(progress),
-      onVerified: (more) => {
-        if (controller === mine) useStore.getState().warningsAdded(more);
+      onProgress: (progress) => {
+        if (isCurrent(session)) get().loadProgressed(progress);
       },
     });
-    if (controller !== mine) return;
-    const images = useStore.getState().model?.images ?? [];
-    const wanted =
-      restore?.image !== undefined && images[restore.image]?.included ? restore.image : undefined;
-    await loadImage(
-      wanted ??
-        Math.max(
-          0,
-          images.findIndex((image) => image.included),
-        ),
-    );
+    if (!isCurrent(session)) return;
+    await loadImage(firstIncluded(get().model, restore?.image));
     if (restore) await applyViewState(restore);
-    if (controller === mine) useStore.getState().loadFinished(warnings);
+    if (!isCurrent(session)) return;
+    get().loadFinished(warnings);
+    const model = get().model;
+    if (model) void verify(session, model);
   } catch (error) {
-    if (controller !== mine) return;
-    if (error instanceof JobFailed && error.problem.code === 'cancelled')
-      useStore.getState().loadCancelled();
-    else if (error instanceof JobFailed) useStore.getState().loadFailed(error.problem);
-    else useStore.getState().loadFailed({ code: 'read-failed', message: String(error) });
+    if (!isCurrent(session) || isCancellation(error)) return;
+    if (error instanceof RequestFailed) get().loadFailed(error.problem);
+    else get().loadFailed({ code: 'read-failed', message: String(error) });
+    get().reopenOffered(true);
+  }
+}
+
+/** Digest checks, after the scan; their state is shown, and a checker that fails says so. */
+async function verify(session: ArchiveSession, model: ArchiveModel): Promise<void> {
+  get().verificationChanged({ state: 'running', done: 0, total: 0 });
+  try {
+    const report = await session.verify(model, {
+      onProgress: (done, total) => {
+        if (isCurrent(session)) get().verificationChanged({ state: 'running', done, total });
+      },
+    });
+    if (isCurrent(session)) get().verificationChanged({ state: 'done', ...report });
+  } catch (error) {
+    if (!isCurrent(session) || isCancellation(error)) return;
+    get().verificationChanged({
+      state: 'failed',
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
@@ -102,62 +133,99 @@ export function openFile(file: File | Blob, name: string): Promise<void> {
   const linked = parseHash(location.hash);
   const same = linked.file === name && linked.size === file.size;
   origin = { file: name, size: file.size };
-  return open({ kind: 'blob', blob: file }, name, file.size, same ? linked : undefined);
+  beginOpen(name, file.size);
+  return open({ kind: 'blob', blob: file }, name, same ? linked : undefined);
 }
 
 /** The files of a dropped or chosen folder (an OCI image layout), read as one archive. */
 export function openFolder(files: { path: string; blob: Blob }[], name: string): Promise<void> {
   const size = files.reduce((n, f) => n + f.blob.size, 0);
   origin = {};
-  return open({ kind: 'files', files }, name, size);
+  beginOpen(name, size);
+  return open({ kind: 'files', files }, name);
 }
+
+/** The last file again, after a cancel or a crash. */
+export function reopen(): Promise<void> {
+  if (!last) return Promise.resolve();
+  const { spec, name, size } = last;
+  beginOpen(name, size);
+  return open(spec, name);
+}
+
+const EXPOSE_HINT =
+  'it must send "Access-Control-Allow-Origin: *" (or this page\'s origin), and for partial reads allow the "Range" request header and send "Access-Control-Expose-Headers: Content-Range"';
 
 /**
  * An archive on a web server. A one-byte range request tells whether the server allows partial
- * reads: then only the bytes needed are fetched, now and when a file is opened later. Otherwise the
- * file is downloaded once, with progress, and read from memory.
+ * reads (a 206 whose Content-Range this page may read): then only the bytes needed are fetched,
+ * now and when a file is opened later. Otherwise the file is downloaded once, with progress, and
+ * read from memory. A newer open or Cancel aborts the download, and its result is then dropped.
  */
 export async function openUrl(url: string, restore?: ViewState): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.split('/').at(-1) || url);
-  origin = { url };
-  useStore.getState().loadStarted(name, 0);
-  let probe: Response;
+  let name: string;
   try {
-    probe = await fetch(url, { headers: { Range: 'bytes=0-0' } });
+    name = decodeURIComponent(new URL(url).pathname.split('/').at(-1) || url);
   } catch {
-    useStore.getState().loadFailed({
+    beginOpen(url, 0);
+    get().loadFailed({ code: 'bad-url', message: `"${url}" is not a web address.` });
+    return;
+  }
+  origin = { url };
+  const signal = beginOpen(name, 0);
+  try {
+    const probe = await fetch(url, { headers: { Range: 'bytes=0-0' }, signal });
+    if (!probe.ok) {
+      await probe.body?.cancel();
+      get().loadFailed({
+        code: 'fetch-failed',
+        message: `The server answered ${probe.status} ${probe.statusText} for ${url}.`,
+      });
+      return;
+    }
+    const total = Number(
+      /\/(\d+)\s*$/.exec(probe.headers.get('Content-Range') ?? '')?.[1] ?? Number.NaN,
+    );
+    if (probe.status === 206 && Number.isFinite(total)) {
+      await probe.body?.cancel();
+      get().loadStarted(name, total);
+      await open({ kind: 'url', url, size: total, rangeable: true }, name, restore);
+      return;
+    }
+    // A 206 whose Content-Range is hidden from this page (not exposed cross-origin) says nothing
+    // of the file's size: its body is one byte. Download the whole file instead.
+    let whole = probe;
+    if (probe.status === 206) {
+      await probe.body?.cancel();
+      whole = await fetch(url, { signal });
+    }
+    if (!whole.ok) throw new Error(`HTTP ${whole.status} ${whole.statusText}`);
+    const blob = await download(whole, signal);
+    if (signal.aborted) return;
+    get().loadStarted(name, blob.size);
+    await open({ kind: 'blob', blob }, name, restore);
+  } catch (error) {
+    if (signal.aborted || isCancellation(error)) return;
+    get().loadFailed({
       code: 'fetch-blocked',
-      message: `The browser did not let this page read ${url}. Either the server cannot be reached, or it does not allow other sites to read the file: it must send the header "Access-Control-Allow-Origin: *" (or this page's origin), and for partial reads also allow the "Range" request header and expose "Content-Range". You can also download the file and drop it here.`,
+      message: `The browser did not let this page read ${url}. Either the server cannot be reached, or it does not allow other sites to read the file: ${EXPOSE_HINT}. You can also download the file and drop it here.`,
       detail: new URL(url).host,
     });
-    return;
   }
-  if (!probe.ok) {
-    useStore.getState().loadFailed({
-      code: 'fetch-failed',
-      message: `The server answered ${probe.status} ${probe.statusText} for ${url}.`,
-    });
-    return;
-  }
-  const total = Number(
-    /\/(\d+)$/.exec(probe.headers.get('Content-Range') ?? '')?.[1] ?? Number.NaN,
-  );
-  if (probe.status === 206 && Number.isFinite(total)) {
-    await probe.body?.cancel();
-    await open({ kind: 'url', url, size: total, rangeable: true }, name, total, restore);
-    return;
-  }
-  // No partial reads: this response is the whole file; keep it, with progress.
-  const size = Number(probe.headers.get('Content-Length') ?? 0);
+}
+
+/** A whole response body, gathered with progress. */
+async function download(response: Response, signal: AbortSignal): Promise<Blob> {
+  const size = Number(response.headers.get('Content-Length') ?? 0);
   const parts: Uint8Array<ArrayBuffer>[] = [];
   let got = 0;
-  const reader = probe.body?.getReader();
-  while (reader) {
+  const reader = response.body?.getReader();
+  while (reader && !signal.aborted) {
     const { done, value } = await reader.read();
     if (done) break;
     parts.push(value);
     got += value.length;
-    useStore.getState().loadProgressed({
+    get().loadProgressed({
       phase: 'index',
       bytesRead: got,
       bytesTotal: size || got,
@@ -166,20 +234,23 @@ export async function openUrl(url: string, restore?: ViewState): Promise<void> {
       current: 'downloading',
     });
   }
-  const blob = new Blob(parts);
-  await open({ kind: 'blob', blob }, name, blob.size, restore);
+  if (signal.aborted) await reader?.cancel();
+  return new Blob(parts);
 }
 
 /** The sample shipped with the app: the docker save walk-through image. */
 export async function openSample(): Promise<void> {
   const name = 'investitest.tar';
-  useStore.getState().loadStarted(name, 0);
+  const signal = beginOpen(name, 0);
   try {
-    const response = await fetch(`${import.meta.env.BASE_URL}sample/${name}`);
+    const response = await fetch(`${import.meta.env.BASE_URL}sample/${name}`, { signal });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    await openFile(await response.blob(), name);
+    const blob = await response.blob();
+    if (signal.aborted) return;
+    await openFile(blob, name);
   } catch (error) {
-    useStore.getState().loadFailed({
+    if (signal.aborted) return;
+    get().loadFailed({
       code: 'read-failed',
       message: `The sample image could not be fetched: ${error instanceof Error ? error.message : String(error)}`,
     });
@@ -192,6 +263,17 @@ export function openFromHash(): void {
   if (state.url) void openUrl(state.url, state);
 }
 
+/**
+ * Stops reading at once: the session's workers are terminated whatever they are doing, so the
+ * page is usable again immediately and the next file opens normally.
+ */
 export function cancelLoad(): void {
-  controller?.abort();
+  const name = get().fileName ?? 'The file';
+  fetching?.abort();
+  endSession('Reading was cancelled.');
+  get().archiveCleared();
+  get().explorerReset();
+  get().contentCleared();
+  get().requestsCleared();
+  get().loadCancelled(name);
 }

@@ -1,12 +1,12 @@
 import type { TreeMode } from '../core/fs/view.ts';
-import { client } from './client.ts';
 import type { ChangeClass, SortOrder } from './explorer-slice.ts';
+import { tracked } from './session.ts';
 import { useStore } from './store.ts';
 
 /**
- * The explorer's actions: each asks the worker what it needs and stores the answer. A request
- * that a newer one has overtaken is dropped (the `latest` counters), so fast clicking through
- * layers always ends on the last one clicked.
+ * The explorer's actions: each asks the open session what it needs and stores the answer. A
+ * request that a newer one has overtaken is dropped (the `latest` counters), so fast clicking
+ * through layers always ends on the last one clicked. Failures are recorded by `tracked`.
  */
 const latest = { view: 0, details: 0, filter: 0 };
 const get = () => useStore.getState();
@@ -16,8 +16,10 @@ export async function loadImage(imageIndex: number): Promise<void> {
   get().explorerReset();
   get().set({ imageIndex });
   if (!image?.included || image.layers.length === 0) return;
-  const analysis = await client.query({ type: 'analysis', image: imageIndex });
-  if (get().imageIndex !== imageIndex) return;
+  const analysis = await tracked('analysis', (s) =>
+    s.request({ type: 'analysis', image: imageIndex }),
+  );
+  if (!analysis || get().imageIndex !== imageIndex) return;
   if (analysis.layersReady === 0) {
     get().set({ analysis });
     return;
@@ -44,8 +46,10 @@ export function refreshAnalysis(): Promise<void> {
     do {
       again = false;
       const { imageIndex, analysis: before, layer } = get();
-      const analysis = await client.query({ type: 'analysis', image: imageIndex });
-      if (get().imageIndex !== imageIndex) return;
+      const analysis = await tracked('analysis', (s) =>
+        s.request({ type: 'analysis', image: imageIndex }),
+      );
+      if (!analysis || get().imageIndex !== imageIndex) return;
       if (analysis.layersReady === 0) continue;
       const followed = !before || before.layersReady === 0 || layer >= before.layersReady - 1;
       const next = followed ? analysis.layersReady - 1 : layer;
@@ -60,8 +64,9 @@ export function refreshAnalysis(): Promise<void> {
 
 async function showView(layer: number, mode: TreeMode): Promise<void> {
   const ticket = ++latest.view;
-  const view = await client.query({ type: 'view', image: get().imageIndex, layer, mode });
-  if (ticket !== latest.view) return;
+  const image = get().imageIndex;
+  const view = await tracked('view', (s) => s.request({ type: 'view', image, layer, mode }));
+  if (!view || ticket !== latest.view) return;
   get().set({ view, layer, mode });
   const selected = get().selectedPath;
   if (selected !== null) await selectPath(selected);
@@ -90,13 +95,12 @@ export async function selectPath(path: number | null): Promise<void> {
     get().set({ details: null });
     return;
   }
-  const details = await client.query({
-    type: 'details',
-    image: get().imageIndex,
-    path,
-    layer: get().layer,
-  });
-  if (ticket === latest.details) get().set({ details });
+  const image = get().imageIndex;
+  const layer = get().layer;
+  const details = await tracked('details', (s) =>
+    s.request({ type: 'details', image, path, layer }),
+  );
+  if (details !== undefined && ticket === latest.details) get().set({ details });
 }
 
 /** Selects a path by its text (a followed link), opening the folders above it. */
@@ -164,8 +168,11 @@ export async function setFilter(filter: string): Promise<void> {
     get().set({ filterMatches: null, filterApplied: '', matchCursor: 0 });
     return;
   }
-  const matches = await client.query({ type: 'filter', image: get().imageIndex, pattern: filter });
-  if (ticket !== latest.filter) return;
+  const image = get().imageIndex;
+  const matches = await tracked('filter', (s) =>
+    s.request({ type: 'filter', image, pattern: filter }),
+  );
+  if (!matches || ticket !== latest.filter) return;
   get().set({ filterMatches: matches, filterApplied: filter, matchCursor: 0 });
 }
 

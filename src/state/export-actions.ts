@@ -1,6 +1,7 @@
 import type { ExportWhat } from '../worker/protocol.ts';
-import { client } from './client.ts';
+import { isCancellation } from '../worker/session.ts';
 import { saveBlob } from './save-blob.ts';
+import { openSession } from './session.ts';
 import { useStore } from './store.ts';
 
 /** Exports past this size stream straight to a file the user picks, where the browser can. */
@@ -29,6 +30,8 @@ export async function download(
   expectedBytes: number,
 ): Promise<void> {
   controller?.abort();
+  const session = openSession();
+  if (!session) return;
   const mine = new AbortController();
   controller = mine;
   const set = useStore.getState().set;
@@ -44,7 +47,7 @@ export async function download(
       const handle = await picker({ suggestedName: name });
       const file = await handle.createWritable();
       try {
-        await client.exportStream(
+        await session.exportStream(
           what,
           async (chunk) => {
             await file.write(chunk);
@@ -54,12 +57,13 @@ export async function download(
         );
         await file.close();
       } catch (error) {
-        await file.abort();
+        // The export's own error is the one to report; the file is discarded either way.
+        await Promise.allSettled([file.abort()]);
         throw error;
       }
     } else {
       const parts: Uint8Array<ArrayBuffer>[] = [];
-      await client.exportStream(
+      await session.exportStream(
         what,
         (chunk) => {
           parts.push(chunk as Uint8Array<ArrayBuffer>);
@@ -71,7 +75,7 @@ export async function download(
     }
     if (controller === mine) set({ exportProgress: null });
   } catch (error) {
-    if (controller === mine) {
+    if (controller === mine && !isCancellation(error)) {
       set({
         exportProgress: {
           name,

@@ -4,6 +4,13 @@ import type { Progress } from '../core/read-archive.ts';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
+/** Where the digest checks of the open archive stand. */
+export type Verification =
+  | { state: 'waiting' }
+  | { state: 'running'; done: number; total: number }
+  | { state: 'done'; total: number; problems: Problem[] }
+  | { state: 'failed'; message: string };
+
 /** Where reading the current file stands. */
 export interface LoadSlice {
   status: LoadStatus;
@@ -13,12 +20,16 @@ export interface LoadSlice {
   progress: Progress | null;
   problem: Problem | null;
   warnings: Problem[];
+  verification: Verification;
+  /** The file that was open can be read again (after a cancel or a crash). */
+  canReopen: boolean;
   loadStarted: (fileName: string, fileSize: number) => void;
   loadProgressed: (progress: Progress) => void;
   loadFinished: (warnings: Problem[]) => void;
   loadFailed: (problem: Problem) => void;
-  loadCancelled: () => void;
-  warningsAdded: (more: Problem[]) => void;
+  loadCancelled: (fileName: string) => void;
+  verificationChanged: (verification: Verification) => void;
+  reopenOffered: (canReopen: boolean) => void;
 }
 
 export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set) => ({
@@ -29,6 +40,8 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
   progress: null,
   problem: null,
   warnings: [],
+  verification: { state: 'waiting' },
+  canReopen: false,
   loadStarted: (fileName, fileSize) =>
     set({
       status: 'loading',
@@ -38,17 +51,21 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
       progress: null,
       problem: null,
       warnings: [],
+      verification: { state: 'waiting' },
+      canReopen: false,
     }),
   loadProgressed: (progress) => set({ progress }),
   loadFinished: (warnings) => set({ status: 'ready', warnings }),
   loadFailed: (problem) => set({ status: 'error', problem }),
-  warningsAdded: (more) => set((state) => ({ warnings: [...state.warnings, ...more] })),
-  loadCancelled: () =>
+  verificationChanged: (verification) => set({ verification }),
+  reopenOffered: (canReopen) => set({ canReopen }),
+  loadCancelled: (fileName) =>
     set({
       status: 'error',
+      canReopen: true,
       problem: {
         code: 'cancelled',
-        message: 'Reading was cancelled. What was read so far is shown.',
+        message: `Reading was cancelled. ${fileName} is closed: open it again, or open another file.`,
       },
     }),
 });

@@ -1,15 +1,19 @@
 import { create } from 'zustand';
 import { type ArchiveSlice, createArchiveSlice } from './archive-slice.ts';
+import { type ContentSlice, createContentSlice } from './content-slice.ts';
 import { createExplorerSlice, type ExplorerSlice } from './explorer-slice.ts';
 import { createLoadSlice, type LoadSlice } from './load-slice.ts';
+import { createRequestsSlice, type RequestName, type RequestsSlice } from './requests-slice.ts';
 
 /** The one store, made of slices with one concern each. */
-export type StoreState = LoadSlice & ArchiveSlice & ExplorerSlice;
+export type StoreState = LoadSlice & ArchiveSlice & ExplorerSlice & RequestsSlice & ContentSlice;
 
 export const useStore = create<StoreState>()((...a) => ({
   ...createLoadSlice(...a),
   ...createArchiveSlice(...a),
   ...createExplorerSlice(...a),
+  ...createRequestsSlice(...a),
+  ...createContentSlice(...a),
 }));
 
 // Selectors, defined once and reused: components select what they show, never the whole store.
@@ -28,3 +32,10 @@ export const useSelectedPath = () => useStore((s) => s.selectedPath);
 export const useDetails = () => useStore((s) => s.details);
 export const useImageIndex = () => useStore((s) => s.imageIndex);
 export const useCurrentImage = () => useStore((s) => s.model?.images[s.imageIndex] ?? null);
+export const useVerification = () => useStore((s) => s.verification);
+export const useRequest = (name: RequestName) => useStore((s) => s.requests[name]);
+export const useContent = () => useStore((s) => s.content);
+export const useComparison = () => useStore((s) => s.comparison);
+export const useArchiveMap = () => useStore((s) => s.archiveMap);
+export const useArchiveEntry = () => useStore((s) => s.archiveEntry);
+export const useCanReopen = () => useStore((s) => s.canReopen);

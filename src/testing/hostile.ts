@@ -325,3 +325,27 @@ function flip(bytes: Uint8Array, at: number): Uint8Array {
   out[at] = out[at]! ^ 0x5a;
   return out;
 }
+
+/** Rewrites a header block's checksum after its fields were changed by hand. */
+export function fixChecksum(tar: Uint8Array, at: number): void {
+  tar.fill(0x20, at + 148, at + 156);
+  let sum = 0;
+  for (let i = at; i < at + 512; i++) sum += tar[i]!;
+  const octal = sum.toString(8).padStart(6, '0');
+  for (let i = 0; i < 6; i++) tar[at + 148 + i] = octal.charCodeAt(i);
+  tar[at + 154] = 0;
+}
+
+/**
+ * A layer whose first entry claims a size of -512 in GNU base-256 (two's complement): a reader
+ * that trusts it moves its cursor backwards onto the same header, again and again.
+ */
+export function negativeSizeLayer(): Uint8Array {
+  const tar = writeTar([
+    { name: 'loop', data: '' },
+    { name: 'after', data: 'x' },
+  ]);
+  tar.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0x00], 124);
+  fixChecksum(tar, 0);
+  return tar;
+}

@@ -1,4 +1,4 @@
-import { Change } from '../core/fs/history.ts';
+import { Change } from '../core/fs/versions.ts';
 import { revealPath, selectLayer } from '../state/explorer-actions.ts';
 import { useDetails } from '../state/store.ts';
 import { displayName } from './display.ts';
@@ -109,7 +109,7 @@ export function Details() {
       </dl>
       <h3>History</h3>
       <ol className="path-history">
-        {d.history.map((step, i) => (
+        {d.versions.map((step, i) => (
           <li key={i}>
             <button
               type="button"

@@ -8,7 +8,6 @@ import type { FromWorker } from './protocol.ts';
  * it: the worker entry wires it to postMessage, tests can call it directly.
  */
 export async function loadArchive(
-  job: number,
   source: ByteSource,
   signal: AbortSignal,
   send: (message: FromWorker) => void,
@@ -20,13 +19,12 @@ export async function loadArchive(
       signal,
       onModel: (model, read) => {
         onStarted?.(read);
-        send({ type: 'model', job, model });
+        send({ type: 'model', model });
       },
-      onProgress: (progress) => send({ type: 'progress', job, progress }),
+      onProgress: (progress) => send({ type: 'progress', progress }),
       onLayer: (blobPath, scan) =>
         send({
           type: 'layer',
-          job,
           layer: {
             blobPath,
             compression: scan.compression,
@@ -36,10 +34,10 @@ export async function loadArchive(
           },
         }),
     });
-    send({ type: 'done', job, warnings: read.model.warnings });
+    send({ type: 'done', warnings: read.model.warnings });
     return read;
   } catch (error) {
-    if (!signal.aborted) send({ type: 'failed', job, problem: toProblem(error) });
+    if (!signal.aborted) send({ type: 'failed', problem: toProblem(error) });
     return undefined;
   }
 }

@@ -10,16 +10,16 @@ import type { Progress } from '../core/read-archive.ts';
 import type { EntryMeta } from '../core/tar/encode.ts';
 
 /**
- * Everything the page and the archive worker say to each other. Every message carries the job it
- * belongs to, so late messages of a cancelled job are told apart and dropped.
+ * Everything the page and an archive worker say to each other. A worker holds one archive for its
+ * whole life (an archive session), so no message can belong to another archive; requests carry an
+ * id so that their answers, and aborts, find their caller.
  */
 export type ToWorker =
-  | { type: 'open'; job: number; source: SourceSpec; name: string }
-  | { type: 'cancel'; job: number }
-  | { type: 'query'; id: number; query: Query }
+  | { type: 'open'; source: SourceSpec; name: string }
+  | { type: 'request'; id: number; query: Query }
+  | { type: 'abort'; id: number }
   | { type: 'export'; id: number; what: ExportWhat }
-  | { type: 'export-ack'; id: number; bytes: number }
-  | { type: 'export-cancel'; id: number };
+  | { type: 'export-ack'; id: number; bytes: number };
 
 /** What can be downloaded as a stream: a layer's blob as stored, its tar, or the filesystem at it. */
 export interface ExportWhat {
@@ -46,6 +46,10 @@ export type Query =
       length: number;
     };
 
+export type QueryType = Query['type'];
+export type QueryOf<K extends QueryType> = Extract<Query, { type: K }>;
+
+/** The answer to each kind of query: both sides are checked against this table. */
 export interface Answers {
   analysis: AnalysisSummary;
   view: TreeView;
@@ -101,7 +105,7 @@ export interface AnalysisSummary {
   oddities: { layer: number; path: string; what: string }[];
 }
 
-/** A path's change in one layer (history.ts Change, or 0 when the layer only implied it). */
+/** A path's change in one layer (versions.ts Change, or 0 when the layer only implied it). */
 export interface VersionStep {
   layer: number;
   change: number;
@@ -120,7 +124,7 @@ export interface PathDetails extends EntryMeta {
   xattrs: Record<string, string>;
   /** For a hardlink: the size of the data it shares. */
   hardlinkSize: number | null;
-  history: VersionStep[];
+  versions: VersionStep[];
 }
 
 /** What the page is told about a scanned layer blob (the entries stay in the worker). */
@@ -133,13 +137,18 @@ export interface LayerSummary {
 }
 
 export type FromWorker =
-  | { type: 'progress'; job: number; progress: Progress }
-  | { type: 'model'; job: number; model: ArchiveModel }
-  | { type: 'layer'; job: number; layer: LayerSummary }
-  | { type: 'done'; job: number; warnings: Problem[] }
-  | { type: 'failed'; job: number; problem: Problem }
-  | { type: 'answer'; id: number; answer: unknown }
-  | { type: 'query-failed'; id: number; problem: Problem }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'model'; model: ArchiveModel }
+  | { type: 'layer'; layer: LayerSummary }
+  | { type: 'done'; warnings: Problem[] }
+  | { type: 'failed'; problem: Problem }
+  | { type: 'answer'; id: number; answer: Answers[QueryType] }
+  | { type: 'request-failed'; id: number; problem: Problem }
   | { type: 'export-chunk'; id: number; chunk: Uint8Array }
   | { type: 'export-end'; id: number }
   | { type: 'export-failed'; id: number; problem: Problem };
+
+/** What the digest checker says: progress per blob, then every mismatch (an empty list: all match). */
+export type FromVerifier =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; total: number; problems: Problem[] };

@@ -1,20 +1,29 @@
 /// <reference lib="webworker" />
 import { openSource, type SourceSpec } from '../core/bytes.ts';
-import { toProblem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import { verifyDigests } from '../core/verify.ts';
+import type { FromVerifier } from './protocol.ts';
 
 /**
  * Checks layer digests on its own thread: sha256 runs at about half the reading speed, and on the
- * archive worker it would hold up every question the explorer asks (shared/docs/TOOLCHAIN.md:
- * run it beside the scan, on the second core).
+ * archive worker it would hold up every question the page asks (shared/docs/TOOLCHAIN.md: run it
+ * beside the scan, on the second core). A failure to check at all is thrown, so that the page
+ * hears it through `onerror` and never mistakes it for success.
  */
 declare const self: DedicatedWorkerGlobalScope;
 
+const send = (message: FromVerifier) => self.postMessage(message);
+
 self.onmessage = async (event: MessageEvent<{ source: SourceSpec; model: ArchiveModel }>) => {
-  try {
-    self.postMessage(await verifyDigests(openSource(event.data.source), event.data.model));
-  } catch (error) {
-    self.postMessage([toProblem(error)]);
-  }
+  const { source, model } = event.data;
+  const blobs = new Set(model.images.flatMap((i) => i.layers.map((l) => l.blobPath)));
+  blobs.delete(null);
+  let total = blobs.size;
+  const problems = await verifyDigests(openSource(source), model, {
+    onBlob: (done, all) => {
+      total = all;
+      send({ type: 'progress', done, total: all });
+    },
+  });
+  send({ type: 'done', total, problems });
 };

@@ -1,26 +1,49 @@
 /// <reference lib="webworker" />
 import { openSource, type SourceSpec } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
-import { Explorer } from './explore.ts';
+import { ArchiveQueries } from './archive-queries.ts';
 import { loadArchive } from './load.ts';
 import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
 
-/** The archive worker: reads files off the main thread, keeps what it read, answers queries. */
+/**
+ * An archive worker: reads one archive off the main thread, keeps what it read, answers requests
+ * about it. It lives as long as its archive session; the page ends it by terminating it, which
+ * stops any loop, however busy.
+ */
 declare const self: DedicatedWorkerGlobalScope;
 
-let current: { job: number; controller: AbortController; explorer?: Explorer } | undefined;
+let archive: ArchiveQueries | undefined;
+let complete = false;
+/** Requests and exports under way, by id, so that the page can abort them. */
+const running = new Map<number, AbortController>();
 
 const send = (message: FromWorker, transfer: Transferable[] = []) =>
   self.postMessage(message, transfer);
 
-async function open(job: number, spec: SourceSpec, controller: AbortController): Promise<void> {
+async function open(spec: SourceSpec): Promise<void> {
   const source = openSource(spec);
-  // The explorer exists from the moment the model is known, so the tree can fill in as layers
-  // finish; it is marked complete when the last one has been read.
-  const read = await loadArchive(job, source, controller.signal, send, (started) => {
-    if (current?.job === job) current.explorer = new Explorer(started, source);
+  // The queries exist from the moment the model is known, so the tree can fill in as layers
+  // finish; they are marked complete when the last one has been read.
+  const read = await loadArchive(source, new AbortController().signal, send, (started) => {
+    archive = new ArchiveQueries(started, source);
   });
-  if (read && current?.job === job && current.explorer) current.explorer.complete = true;
+  if (read && archive) archive.complete = complete = true;
+}
+
+function ready(): ArchiveQueries {
+  if (!archive) throw new Error('The archive has not been read far enough yet.');
+  return archive;
+}
+
+async function answer(id: number, query: Query, signal: AbortSignal): Promise<void> {
+  try {
+    const { answer, transfer } = await ready().answer(query, signal);
+    if (!signal.aborted) send({ type: 'answer', id, answer }, transfer);
+  } catch (error) {
+    if (!signal.aborted) send({ type: 'request-failed', id, problem: toProblem(error) });
+  } finally {
+    running.delete(id);
+  }
 }
 
 /**
@@ -28,77 +51,59 @@ async function open(job: number, spec: SourceSpec, controller: AbortController):
  * slow disk never lets a multi-gigabyte export pile up in memory.
  */
 const WINDOW = 16 << 20;
-const exports = new Map<number, { cancel: () => void; acked: (bytes: number) => void }>();
+const acks = new Map<number, (bytes: number) => void>();
 
-async function exportStream(id: number, what: ExportWhat): Promise<void> {
-  const controller = new AbortController();
+async function exportStream(id: number, what: ExportWhat, signal: AbortSignal): Promise<void> {
   let waiting = 0;
   let wake: (() => void) | undefined;
-  exports.set(id, {
-    cancel: () => {
-      controller.abort();
-      wake?.();
-    },
-    acked: (bytes) => {
-      waiting -= bytes;
-      if (waiting < WINDOW) wake?.();
-    },
+  signal.addEventListener('abort', () => wake?.());
+  acks.set(id, (bytes) => {
+    waiting -= bytes;
+    if (waiting < WINDOW) wake?.();
   });
   try {
-    const explorer = current?.explorer;
-    if (!explorer) throw new Error('No archive is open yet.');
-    for await (const piece of explorer.exportStream(what, controller.signal)) {
-      if (controller.signal.aborted) return;
+    for await (const piece of ready().exportStream(what, signal)) {
+      if (signal.aborted) return;
       const chunk = piece.slice();
       waiting += chunk.length;
       send({ type: 'export-chunk', id, chunk }, [chunk.buffer]);
-      while (waiting >= WINDOW && !controller.signal.aborted)
+      while (waiting >= WINDOW && !signal.aborted)
         await new Promise<void>((resolve) => (wake = resolve));
     }
-    send({ type: 'export-end', id });
+    if (!signal.aborted) send({ type: 'export-end', id });
   } catch (error) {
-    send({ type: 'export-failed', id, problem: toProblem(error) });
+    if (!signal.aborted) send({ type: 'export-failed', id, problem: toProblem(error) });
   } finally {
-    exports.delete(id);
+    acks.delete(id);
+    running.delete(id);
   }
 }
 
-async function answer(id: number, query: Query): Promise<void> {
-  try {
-    const explorer = current?.explorer;
-    if (!explorer) throw new Error('No archive is open yet.');
-    const { answer, transfer } =
-      query.type === 'file-bytes' ? await explorer.fileBytes(query) : explorer.answer(query);
-    send({ type: 'answer', id, answer }, transfer);
-  } catch (error) {
-    send({ type: 'query-failed', id, problem: toProblem(error) });
-  }
+function track(id: number): AbortSignal {
+  const controller = new AbortController();
+  running.set(id, controller);
+  return controller.signal;
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
-    case 'open': {
-      current?.controller.abort();
-      const controller = new AbortController();
-      current = { job: message.job, controller };
-      void open(message.job, message.source, controller);
+    case 'open':
+      if (archive || complete) throw new Error('An archive worker opens one archive.');
+      void open(message.source);
       break;
-    }
-    case 'cancel':
-      if (current?.job === message.job) current.controller.abort();
-      break;
-    case 'query':
-      void answer(message.id, message.query);
+    case 'request':
+      void answer(message.id, message.query, track(message.id));
       break;
     case 'export':
-      void exportStream(message.id, message.what);
+      void exportStream(message.id, message.what, track(message.id));
       break;
     case 'export-ack':
-      exports.get(message.id)?.acked(message.bytes);
+      acks.get(message.id)?.(message.bytes);
       break;
-    case 'export-cancel':
-      exports.get(message.id)?.cancel();
+    case 'abort':
+      running.get(message.id)?.abort();
+      running.delete(message.id);
       break;
     default: {
       const unknown: never = message;

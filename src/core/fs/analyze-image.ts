@@ -2,13 +2,13 @@ import type { ImageRecord } from '../image/model.ts';
 import type { LayerEntries } from '../layer/entries.ts';
 import type { LayerScan } from '../layer/scan.ts';
 import { type DiveEfficiency, diveEfficiency } from './dive-efficiency.ts';
-import { Change, FsHistory } from './history.ts';
 import { countsOf, type FinalCounts, type MergedView, mergedAt } from './merged.ts';
+import { Change, PathVersions } from './versions.ts';
 import { type Reclaimable, reclaimable } from './waste.ts';
 
 /** Everything derived from one image's layers, computed once. */
 export interface ImageAnalysis {
-  history: FsHistory;
+  versions: PathVersions;
   top: MergedView;
   final: FinalCounts;
   efficiency: DiveEfficiency;
@@ -25,25 +25,25 @@ export function layerEntriesOf(
   );
 }
 
-/** `history` may be one already built from the same layers (as they arrived), to reuse it. */
+/** `versions` may be one already built from the same layers (as they arrived), to reuse it. */
 export function analyzeImage(
   image: ImageRecord,
   scans: Map<string, LayerScan>,
-  built?: FsHistory,
+  built?: PathVersions,
 ): ImageAnalysis {
   const layers = layerEntriesOf(image, scans);
-  const history = built?.layers.length === layers.length ? built : new FsHistory(layers);
-  const top = mergedAt(history, layers.length - 1);
+  const versions = built?.layers.length === layers.length ? built : new PathVersions(layers);
+  const top = mergedAt(versions, layers.length - 1);
   const diveLayers = image.layers.flatMap((layer) => {
     const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
     return scan ? [{ entries: scan.entries, size: scan.size }] : [];
   });
   return {
-    history,
+    versions,
     top,
-    final: countsOf(history, top),
+    final: countsOf(versions, top),
     efficiency: diveEfficiency(diveLayers),
-    reclaimable: reclaimable(history, top),
+    reclaimable: reclaimable(versions, top),
   };
 }
 
@@ -65,8 +65,8 @@ export interface ChangeLists {
 }
 
 /** One layer's changes as sorted absolute paths. */
-export function changeLists(history: FsHistory, layer: number): ChangeLists {
-  const { paths, changes } = history.changes[layer] ?? { paths: [], changes: [] };
+export function changeLists(versions: PathVersions, layer: number): ChangeLists {
+  const { paths, changes } = versions.changes[layer] ?? { paths: [], changes: [] };
   const lists: ChangeLists = {
     added: [],
     modified: [],
@@ -75,7 +75,7 @@ export function changeLists(history: FsHistory, layer: number): ChangeLists {
     counts: { added: 0, modified: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 },
   };
   for (const [i, p] of paths.entries()) {
-    const path = `/${history.table.paths[p]}`;
+    const path = `/${versions.table.paths[p]}`;
     switch (changes[i]) {
       case Change.Added:
         lists.added.push(path);

@@ -8,8 +8,8 @@ import { layersOf } from '../../testing/layers.ts';
 import { writeTar } from '../../testing/tar-writer.ts';
 import { bytesSource } from '../bytes.ts';
 import { filesystemTar } from './export-tar.ts';
-import { FsHistory } from './history.ts';
 import { mergedAt } from './merged.ts';
+import { PathVersions } from './versions.ts';
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
@@ -17,11 +17,11 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(parts));
 }
 
-function visible(history: FsHistory, layer: number): string[] {
-  const view = mergedAt(history, layer);
+function visible(versions: PathVersions, layer: number): string[] {
+  const view = mergedAt(versions, layer);
   const out: string[] = [];
   for (let p = 1; p < view.version.length; p++)
-    if (view.version[p]! >= 0) out.push(history.table.paths[p]!);
+    if (view.version[p]! >= 0) out.push(versions.table.paths[p]!);
   return out.sort();
 }
 
@@ -61,10 +61,10 @@ describe('the filesystem at a layer, as a tar', () => {
       ],
     ];
     const tars = stack.map(writeTar);
-    const history = new FsHistory(await layersOf(stack));
-    const tar = await collect(filesystemTar(history, 1, (l) => bytesSource(tars[l]!).read(0)));
+    const versions = new PathVersions(await layersOf(stack));
+    const tar = await collect(filesystemTar(versions, 1, (l) => bytesSource(tars[l]!).read(0)));
     const { listed, read } = gnuTar(tar);
-    expect(listed).toEqual(visible(history, 1));
+    expect(listed).toEqual(visible(versions, 1));
     expect(read('etc/a')).toBe('two!');
     expect(read('bin/sh')).toBe('BB');
     expect(read(`${'long/'.repeat(30)}name`)).toBe('deep');
@@ -75,14 +75,16 @@ describe('the filesystem at a layer, as a tar', () => {
     const bytes = fixtureBytes('dive__test-docker-image.tar');
     const read = await readBytes(bytes);
     const image = read.model.images[0]!;
-    const history = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+    const versions = new PathVersions(
+      image.layers.map((l) => read.scans.get(l.blobPath!)!.entries),
+    );
     const top = image.layers.length - 1;
     const open = (l: number) => {
       const entry = read.index.resolve(image.layers[l]!.blobPath!)!;
       return bytesSource(bytes).read(entry.dataOffset, entry.dataOffset + entry.size);
     };
-    const { listed, read: readOut } = gnuTar(await collect(filesystemTar(history, top, open)));
-    expect(listed).toEqual(visible(history, top));
+    const { listed, read: readOut } = gnuTar(await collect(filesystemTar(versions, top, open)));
+    expect(listed).toEqual(visible(versions, top));
     expect(readOut('root/saved.txt').length).toBe(6405);
   });
 });

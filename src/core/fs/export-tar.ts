@@ -2,8 +2,8 @@ import { ChunkReader } from '../chunk-reader.ts';
 import { normaliseLayerPath } from '../layer/entries.ts';
 import { type EntryMeta, entryHeader, plainMeta, tarPadding } from '../tar/encode.ts';
 import { readTar } from '../tar/reader.ts';
-import { DELETED, type FsHistory, IMPLICIT } from './history.ts';
 import { mergedAt } from './merged.ts';
+import { DELETED, IMPLICIT, type PathVersions } from './versions.ts';
 
 /**
  * The filesystem as it stands after `layer`, written as one tar stream, never held whole.
@@ -14,43 +14,43 @@ import { mergedAt } from './merged.ts';
  * otherwise it becomes a file with that data.
  */
 export async function* filesystemTar(
-  history: FsHistory,
+  versions: PathVersions,
   layer: number,
   openLayerTar: (layer: number) => AsyncIterable<Uint8Array>,
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
-  const view = mergedAt(history, layer);
-  const paths = history.table.paths;
+  const view = mergedAt(versions, layer);
+  const paths = versions.table.paths;
   const visible: number[] = [];
   for (let p = 1; p < view.version.length; p++) if (view.version[p]! >= 0) visible.push(p);
   visible.sort((a, b) => (paths[a]! < paths[b]! ? -1 : 1));
 
-  const dataKey = (v: number) => `${history.vDataLayer[v]}:${history.vDataEntry[v]}`;
+  const dataKey = (v: number) => `${versions.vDataLayer[v]}:${versions.vDataEntry[v]}`;
   // The first visible path holding each piece of file data carries it; the others link to it.
   const carrier = new Map<string, number>();
   const wanted = new Map<number, Map<number, number>>(); // layer -> entry -> path
   const links: number[] = [];
   for (const p of visible) {
     const v = view.version[p]!;
-    const kind = history.kind(v);
+    const kind = versions.kind(v);
     if (kind !== 'file' && kind !== 'hardlink') continue;
-    if (history.vDataLayer[v]! < 0) continue; // a hardlink to nothing: written as an empty file
+    if (versions.vDataLayer[v]! < 0) continue; // a hardlink to nothing: written as an empty file
     const key = dataKey(v);
     if (carrier.has(key)) {
       links.push(p);
       continue;
     }
     carrier.set(key, p);
-    const dataLayer = history.vDataLayer[v]!;
+    const dataLayer = versions.vDataLayer[v]!;
     if (!wanted.has(dataLayer)) wanted.set(dataLayer, new Map());
-    wanted.get(dataLayer)!.set(history.vDataEntry[v]!, p);
+    wanted.get(dataLayer)!.set(versions.vDataEntry[v]!, p);
   }
 
   const meta = (p: number, v: number, asFile: boolean): EntryMeta => {
-    const entry = history.vEntry[v]!;
+    const entry = versions.vEntry[v]!;
     if (entry === IMPLICIT || entry === DELETED) return plainMeta(paths[p]!, 'dir');
-    const e = history.layers[history.vLayer[v]!]!.get(entry);
-    const size = asFile ? history.describe(v).size : e.size;
+    const e = versions.layers[versions.vLayer[v]!]!.get(entry);
+    const size = asFile ? versions.describe(v).size : e.size;
     return {
       ...e,
       path: paths[p]!,
@@ -63,8 +63,8 @@ export async function* filesystemTar(
   // 1. Everything without data.
   for (const p of visible) {
     const v = view.version[p]!;
-    const kind = history.kind(v);
-    const hasData = (kind === 'file' || kind === 'hardlink') && history.vDataLayer[v]! >= 0;
+    const kind = versions.kind(v);
+    const hasData = (kind === 'file' || kind === 'hardlink') && versions.vDataLayer[v]! >= 0;
     if (hasData) continue;
     yield entryHeader(meta(p, v, kind === 'hardlink'));
   }

@@ -1,4 +1,4 @@
-import type { FsHistory } from './history.ts';
+import type { PathVersions } from './versions.ts';
 
 /**
  * The filesystem as it stands after one layer: for each path id, the version visible (-1: none),
@@ -14,18 +14,18 @@ export interface MergedView {
   count: Int32Array;
 }
 
-export function mergedAt(history: FsHistory, layer: number): MergedView {
-  const n = history.table.size;
+export function mergedAt(versions: PathVersions, layer: number): MergedView {
+  const n = versions.table.size;
   const version = new Int32Array(n).fill(-1);
   const bytes = new Float64Array(n);
   const count = new Int32Array(n);
   for (let p = 1; p < n; p++) {
-    const v = history.versionAt(p, layer);
+    const v = versions.versionAt(p, layer);
     version[p] = v;
-    if (v >= 0 && !history.isDir(v)) bytes[p] = history.describe(v).size;
+    if (v >= 0 && !versions.isDir(v)) bytes[p] = versions.describe(v).size;
   }
   version[0] = 0;
-  const parents = history.table.parents;
+  const parents = versions.table.parents;
   // Ids were handed out parents first, so high to low visits children before parents.
   for (let p = n - 1; p > 0; p--) {
     if (version[p]! < 0) continue;
@@ -47,7 +47,7 @@ export interface FinalCounts {
   bytes: number;
 }
 
-export function countsOf(history: FsHistory, view: MergedView): FinalCounts {
+export function countsOf(versions: PathVersions, view: MergedView): FinalCounts {
   const counts: FinalCounts = {
     entries: 0,
     files: 0,
@@ -60,7 +60,7 @@ export function countsOf(history: FsHistory, view: MergedView): FinalCounts {
     const v = view.version[p]!;
     if (v < 0) continue;
     counts.entries++;
-    const kind = history.kind(v);
+    const kind = versions.kind(v);
     if (kind === 'dir') {
       counts.dirs++;
       continue;

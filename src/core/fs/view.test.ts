@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
-import { Change, FsHistory } from './history.ts';
+import { Change, PathVersions } from './versions.ts';
 import { matcher, PathSearch, treeView } from './view.ts';
 
 describe('path filter', () => {
@@ -22,7 +22,7 @@ describe('path filter', () => {
   it('finds paths in a real image', async () => {
     const read = await readBytes(fixtureBytes('dive__test-docker-image.tar'));
     const image = read.model.images[0]!;
-    const history = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+    const history = new PathVersions(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
     const search = new PathSearch(history);
     const names = [...search.find('/root/example/*')].map((p) => history.table.paths[p]).sort();
     expect(names).toEqual([
@@ -36,7 +36,7 @@ describe('path filter', () => {
 
 describe('tree views', () => {
   it('changes mode shows what the layer touched and the folders above it, with its bytes', async () => {
-    const history = new FsHistory(
+    const history = new PathVersions(
       await layersOf([
         [
           { name: 'a/', kind: 'dir' },

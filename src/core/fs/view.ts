@@ -1,6 +1,6 @@
 import { KINDS } from '../layer/entries.ts';
-import { Change, DELETED, type FsHistory } from './history.ts';
 import { mergedAt } from './merged.ts';
+import { Change, DELETED, type PathVersions } from './versions.ts';
 
 export type TreeMode = 'changes' | 'merged';
 
@@ -30,28 +30,28 @@ const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 
 /** Builds the view; `merged` is the filesystem at `layer` (pass a cached one). */
 export function treeView(
-  history: FsHistory,
+  versions: PathVersions,
   layer: number,
   mode: TreeMode,
-  merged = mergedAt(history, layer),
+  merged = mergedAt(versions, layer),
 ): TreeView {
-  const n = history.table.size;
+  const n = versions.table.size;
   const shown = new Uint8Array(n);
   const kind = new Uint8Array(n);
   const change = new Uint8Array(n);
   const bytes = new Float64Array(n);
   const count = new Int32Array(n);
   const writer = new Int16Array(n).fill(-1);
-  const parents = history.table.parents;
-  const { paths, changes } = history.changes[layer] ?? { paths: [], changes: [] };
+  const parents = versions.table.parents;
+  const { paths, changes } = versions.changes[layer] ?? { paths: [], changes: [] };
   for (const [i, p] of paths.entries()) change[p] = changes[i]!;
 
   for (let p = 1; p < n; p++) {
     let v = merged.version[p]!;
-    if (v < 0 && change[p] === Change.Deleted) v = lastLiveBefore(history, p, layer);
+    if (v < 0 && change[p] === Change.Deleted) v = lastLiveBefore(versions, p, layer);
     if (v < 0) continue;
-    kind[p] = KIND_INDEX.get(history.kind(v)) ?? 0;
-    writer[p] = history.vLayer[v]!;
+    kind[p] = KIND_INDEX.get(versions.kind(v)) ?? 0;
+    writer[p] = versions.vLayer[v]!;
     if (mode === 'merged') {
       shown[p] = 1;
       bytes[p] = merged.version[p]! >= 0 ? merged.bytes[p]! : 0;
@@ -59,7 +59,7 @@ export function treeView(
       shown[p] = 1;
       const written =
         change[p] === Change.Added || change[p] === Change.Content || change[p] === Change.Metadata;
-      if (written && !history.isDir(v)) bytes[p] = merged.bytes[p]!;
+      if (written && !versions.isDir(v)) bytes[p] = merged.bytes[p]!;
     }
   }
   shown[0] = 1;
@@ -76,10 +76,10 @@ export function treeView(
 }
 
 /** The version a path had just before `layer` deleted it. */
-function lastLiveBefore(history: FsHistory, path: number, layer: number): number {
-  let v = history.last[path]!;
-  while (v >= 0 && (history.vLayer[v]! >= layer || history.vEntry[v] === DELETED))
-    v = history.vPrev[v]!;
+function lastLiveBefore(versions: PathVersions, path: number, layer: number): number {
+  let v = versions.last[path]!;
+  while (v >= 0 && (versions.vLayer[v]! >= layer || versions.vEntry[v] === DELETED))
+    v = versions.vPrev[v]!;
   return v;
 }
 
@@ -91,8 +91,8 @@ export class PathSearch {
   private readonly absolute: string[];
   private readonly lower: string[];
 
-  constructor(history: FsHistory) {
-    this.absolute = history.table.paths.map((p) => `/${p}`);
+  constructor(versions: PathVersions) {
+    this.absolute = versions.table.paths.map((p) => `/${p}`);
     this.lower = this.absolute.map((p) => p.toLowerCase());
   }
 

@@ -3,8 +3,8 @@ import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
 import { analyzeImage } from './analyze-image.ts';
 import { diveEfficiency } from './dive-efficiency.ts';
-import { FsHistory } from './history.ts';
 import { mergedAt } from './merged.ts';
+import { PathVersions } from './versions.ts';
 import { looksSecret, reclaimable } from './waste.ts';
 
 const sized = (name: string, size: number) => ({ name, data: 'x'.repeat(size) });
@@ -59,7 +59,7 @@ describe('reclaimable bytes', () => {
       ],
       [{ name: '.wh.big', data: '' }],
     ]);
-    const h = new FsHistory(layers);
+    const h = new PathVersions(layers);
     const r = reclaimable(h, mergedAt(h, 2));
     expect(r.bytes).toBe(1000 + 400 + 300 + 50);
     expect(r.files.map((f) => [f.path, f.bytes, f.storedIn, f.hiddenBy])).toEqual([
@@ -77,7 +77,7 @@ describe('reclaimable bytes', () => {
       [sized('orig', 500), { name: 'link', kind: 'hardlink', linkname: 'orig' }],
       [{ name: '.wh.orig', data: '' }],
     ]);
-    const h = new FsHistory(layers);
+    const h = new PathVersions(layers);
     expect(reclaimable(h, mergedAt(h, 1)).bytes).toBe(0);
   });
 
@@ -86,7 +86,7 @@ describe('reclaimable bytes', () => {
       [sized('root/.ssh/id_rsa', 1700), sized('app/.env', 20)],
       [{ name: 'root/.ssh/.wh.id_rsa', data: '' }],
     ]);
-    const h = new FsHistory(layers);
+    const h = new PathVersions(layers);
     const r = reclaimable(h, mergedAt(h, 1));
     expect(r.files).toEqual([
       { path: 'root/.ssh/id_rsa', bytes: 1700, storedIn: 0, hiddenBy: 1, secret: true },

@@ -1,5 +1,5 @@
-import { DELETED, type FsHistory } from './history.ts';
 import type { MergedView } from './merged.ts';
+import { DELETED, type PathVersions } from './versions.ts';
 
 /** A file's data that the image ships but the final filesystem does not show. */
 export interface HiddenFile {
@@ -50,29 +50,29 @@ export function looksSecret(path: string): boolean {
  * each attributed to the layer that stored it and the layer that hid it. Data reached through a
  * hardlink is counted once: it is visible if any visible path resolves to it.
  */
-export function reclaimable(history: FsHistory, top: MergedView): Reclaimable {
-  const layerCount = history.layers.length;
+export function reclaimable(versions: PathVersions, top: MergedView): Reclaimable {
+  const layerCount = versions.layers.length;
   const visibleData = new Set<number>();
   const key = (layer: number, entry: number) => layer * 2 ** 26 + entry;
   for (let p = 1; p < top.version.length; p++) {
     const v = top.version[p]!;
-    if (v >= 0 && history.vDataLayer[v]! >= 0)
-      visibleData.add(key(history.vDataLayer[v]!, history.vDataEntry[v]!));
+    if (v >= 0 && versions.vDataLayer[v]! >= 0)
+      visibleData.add(key(versions.vDataLayer[v]!, versions.vDataEntry[v]!));
   }
   const files: HiddenFile[] = [];
   const byStoringLayer = new Array<number>(layerCount).fill(0);
   const byHidingLayer = new Array<number>(layerCount).fill(0);
   let bytes = 0;
-  for (let v = 0; v < history.versionCount; v++) {
-    const entry = history.vEntry[v]!;
+  for (let v = 0; v < versions.versionCount; v++) {
+    const entry = versions.vEntry[v]!;
     if (entry < 0 || entry === DELETED) continue;
-    const layer = history.vLayer[v]!;
-    const entries = history.layers[layer]!;
+    const layer = versions.vLayer[v]!;
+    const entries = versions.layers[layer]!;
     if (entries.kind(entry) !== 'file' || entries.size(entry) === 0) continue;
     if (visibleData.has(key(layer, entry))) continue;
     const size = entries.size(entry);
-    const path = history.table.paths[history.vPath[v]!]!;
-    const hiddenBy = history.vHiddenBy[v]!;
+    const path = versions.table.paths[versions.vPath[v]!]!;
+    const hiddenBy = versions.vHiddenBy[v]!;
     files.push({ path, bytes: size, storedIn: layer, hiddenBy, secret: looksSecret(path) });
     bytes += size;
     byStoringLayer[layer]! += size;

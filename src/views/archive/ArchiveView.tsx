@@ -1,13 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { LayerNames } from '../../core/image/archive-map.ts';
 import { normaliseOuterPath } from '../../core/image/outer-index.ts';
-import { client } from '../../state/client.ts';
+import { loadArchiveMap, openArchiveEntry } from '../../state/content-actions.ts';
 import { selectLayer, setMode } from '../../state/explorer-actions.ts';
-import { useImageIndex, useModel } from '../../state/store.ts';
-import type { RawEntry } from '../../worker/protocol.ts';
+import { useArchiveEntry, useArchiveMap, useImageIndex, useModel } from '../../state/store.ts';
 import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
 import { readableCommand } from '../format-command.ts';
+import { RequestError } from '../RequestError.tsx';
 import { JsonView } from './JsonView.tsx';
 
 /**
@@ -18,17 +17,12 @@ import { JsonView } from './JsonView.tsx';
 export function ArchiveView({ onOpenLayer }: { onOpenLayer: () => void }) {
   const model = useModel();
   const imageIndex = useImageIndex();
-  const [map, setMap] = useState<{ roles: Map<string, string>; layers: LayerNames[] } | null>(null);
+  const archiveMap = useArchiveMap();
+  const map = archiveMap?.image === imageIndex ? archiveMap : null;
   const [selected, setSelected] = useState<string | null>(null);
 
   useEffect(() => {
-    let live = true;
-    void client.query({ type: 'archive-map', image: imageIndex }).then((answer) => {
-      if (live) setMap({ roles: new Map(answer.roles), layers: answer.layers });
-    });
-    return () => {
-      live = false;
-    };
+    void loadArchiveMap(imageIndex);
   }, [imageIndex]);
 
   // Digests and paths that JSON documents mention, mapped to the entry they lead to.
@@ -65,6 +59,7 @@ export function ArchiveView({ onOpenLayer }: { onOpenLayer: () => void }) {
 
   return (
     <div className="archive-view">
+      <RequestError name="archive-map" />
       {image && map && map.layers.length > 0 && (
         <section className="layer-map" aria-label="How the files name each layer">
           <h2>How the files name each layer</h2>
@@ -204,31 +199,23 @@ function EntryPanel({
 }) {
   const model = useModel();
   const imageIndex = useImageIndex();
-  const [text, setText] = useState<string | null>(null);
-  const [entries, setEntries] = useState<{ total: number; rows: RawEntry[] } | null>(null);
+  const opened = useArchiveEntry();
+  const text = opened?.path === path ? opened.text : null;
+  const entries = opened?.path === path ? opened.entries : null;
   const image = model?.images[imageIndex];
   const layer = image?.layers.find((l) => l.listedPath === path || l.blobPath === path);
   const configOf = model?.images.find((i) => i.configPath === path);
 
+  const blobPath = layer?.blobPath ?? null;
   useEffect(() => {
-    let live = true;
-    setText(null);
-    setEntries(null);
-    void client.query({ type: 'entry-text', path }).then((t) => live && setText(t));
-    if (layer?.blobPath) {
-      void client
-        .query({ type: 'layer-entries', blobPath: layer.blobPath, limit: 500 })
-        .then((e) => live && setEntries(e));
-    }
-    return () => {
-      live = false;
-    };
-  }, [path, layer?.blobPath]);
+    void openArchiveEntry(path, blobPath);
+  }, [path, blobPath]);
 
   return (
     <aside className="entry-panel" aria-label="Archive entry">
       <h2 className="path">{path}</h2>
       <p>{role}</p>
+      <RequestError name="archive-entry" />
       {configOf && (
         <p className="image-id" data-testid="image-id">
           Image ID (sha256 of this file): <code>{configOf.id}</code>

@@ -1,4 +1,4 @@
-import { Change } from '../../core/fs/history.ts';
+import { Change } from '../../core/fs/versions.ts';
 import type { TreeView } from '../../core/fs/view.ts';
 import { KINDS } from '../../core/layer/entries.ts';
 import type { ChangeClass, SortOrder } from '../../state/explorer-slice.ts';

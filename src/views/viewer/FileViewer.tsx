@@ -1,14 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { concatBytes } from '../../core/bytes.ts';
-import { client } from '../../state/client.ts';
+import { type ContentKind, contentKind, hexLines, trimPartial } from '../../core/content-kind.ts';
+import { fileBlob, readContent, readMoreContent } from '../../state/content-actions.ts';
 import { saveBlob } from '../../state/save-blob.ts';
-import { useDetails, useImageIndex, useLayer } from '../../state/store.ts';
+import { useContent, useDetails, useImageIndex, useLayer, useRequest } from '../../state/store.ts';
 import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
-import { type ContentKind, contentKind, hexLines, trimPartial } from './content-kind.ts';
+import { RequestError } from '../RequestError.tsx';
 import { VersionDiff } from './VersionDiff.tsx';
-
-const PAGE = 256 << 10;
 
 /**
  * The selected file's content: text with line numbers, a hex dump for binary data, images as
@@ -19,54 +18,28 @@ export function FileViewer() {
   const details = useDetails();
   const imageIndex = useImageIndex();
   const layer = useLayer();
-  const [pages, setPages] = useState<Uint8Array[]>([]);
-  const [size, setSize] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const content = useContent();
+  const request = useRequest('content');
   const path = details?.pathId ?? null;
   const hasContent = details !== null && (details.kind === 'file' || details.kind === 'hardlink');
 
   useEffect(() => {
-    setPages([]);
-    setError(null);
-    if (path === null || !hasContent) return;
-    let live = true;
-    setLoading(true);
-    client
-      .query({ type: 'file-bytes', image: imageIndex, path, layer, start: 0, length: PAGE })
-      .then((answer) => {
-        if (!live) return;
-        setPages([answer.bytes]);
-        setSize(answer.size);
-      })
-      .catch((e: Error) => live && setError(e.message))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
+    if (path !== null && hasContent) void readContent(imageIndex, path, layer);
   }, [path, hasContent, imageIndex, layer]);
 
+  // Only the content of the file shown here, never a late answer for another one.
+  const mine =
+    content && content.path === path && content.layer === layer && content.image === imageIndex
+      ? content
+      : null;
+  const pages = mine?.pages ?? NO_PAGES;
+  const size = mine?.size ?? details?.size ?? 0;
   const loaded = pages.reduce((n, p) => n + p.length, 0);
   const bytes = useMemo(() => concatBytes(pages), [pages]);
   const kind: ContentKind | null = pages.length > 0 ? contentKind(bytes) : null;
+  const loading = request?.status === 'loading';
 
   if (!details || !hasContent) return null;
-  const loadMore = () => {
-    setLoading(true);
-    void client
-      .query({
-        type: 'file-bytes',
-        image: imageIndex,
-        path: details.pathId,
-        layer,
-        start: loaded,
-        length: PAGE * 4,
-      })
-      .then((answer) => setPages((p) => [...p, answer.bytes]))
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setLoading(false));
-  };
-
   return (
     <section className="viewer" aria-label="File content">
       <header className="viewer-head">
@@ -87,7 +60,8 @@ export function FileViewer() {
           </button>
         </div>
       </header>
-      {error && <p className="problem">{error}</p>}
+      <RequestError name="content" />
+      <RequestError name="file-download" />
       {loading && pages.length === 0 && <p className="muted">Reading…</p>}
       {kind?.kind === 'text' && <TextLines bytes={bytes} complete={loaded >= size} />}
       {kind?.kind === 'binary' && (
@@ -105,7 +79,7 @@ export function FileViewer() {
         />
       )}
       {kind?.kind === 'text' && loaded < size && (
-        <button type="button" onClick={loadMore} disabled={loading}>
+        <button type="button" onClick={() => void readMoreContent()} disabled={loading}>
           Show more ({formatBytes(size - loaded)} not shown)
         </button>
       )}
@@ -113,6 +87,8 @@ export function FileViewer() {
     </section>
   );
 }
+
+const NO_PAGES: Uint8Array[] = [];
 
 function TextLines({ bytes, complete }: { bytes: Uint8Array; complete: boolean }) {
   const lines = useMemo(
@@ -148,7 +124,7 @@ function ImageContent({
     let made: string | null = null;
     let live = true;
     void fileBlob(imageIndex, path, layer, size, mime).then((blob) => {
-      if (!live) return;
+      if (!live || !blob) return;
       made = URL.createObjectURL(blob);
       setUrl(made);
     });
@@ -160,30 +136,6 @@ function ImageContent({
   return url ? <img className="image-content" src={url} alt="" /> : null;
 }
 
-/** The whole file as a Blob, read in parts so no single message is huge. */
-export async function fileBlob(
-  image: number,
-  path: number,
-  layer: number,
-  size: number,
-  type = 'application/octet-stream',
-): Promise<Blob> {
-  const parts: Uint8Array<ArrayBuffer>[] = [];
-  for (let start = 0; start < size || (size === 0 && start === 0); start += 16 << 20) {
-    const answer = await client.query({
-      type: 'file-bytes',
-      image,
-      path,
-      layer,
-      start,
-      length: 16 << 20,
-    });
-    parts.push(answer.bytes as Uint8Array<ArrayBuffer>);
-    if (size === 0) break;
-  }
-  return new Blob(parts, { type });
-}
-
 async function downloadFile(
   image: number,
   path: number,
@@ -191,5 +143,6 @@ async function downloadFile(
   fullPath: string,
   size: number,
 ) {
-  saveBlob(await fileBlob(image, path, layer, size), fullPath.split('/').at(-1) || 'file');
+  const blob = await fileBlob(image, path, layer, size);
+  if (blob) saveBlob(blob, fullPath.split('/').at(-1) || 'file');
 }

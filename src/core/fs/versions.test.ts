@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
 import { changeLists } from './analyze-image.ts';
-import { FsHistory } from './history.ts';
 import { countsOf, mergedAt } from './merged.ts';
+import { PathVersions } from './versions.ts';
 
 const dir = (name: string, mode = 0o755) => ({ name: `${name}/`, kind: 'dir' as const, mode });
 const file = (name: string, data = 'x', mode = 0o644) => ({ name, data, mode });
 const wh = (name: string) => ({ name, data: '' });
 
 /** Paths visible after `layer`, as absolute paths. */
-function visibleAt(history: FsHistory, layer: number): string[] {
+function visibleAt(history: PathVersions, layer: number): string[] {
   const view = mergedAt(history, layer);
   const out: string[] = [];
   for (let p = 1; p < view.version.length; p++)
@@ -20,7 +20,7 @@ function visibleAt(history: FsHistory, layer: number): string[] {
 
 describe('applying layers', () => {
   it('a whiteout of a directory removes it and everything under it', async () => {
-    const h = new FsHistory(
+    const h = new PathVersions(
       await layersOf([
         [dir('a'), file('a/x'), dir('a/d'), file('a/d/y'), file('b')],
         [wh('.wh.a')],
@@ -31,13 +31,15 @@ describe('applying layers', () => {
   });
 
   it('a whiteout never hides an entry of its own layer, wherever it sits in the stream', async () => {
-    const h = new FsHistory(await layersOf([[file('f', 'old')], [file('f', 'new'), wh('.wh.f')]]));
+    const h = new PathVersions(
+      await layersOf([[file('f', 'old')], [file('f', 'new'), wh('.wh.f')]]),
+    );
     expect(visibleAt(h, 1)).toEqual(['/f']);
     expect(changeLists(h, 1).modified).toEqual(['/f']);
   });
 
   it('an opaque directory hides everything below it from lower layers and keeps itself', async () => {
-    const h = new FsHistory(
+    const h = new PathVersions(
       await layersOf([
         [dir('d'), file('d/old'), dir('d/sub'), file('d/sub/z')],
         [dir('d'), wh('d/.wh..wh..opq'), file('d/new')],
@@ -51,7 +53,7 @@ describe('applying layers', () => {
   });
 
   it('an opaque marker placed after the new entries still applies first', async () => {
-    const h = new FsHistory(
+    const h = new PathVersions(
       await layersOf([
         [dir('d'), file('d/old')],
         [file('d/new'), wh('d/.wh..wh..opq')],
@@ -61,7 +63,9 @@ describe('applying layers', () => {
   });
 
   it('a file written over a directory removes the directory subtree', async () => {
-    const h = new FsHistory(await layersOf([[dir('p'), file('p/q')], [file('p', 'now a file')]]));
+    const h = new PathVersions(
+      await layersOf([[dir('p'), file('p/q')], [file('p', 'now a file')]]),
+    );
     expect(visibleAt(h, 1)).toEqual(['/p']);
     const changes = changeLists(h, 1);
     expect(changes.deleted).toEqual(['/p/q']);
@@ -69,14 +73,14 @@ describe('applying layers', () => {
   });
 
   it('missing parents are created implicitly, and a file standing where a parent must be is replaced', async () => {
-    const h = new FsHistory(await layersOf([[file('x')], [file('x/y/z')]]));
+    const h = new PathVersions(await layersOf([[file('x')], [file('x/y/z')]]));
     expect(visibleAt(h, 1)).toEqual(['/x', '/x/y', '/x/y/z']);
     expect(changeLists(h, 1).added).toEqual(['/x/y', '/x/y/z']);
     expect(changeLists(h, 1).modified).toEqual(['/x']);
   });
 
   it('paths are normalised: ./, leading / and trailing / name the same path; the root entry is ignored', async () => {
-    const h = new FsHistory(
+    const h = new PathVersions(
       await layersOf([[dir('.'), dir('./etc'), file('./etc/a')], [file('/etc/a', 'changed')]]),
     );
     expect(visibleAt(h, 1)).toEqual(['/etc', '/etc/a']);
@@ -88,7 +92,7 @@ describe('applying layers', () => {
       [file('t', 'one')],
       [{ name: 'l', kind: 'hardlink', linkname: 't' }, file('t', 'two!')],
     ]);
-    const h = new FsHistory(layers);
+    const h = new PathVersions(layers);
     const top = mergedAt(h, 1);
     const l = h.table.get('l')!;
     expect(h.describe(top.version[l]!).size).toBe(3); // 'one', not 'two!'
@@ -96,7 +100,7 @@ describe('applying layers', () => {
   });
 
   it('same-size rewrites are content changes; identical copies are unchanged; chmod is metadata', async () => {
-    const h = new FsHistory(
+    const h = new PathVersions(
       await layersOf([
         [file('same', 'abc'), file('rewritten', 'abc'), file('chmod', 'abc')],
         [file('same', 'abc'), file('rewritten', 'xyz'), file('chmod', 'abc', 0o755)],
@@ -109,7 +113,7 @@ describe('applying layers', () => {
   });
 
   it('each path keeps its history: every layer that added, changed or deleted it', async () => {
-    const h = new FsHistory(
+    const h = new PathVersions(
       await layersOf([[file('f', 'a')], [], [file('f', 'bb')], [wh('.wh.f')], [file('f', 'c')]]),
     );
     const f = h.table.get('f')!;
@@ -123,7 +127,7 @@ describe('layers of real archives', () => {
   it('ggcr whiteout_dir: .wh.a deletes a and a/foo, the next layer re-creates a with a/baz', async () => {
     const read = await readBytes(fixtureBytes('ggcr__mutate__whiteout_dir.tar'));
     const image = read.model.images[0]!;
-    const h = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+    const h = new PathVersions(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
     expect(changeLists(h, 2).deleted).toEqual(['/a', '/a/foo']);
     expect(changeLists(h, 3).added).toEqual(['/a', '/a/baz']);
     expect(visibleAt(h, 3)).toEqual(['/a', '/a/baz', '/b', '/b/bar']);
@@ -134,7 +138,7 @@ describe('layers of real archives', () => {
       fixtureBytes('snyk__docker-archives__skopeo-copy__node-removed.tar'),
     );
     const image = read.model.images[0]!;
-    const h = new FsHistory(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
+    const h = new PathVersions(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
     expect(visibleAt(h, 1)).toContain('/node');
     expect(visibleAt(h, 2)).not.toContain('/node');
     expect(changeLists(h, 2).deleted).toEqual(['/node']);

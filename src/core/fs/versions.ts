@@ -40,7 +40,7 @@ export interface LayerChanges {
  * Versions are stored by column. Each path's versions form a chain (`prev`), so the filesystem at
  * any layer is one walk over the path table, without replaying layers.
  */
-export class FsHistory {
+export class PathVersions {
   readonly table = new PathTable();
   /** Per version: path, layer, entry index (or IMPLICIT / DELETED), previous version of the path. */
   readonly vPath: number[] = [];

@@ -3,26 +3,39 @@ import { LayerContent, type LayerLocation } from '../core/content.ts';
 import { StrataError } from '../core/errors.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { filesystemTar } from '../core/fs/export-tar.ts';
-import { Change, DELETED, FsHistory } from '../core/fs/history.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
+import { Change, DELETED, PathVersions } from '../core/fs/versions.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import { plainMeta } from '../core/tar/encode.ts';
 import type {
   AnalysisSummary,
+  Answers,
   ExportWhat,
   LayerStats,
   PathDetails,
-  Query,
+  QueryOf,
+  QueryType,
+  RawEntry,
   VersionStep,
 } from './protocol.ts';
 
+/** An answer and the buffers it hands over (moved, not copied, to the page). */
+export interface Reply<K extends QueryType> {
+  answer: Answers[K];
+  transfer: Transferable[];
+}
+type Handler<K extends QueryType> = (
+  query: QueryOf<K>,
+  signal?: AbortSignal,
+) => Reply<K> | Promise<Reply<K>>;
+
 /**
- * Answers the explorer's questions about the open archive. The analysis of an image is computed
+ * Answers the page's questions about the archive its worker holds. The analysis of an image is computed
  * once, on first use; merged views are kept for the last few layers asked for.
  */
-export class Explorer {
+export class ArchiveQueries {
   private readonly analyses = new Map<number, ImageAnalysis>();
   private readonly merged = new Map<string, MergedView>();
   private readonly searches = new Map<number, PathSearch>();
@@ -39,7 +52,7 @@ export class Explorer {
   /** Set by the worker when every layer has been read. */
   complete = false;
   /** Histories built layer by layer while the archive is still being read. */
-  private readonly growing = new Map<number, FsHistory>();
+  private readonly growing = new Map<number, PathVersions>();
 
   /** The full analysis; only once every layer has been read. */
   private analysis(image: number): ImageAnalysis {
@@ -47,40 +60,40 @@ export class Explorer {
     if (!found) {
       const record = this.read.model.images[image];
       if (!record) throw new Error(`no image ${image}`);
-      found = analyzeImage(record, this.read.scans, this.history(image));
+      found = analyzeImage(record, this.read.scans, this.versions(image));
       this.analyses.set(image, found);
     }
     return found;
   }
 
-  /** The history of the layers read so far (all of them, once the read is complete). */
-  private history(image: number): FsHistory {
+  /** The versions of the layers read so far (all of them, once the read is complete). */
+  private versions(image: number): PathVersions {
     const record = this.read.model.images[image];
     if (!record) throw new Error(`no image ${image}`);
     const done = this.analyses.get(image);
-    if (done) return done.history;
-    let history = this.growing.get(image);
-    if (!history) {
-      history = new FsHistory();
-      this.growing.set(image, history);
+    if (done) return done.versions;
+    let versions = this.growing.get(image);
+    if (!versions) {
+      versions = new PathVersions();
+      this.growing.set(image, versions);
     }
     // Add each further layer whose scan has arrived, bottom up; a layer not in the archive counts as empty.
-    for (let k = history.layers.length; k < record.layers.length; k++) {
+    for (let k = versions.layers.length; k < record.layers.length; k++) {
       const blob = record.layers[k]!.blobPath;
       const scan = blob ? this.read.scans.get(blob) : undefined;
       if (blob && !scan) break;
-      history.addLayer(scan?.entries ?? null);
+      versions.addLayer(scan?.entries ?? null);
     }
-    return history;
+    return versions;
   }
 
   private mergedView(image: number, layer: number): MergedView {
-    const history = this.history(image);
+    const versions = this.versions(image);
     // The path table grows while layers arrive: a view is only good for the table it was made on.
-    const key = `${image}:${layer}:${history.table.size}`;
+    const key = `${image}:${layer}:${versions.table.size}`;
     let view = this.merged.get(key);
     if (!view) {
-      view = mergedAt(history, layer);
+      view = mergedAt(versions, layer);
       if (this.merged.size >= 6) this.merged.delete(this.merged.keys().next().value!);
       this.merged.set(key, view);
     }
@@ -89,16 +102,16 @@ export class Explorer {
 
   /** Where the data a path shows at `layer` lies (a deleted path: what it last held). */
   private dataOf(image: number, path: number, layer: number) {
-    const history = this.history(image);
-    let v = history.versionAt(path, layer);
+    const versions = this.versions(image);
+    let v = versions.versionAt(path, layer);
     if (v < 0)
       v =
-        [...history.versionsOf(path)]
+        [...versions.versionsOf(path)]
           .reverse()
-          .find((x) => history.vLayer[x]! <= layer && history.vEntry[x]! >= 0) ?? -1;
-    const dataLayer = v < 0 ? -1 : history.vDataLayer[v]!;
-    const entries = dataLayer < 0 ? null : history.layers[dataLayer];
-    const entry = entries?.get(history.vDataEntry[v]!);
+          .find((x) => versions.vLayer[x]! <= layer && versions.vEntry[x]! >= 0) ?? -1;
+    const dataLayer = v < 0 ? -1 : versions.vDataLayer[v]!;
+    const entries = dataLayer < 0 ? null : versions.layers[dataLayer];
+    const entry = entries?.get(versions.vDataEntry[v]!);
     if (entry?.kind !== 'file')
       throw new StrataError('read-failed', 'This path has no file content.');
     return { ...this.locate(image, dataLayer), entry };
@@ -128,113 +141,104 @@ export class Explorer {
       return this.content.blob(this.locate(what.image, what.layer).at, signal);
     if (what.kind === 'layer-tar')
       return this.content.tar(this.locate(what.image, what.layer).at, signal);
-    const history = this.history(what.image);
+    const versions = this.versions(what.image);
     return filesystemTar(
-      history,
+      versions,
       what.layer,
       (l) => this.content.tar(this.locate(what.image, l).at, signal),
       signal,
     );
   }
 
-  async fileBytes(q: Extract<Query, { type: 'file-bytes' }>) {
-    const { key, entry, at } = this.dataOf(q.image, q.path, q.layer);
-    const start = Math.min(q.start, entry.size);
-    const length = Math.min(q.length, entry.size - start);
-    const bytes = await this.content.read(at, key, entry.dataOffset, start, length);
-    return { answer: { bytes, size: entry.size, start }, transfer: [bytes.buffer] };
+  /** Answers one query; the table below gives each kind of query its one answer type. */
+  answer<K extends QueryType>(query: QueryOf<K>, signal?: AbortSignal): Promise<Reply<K>> {
+    const handler = this.handlers[query.type as K] as Handler<K>;
+    return Promise.resolve(handler(query, signal));
   }
 
-  answer(query: Exclude<Query, { type: 'file-bytes' }>): {
-    answer: unknown;
-    transfer: Transferable[];
-  } {
-    switch (query.type) {
-      case 'analysis': {
-        const summary = this.summary(query.image);
-        return { answer: summary, transfer: [summary.parents.buffer] };
+  private readonly handlers: { [K in QueryType]: Handler<K> } = {
+    analysis: (q) => {
+      const summary = this.summary(q.image);
+      return { answer: summary, transfer: [summary.parents.buffer] };
+    },
+    view: (q) => {
+      const view = treeView(
+        this.versions(q.image),
+        q.layer,
+        q.mode,
+        this.mergedView(q.image, q.layer),
+      );
+      return {
+        answer: view,
+        transfer: [
+          view.shown.buffer,
+          view.kind.buffer,
+          view.change.buffer,
+          view.bytes.buffer,
+          view.count.buffer,
+          view.writer.buffer,
+        ],
+      };
+    },
+    details: (q) => ({ answer: this.details(q.image, q.path, q.layer), transfer: [] }),
+    filter: (q) => {
+      // While layers still arrive the path table grows, so a search is kept only once complete.
+      let search = this.complete ? this.searches.get(q.image) : undefined;
+      if (!search) {
+        search = new PathSearch(this.versions(q.image));
+        if (this.complete) this.searches.set(q.image, search);
       }
-      case 'view': {
-        const history = this.history(query.image);
-        const view = treeView(
-          history,
-          query.layer,
-          query.mode,
-          this.mergedView(query.image, query.layer),
-        );
-        return {
-          answer: view,
-          transfer: [
-            view.shown.buffer,
-            view.kind.buffer,
-            view.change.buffer,
-            view.bytes.buffer,
-            view.count.buffer,
-            view.writer.buffer,
-          ],
-        };
+      const ids = search.find(q.pattern);
+      return { answer: ids, transfer: [ids.buffer] };
+    },
+    'archive-map': (q) => {
+      const { model, index } = this.read;
+      return {
+        answer: { roles: [...entryRoles(model, index)], layers: layerNames(model, index, q.image) },
+        transfer: [],
+      };
+    },
+    'entry-text': (q) => {
+      const body = this.read.index.body(q.path);
+      return {
+        answer: body ? new TextDecoder().decode(body.subarray(0, 1 << 20)) : null,
+        transfer: [],
+      };
+    },
+    'layer-entries': (q) => {
+      const scan = this.read.scans.get(q.blobPath);
+      if (!scan) return { answer: { total: 0, rows: [] }, transfer: [] };
+      const rows: RawEntry[] = [];
+      for (let i = 0; i < Math.min(scan.entries.length, q.limit); i++) {
+        const e = scan.entries.get(i);
+        rows.push({
+          path: e.path,
+          kind: e.kind,
+          size: e.size,
+          mode: e.mode,
+          linkTarget: e.linkTarget,
+        });
       }
-      case 'details':
-        return { answer: this.details(query.image, query.path, query.layer), transfer: [] };
-      case 'filter': {
-        // While layers still arrive the path table grows, so a search is kept only once complete.
-        let search = this.complete ? this.searches.get(query.image) : undefined;
-        if (!search) {
-          search = new PathSearch(this.history(query.image));
-          if (this.complete) this.searches.set(query.image, search);
-        }
-        const ids = search.find(query.pattern);
-        return { answer: ids, transfer: [ids.buffer] };
-      }
-      case 'archive-map': {
-        const { model, index } = this.read;
-        return {
-          answer: {
-            roles: [...entryRoles(model, index)],
-            layers: layerNames(model, index, query.image),
-          },
-          transfer: [],
-        };
-      }
-      case 'entry-text': {
-        const body = this.read.index.body(query.path);
-        return {
-          answer: body ? new TextDecoder().decode(body.subarray(0, 1 << 20)) : null,
-          transfer: [],
-        };
-      }
-      case 'layer-entries': {
-        const scan = this.read.scans.get(query.blobPath);
-        if (!scan) return { answer: { total: 0, rows: [] }, transfer: [] };
-        const rows = [];
-        for (let i = 0; i < Math.min(scan.entries.length, query.limit); i++) {
-          const e = scan.entries.get(i);
-          rows.push({
-            path: e.path,
-            kind: e.kind,
-            size: e.size,
-            mode: e.mode,
-            linkTarget: e.linkTarget,
-          });
-        }
-        return { answer: { total: scan.entries.length, rows }, transfer: [] };
-      }
-      default: {
-        const unknown: never = query;
-        throw new Error(`unknown query ${JSON.stringify(unknown)}`);
-      }
-    }
-  }
+      return { answer: { total: scan.entries.length, rows }, transfer: [] };
+    },
+    'file-bytes': async (q, signal) => {
+      const { key, entry, at } = this.dataOf(q.image, q.path, q.layer);
+      const start = Math.min(q.start, entry.size);
+      const length = Math.min(q.length, entry.size - start);
+      const bytes = await this.content.read(at, key, entry.dataOffset, start, length, signal);
+      return { answer: { bytes, size: entry.size, start }, transfer: [bytes.buffer] };
+    },
+  };
 
   private summary(image: number): AnalysisSummary {
     const record = this.read.model.images[image]!;
-    const history = this.history(image);
-    const complete = this.complete && history.layers.length === record.layers.length;
+    const versions = this.versions(image);
+    const complete = this.complete && versions.layers.length === record.layers.length;
     const a = complete ? this.analysis(image) : undefined;
     const layers: LayerStats[] = record.layers.map((layer, i) => {
       const scan = layer.blobPath ? this.read.scans.get(layer.blobPath) : undefined;
       const counts = { added: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 };
-      for (const change of history.changes[i]?.changes ?? []) {
+      for (const change of versions.changes[i]?.changes ?? []) {
         if (change === Change.Added) counts.added++;
         else if (change === Change.Content) counts.content++;
         else if (change === Change.Metadata) counts.metadata++;
@@ -253,50 +257,48 @@ export class Explorer {
     });
     return {
       image,
-      names: history.table.names,
-      parents: Int32Array.from(history.table.parents),
+      names: versions.table.names,
+      parents: Int32Array.from(versions.table.parents),
       layers,
-      layersReady: history.layers.length,
+      layersReady: versions.layers.length,
       complete,
       final: a?.final ?? null,
       efficiency: a?.efficiency ?? null,
       reclaimableBytes: a?.reclaimable.bytes ?? null,
       hiddenFiles: a?.reclaimable.files.slice(0, 500) ?? [],
       hiddenFileCount: a?.reclaimable.files.length ?? 0,
-      oddities: history.oddities.slice(0, 200),
+      oddities: versions.oddities.slice(0, 200),
     };
   }
 
   private details(image: number, path: number, layer: number): PathDetails | null {
-    const history = this.history(image);
-    const versions = history.versionsOf(path);
-    if (versions.length === 0) return null;
+    const store = this.versions(image);
+    const own = store.versionsOf(path);
+    if (own.length === 0) return null;
     // The version shown: the one visible at `layer`, else the last before it (a deleted path).
-    let shown = history.versionAt(path, layer);
+    let shown = store.versionAt(path, layer);
     if (shown < 0)
       shown =
-        [...versions]
-          .reverse()
-          .find((v) => history.vLayer[v]! <= layer && history.vEntry[v] !== DELETED) ??
-        versions[0]!;
-    const steps: VersionStep[] = versions.map((v) => {
-      const l = history.vLayer[v]!;
-      const list = history.changes[l];
+        [...own].reverse().find((v) => store.vLayer[v]! <= layer && store.vEntry[v] !== DELETED) ??
+        own[0]!;
+    const steps: VersionStep[] = own.map((v) => {
+      const l = store.vLayer[v]!;
+      const list = store.changes[l];
       const at = list ? list.paths.indexOf(path) : -1;
       return {
         layer: l,
         change: at >= 0 ? list!.changes[at]! : 0,
-        implicit: history.vEntry[v] === -1,
-        size: history.vEntry[v]! >= 0 ? history.describe(v).size : 0,
+        implicit: store.vEntry[v] === -1,
+        size: store.vEntry[v]! >= 0 ? store.describe(v).size : 0,
       };
     });
-    const entryIndex = history.vEntry[shown]!;
+    const entryIndex = store.vEntry[shown]!;
     const base = {
-      path: `/${history.table.paths[path]}`,
+      path: `/${store.table.paths[path]}`,
       pathId: path,
-      layer: history.vLayer[shown]!,
-      deletedAtLayer: history.versionAt(path, layer) < 0,
-      history: steps,
+      layer: store.vLayer[shown]!,
+      deletedAtLayer: store.versionAt(path, layer) < 0,
+      versions: steps,
     };
     if (entryIndex < 0) {
       return {
@@ -308,13 +310,13 @@ export class Explorer {
       };
     }
     const { marker, dataOffset, contentHash, xattrs, ...meta } =
-      history.layers[history.vLayer[shown]!]!.get(entryIndex);
+      store.layers[store.vLayer[shown]!]!.get(entryIndex);
     return {
       ...meta,
       ...base,
       implicit: false,
       xattrs: xattrs ?? {},
-      hardlinkSize: meta.kind === 'hardlink' ? history.describe(shown).size : null,
+      hardlinkSize: meta.kind === 'hardlink' ? store.describe(shown).size : null,
     };
   }
 }

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { layersOf } from '../../testing/layers.ts';
 import type { TarInput } from '../../testing/tar-writer.ts';
 import { changeLists } from './analyze-image.ts';
-import { FsHistory } from './history.ts';
 import { mergedAt } from './merged.ts';
+import { PathVersions } from './versions.ts';
 
 /**
  * The real layer application against a deliberately simple reference: a Map from path to what is
@@ -87,7 +87,7 @@ describe('layer application against a simple reference model', () => {
   it('gives the same filesystem and the same added and deleted paths after every layer, for random stacks', async () => {
     await fc.assert(
       fc.asyncProperty(stack, async (layers) => {
-        const history = new FsHistory(await layersOf(layers));
+        const history = new PathVersions(await layersOf(layers));
         const expected = reference(layers);
         for (let n = 0; n < layers.length; n++) {
           const view = mergedAt(history, n);

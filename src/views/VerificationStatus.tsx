@@ -1,0 +1,56 @@
+import { useStatus, useVerification } from '../state/store.ts';
+
+/**
+ * Where the digest checks stand: running, every layer matching, which layer failed and what was
+ * expected, or that the checks could not run. A checker that failed is never shown as success.
+ */
+export function VerificationStatus() {
+  const status = useStatus();
+  const verification = useVerification();
+  if (status !== 'ready') return null;
+  switch (verification.state) {
+    case 'waiting':
+      return null;
+    case 'running':
+      return (
+        <p className="verification" role="status" data-verification="running">
+          Verifying layers…
+          {verification.total > 0 && ` ${verification.done} of ${verification.total} checked`}
+        </p>
+      );
+    case 'failed':
+      return (
+        <p className="verification problem" role="status" data-verification="failed">
+          Could not verify the layers' digests: {verification.message}
+        </p>
+      );
+    case 'done': {
+      const { total, problems } = verification;
+      if (problems.length === 0)
+        return (
+          <p className="verification" role="status" data-verification="passed">
+            {total === 1
+              ? 'The layer matches its digests.'
+              : `All ${total} layers match their digests.`}
+          </p>
+        );
+      return (
+        <div className="verification problem" role="status" data-verification="mismatch">
+          <strong>
+            {problems.length === 1
+              ? 'A layer does not match its digest:'
+              : `${problems.length} digest checks failed:`}
+          </strong>
+          <ul>
+            {problems.map((p, i) => (
+              <li key={i} data-code={p.code}>
+                {p.message}
+                {p.detail && <span className="problem-detail"> ({p.detail})</span>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      );
+    }
+  }
+}

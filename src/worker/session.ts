@@ -1,0 +1,278 @@
+import type { SourceSpec } from '../core/bytes.ts';
+import type { Problem } from '../core/errors.ts';
+import type { ArchiveModel } from '../core/image/model.ts';
+import type { Progress } from '../core/read-archive.ts';
+import type {
+  Answers,
+  ExportWhat,
+  FromVerifier,
+  FromWorker,
+  LayerSummary,
+  QueryOf,
+  QueryType,
+  ToWorker,
+} from './protocol.ts';
+
+export interface OpenHandlers {
+  onModel?: (model: ArchiveModel) => void;
+  onLayer?: (layer: LayerSummary) => void;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** A request that failed: carries the worker's Problem (a crash has the code `worker-crashed`). */
+export class RequestFailed extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+    this.name = 'RequestFailed';
+  }
+}
+
+/**
+ * What every outstanding promise is rejected with when its session ends (another file opened,
+ * Cancel) or its own signal aborts. Views treat it as "no longer wanted", never as an error.
+ */
+export class Cancelled extends Error {
+  constructor(message = 'Cancelled.') {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return (
+    error instanceof Cancelled ||
+    (error instanceof Error && error.name === 'AbortError') ||
+    (error instanceof RequestFailed && error.problem.code === 'cancelled')
+  );
+}
+
+interface Pending {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+}
+
+export interface VerifyHandlers {
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * One opened archive: its workers and every request made about it (after squoosh's worker bridge).
+ * Calls are promises that take an AbortSignal. `end()` terminates the workers, which stops them
+ * whatever they are doing, and rejects everything outstanding with `Cancelled`; a crashed worker
+ * rejects everything with a `RequestFailed` that says so. Answers cannot reach another archive:
+ * each session has its own workers.
+ */
+export class ArchiveSession {
+  private readonly worker: Worker;
+  private verifier: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly exports = new Map<number, (chunk: Uint8Array) => Promise<void> | void>();
+  private opening: (Pending & { handlers: OpenHandlers }) | undefined;
+  private endedWith: Error | undefined;
+
+  constructor(
+    readonly source: SourceSpec,
+    readonly name: string,
+    /** Told once if a worker crashes (not when the session is ended on purpose). */
+    private readonly onCrash: (problem: Problem) => void = () => {},
+  ) {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.crash(event.message || 'the archive reader stopped unexpectedly');
+    };
+    this.worker.onmessageerror = () => this.crash('a message from the archive reader was lost');
+  }
+
+  get ended(): boolean {
+    return this.endedWith !== undefined;
+  }
+
+  /** Ends the session: both workers stop at once and every outstanding promise is rejected. */
+  end(reason = 'The archive was closed.'): void {
+    this.settleAll(new Cancelled(reason));
+  }
+
+  private crash(what: string): void {
+    if (this.ended) return;
+    const problem: Problem = {
+      code: 'worker-crashed',
+      message: `The reader of ${this.name} crashed (${what}); perhaps it ran out of memory. Reopen the file to try again.`,
+    };
+    this.settleAll(new RequestFailed(problem));
+    this.onCrash(problem);
+  }
+
+  private settleAll(error: Error): void {
+    if (this.ended) return;
+    this.endedWith = error;
+    this.worker.terminate();
+    this.verifier?.terminate();
+    this.opening?.reject(error);
+    this.opening = undefined;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+    this.exports.clear();
+  }
+
+  private post(message: ToWorker): void {
+    if (!this.ended) this.worker.postMessage(message);
+  }
+
+  /** Reads the archive; resolves with its warnings when every layer has been read. */
+  open(handlers: OpenHandlers = {}): Promise<Problem[]> {
+    return new Promise((resolve, reject) => {
+      if (this.endedWith) return reject(this.endedWith);
+      this.opening = { resolve: resolve as (value: never) => void, reject, handlers };
+      this.post({ type: 'open', source: this.source, name: this.name });
+    });
+  }
+
+  /** A promise kept in `pending` until its answer, its failure, its abort or the session's end. */
+  private call<T>(id: number, signal: AbortSignal | undefined, start: () => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.endedWith) return reject(this.endedWith);
+      if (signal?.aborted) return reject(new Cancelled());
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!this.pending.delete(id)) return;
+          this.exports.delete(id);
+          this.post({ type: 'abort', id });
+          reject(new Cancelled());
+        },
+        { once: true },
+      );
+      start();
+    });
+  }
+
+  /** Asks the worker about the archive; the answer's type follows from the query's. */
+  request<K extends QueryType>(query: QueryOf<K>, signal?: AbortSignal): Promise<Answers[K]> {
+    const id = this.nextId++;
+    return this.call<Answers[K]>(id, signal, () => this.post({ type: 'request', id, query }));
+  }
+
+  /**
+   * Streams a download out of the worker: each chunk goes to `write` and is acknowledged once
+   * written, which lets the worker send more. A failed write cancels the export in the worker.
+   */
+  exportStream(
+    what: ExportWhat,
+    write: (chunk: Uint8Array) => Promise<void> | void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const id = this.nextId++;
+    return this.call<void>(id, signal, () => {
+      this.exports.set(id, write);
+      this.post({ type: 'export', id, what });
+    });
+  }
+
+  private async receiveChunk(id: number, chunk: Uint8Array): Promise<void> {
+    const write = this.exports.get(id);
+    if (!write) return;
+    try {
+      await write(chunk);
+      this.post({ type: 'export-ack', id, bytes: chunk.length });
+    } catch (error) {
+      this.exports.delete(id);
+      this.post({ type: 'abort', id });
+      const text = error instanceof Error ? error.message : String(error);
+      this.settle(id, undefined, {
+        code: 'write-failed',
+        message: `The download could not be written (${text}); it was stopped.`,
+      });
+    }
+  }
+
+  private settle(id: number, value: unknown, problem?: Problem): void {
+    const pending = this.pending.get(id);
+    if (!pending) return; // aborted, or its session ended: the answer is dropped
+    this.pending.delete(id);
+    this.exports.delete(id);
+    if (problem) pending.reject(new RequestFailed(problem));
+    else pending.resolve(value as never);
+  }
+
+  private receive(message: FromWorker): void {
+    if (this.ended) return;
+    const opening = this.opening;
+    switch (message.type) {
+      case 'answer':
+        this.settle(message.id, message.answer);
+        break;
+      case 'request-failed':
+      case 'export-failed':
+        this.settle(message.id, undefined, message.problem);
+        break;
+      case 'export-chunk':
+        void this.receiveChunk(message.id, message.chunk);
+        break;
+      case 'export-end':
+        this.settle(message.id, undefined);
+        break;
+      case 'progress':
+        opening?.handlers.onProgress?.(message.progress);
+        break;
+      case 'model':
+        opening?.handlers.onModel?.(message.model);
+        break;
+      case 'layer':
+        opening?.handlers.onLayer?.(message.layer);
+        break;
+      case 'done':
+        this.opening = undefined;
+        opening?.resolve(message.warnings as never);
+        break;
+      case 'failed':
+        this.opening = undefined;
+        opening?.reject(new RequestFailed(message.problem));
+        break;
+      default: {
+        const unknown: never = message;
+        throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * Checks every layer's digests in a second worker (after the scan, so the two never compete for
+   * the disk). Resolves with the mismatches (none: every layer matches) and how many blobs were
+   * checked; a verifier that crashes rejects, so that it is never taken for success.
+   */
+  verify(
+    model: ArchiveModel,
+    handlers: VerifyHandlers = {},
+  ): Promise<{ total: number; problems: Problem[] }> {
+    return new Promise((resolve, reject) => {
+      if (this.endedWith) return reject(this.endedWith);
+      const worker = new Worker(new URL('./verify-worker.ts', import.meta.url), {
+        type: 'module',
+      });
+      this.verifier = worker;
+      const id = this.nextId++;
+      this.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      worker.onmessage = (event: MessageEvent<FromVerifier>) => {
+        const message = event.data;
+        if (message.type === 'progress') handlers.onProgress?.(message.done, message.total);
+        else {
+          worker.terminate();
+          this.settle(id, { total: message.total, problems: message.problems });
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        worker.terminate();
+        this.settle(id, undefined, {
+          code: 'verify-failed',
+          message: `The layers could not be verified: ${event.message || 'the checker stopped'}.`,
+        });
+      };
+      worker.postMessage({ source: this.source, model });
+    });
+  }
+}
