@@ -1,31 +1,66 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { hostileCases, legacyWithLayerBlob, negativeSizeLayer } from '../src/testing/hostile.ts';
+import { hostileCases } from '../src/testing/hostile.ts';
 import { fixture, settled } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-sessions-'));
 const DIVE = fixture('dive__test-docker-image.tar');
 const HELLO = fixture('snyk__docker-archives__docker-save__hello-world.tar');
 
-test('Cancel stops a worker stuck in a loop, and the next file opens normally', async ({
+/**
+ * A server that answers the probe but never finishes any other read: the archive worker waits
+ * forever, however long the test runs. Only ending its session gets the page back.
+ */
+let server: Server;
+let base = '';
+test.beforeAll(async () => {
+  server = createServer((req, res) => {
+    const bytes = readFileSync(DIVE);
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Range');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    const start = Number(range?.[1] ?? 0);
+    const end = Math.min(Number(range?.[2] ?? bytes.length - 1) + 1, bytes.length);
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`,
+      'Content-Length': end - start,
+    });
+    if (end - start === 1) return void res.end(bytes.subarray(start, end));
+    res.write(bytes.subarray(start, start + 1024)); // and then nothing more, ever
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+test.afterAll(() => server.closeAllConnections());
+
+test('Cancel ends a read that would never finish, and the next file opens normally', async ({
   page,
 }) => {
-  // A layer whose header claims a size of -512: a reader that trusts it loops on the same header.
-  // Whatever the worker does, Cancel ends its session.
-  const stuck = join(dir, 'stuck.tar');
-  writeFileSync(stuck, legacyWithLayerBlob(negativeSizeLayer()));
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles(stuck);
+  await page.goto(`/#url=${encodeURIComponent(`${base}/stalled.tar`)}`);
   await expect(page.locator('body')).toHaveAttribute('data-state', 'loading');
-  await expect(page.locator('.file-name')).toHaveText('stuck.tar');
+  await expect(page.locator('.file-name')).toHaveText('stalled.tar');
   await page.getByRole('button', { name: 'Cancel' }).click();
   expect(await settled(page)).toBe('error');
   await expect(page.getByRole('alert')).toContainText('Reading was cancelled');
+  await expect(page.getByRole('button', { name: 'Reopen stalled.tar' })).toBeVisible();
   await page.getByTestId('file-input').setInputFiles(DIVE);
   expect(await settled(page)).toBe('ready');
+  await expect(page.locator('.file-name')).toHaveText('dive__test-docker-image.tar');
   await expect(page.getByRole('region', { name: 'Image' })).toContainText('dive-test:latest');
+});
+
+test('a file chosen while another is loading replaces it at once', async ({ page }) => {
+  await page.goto(`/#url=${encodeURIComponent(`${base}/stalled.tar`)}`);
+  await expect(page.locator('body')).toHaveAttribute('data-state', 'loading');
+  await page.getByTestId('file-input').setInputFiles(HELLO);
+  expect(await settled(page)).toBe('ready');
+  await expect(page.getByRole('region', { name: 'Image' })).toContainText('hello-world');
 });
 
 test('two archives opened in quick succession never mix: the last one wins', async ({ page }) => {

@@ -8,7 +8,6 @@ import { Landing } from './Landing.tsx';
 import { LoadProgress } from './LoadProgress.tsx';
 import { OpenButtons } from './OpenButtons.tsx';
 import { ProblemMessage } from './ProblemMessage.tsx';
-import { VerificationStatus } from './VerificationStatus.tsx';
 
 export function App() {
   const status = useStatus();
@@ -36,7 +35,6 @@ export function App() {
       <main>
         <LoadProgress />
         <ProblemMessage />
-        <VerificationStatus />
         {status === 'idle' && <Landing />}
         {model && <Explorer />}
       </main>

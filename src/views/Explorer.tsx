@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { ArchiveView } from './archive/ArchiveView.tsx';
 import { Details } from './Details.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
+import { RequestError } from './RequestError.tsx';
 import { Summary } from './Summary.tsx';
 import { Timeline } from './Timeline.tsx';
 import { DownloadBar } from './tree/DownloadBar.tsx';
@@ -39,6 +40,10 @@ export function Explorer() {
             <div className="files-pane" role="tabpanel" aria-label="Files">
               <div className="tree-column">
                 <TreeToolbar remount={remount} />
+                <RequestError name="analysis" />
+                <RequestError name="view" />
+                <RequestError name="filter" />
+                <RequestError name="details" />
                 <DownloadBar />
                 <FileTree epoch={epoch} />
               </div>

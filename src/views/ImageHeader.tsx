@@ -8,6 +8,7 @@ import {
   useModel,
 } from '../state/store.ts';
 import { formatBytes } from './format.ts';
+import { VerificationStatus } from './VerificationStatus.tsx';
 
 /** File, tags, image ID, platform, created, sizes, layers; a picker when there are several images. */
 export function ImageHeader() {
@@ -92,6 +93,7 @@ export function ImageHeader() {
           </dd>
         </div>
       </dl>
+      <VerificationStatus />
     </section>
   );
 }
