@@ -3,8 +3,10 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // Relative asset paths (`base: './'`) so the built app works from any sub-path of any static host.
-export default defineConfig({
+// `vite build --ssr` compiles the command line (`npm run build:cli`): no public files for it.
+export default defineConfig(({ isSsrBuild }) => ({
   base: './',
+  publicDir: isSsrBuild ? false : 'public',
   plugins: [react()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
@@ -13,4 +15,4 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     testTimeout: 60_000,
   },
-});
+}));

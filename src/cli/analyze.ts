@@ -4,38 +4,54 @@ import { toProblem } from '../core/errors.ts';
 import { readArchive } from '../core/read-archive.ts';
 import { analyzeReport } from '../core/report.ts';
 import { verifyDigests } from '../core/verify.ts';
+import { type CliArgs, parseCli, USAGE, UsageError } from './args.ts';
+import { FAIL, GateInputError, gateConfig, gateText, PASS, runGate, UNREADABLE } from './gate.ts';
 
 /**
- * `npm run analyze -- FILE [--json] [--no-verify]`: the same core the browser runs, for scripts
- * and CI. Layer digests are checked after the scan unless `--no-verify`.
- * A file that is not an image exits with status 1 and a one-line reason on stderr.
+ * `strata analyze FILE [--json] [--no-verify] [--ci …]` (also `npm run analyze -- FILE …`): the same
+ * core the browser runs, for scripts and CI. Layer digests are checked after the scan unless
+ * `--no-verify`. A file that is not an image exits with status 1 and a one-line reason on stderr;
+ * with `--ci` the exit status is the gate's (0 pass, 1 fail, 2 unreadable archive or config).
  */
-async function main(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
-  const file = argv.find((a) => !a.startsWith('--'));
-  if (!file) {
-    process.stderr.write('usage: npm run analyze -- FILE [--json] [--no-verify]\n');
+export async function main(argv: string[]): Promise<number> {
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  let args: CliArgs;
+  try {
+    args = parseCli(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    err(`strata: ${error.message}`);
+    process.stderr.write(USAGE);
     return 2;
   }
+  if (args.command === 'help' || !args.file) {
+    process.stderr.write(USAGE);
+    return args.command === 'help' ? 0 : 2;
+  }
+  const unreadable = args.ci ? UNREADABLE : 1;
   try {
-    const blob = await openAsBlob(file);
+    const config = args.ci ? gateConfig(args, err) : undefined;
+    const blob = await openAsBlob(args.file);
     const source = blobSource(blob);
     const read = await readArchive(source);
-    if (!argv.includes('--no-verify'))
-      read.model.warnings.push(...(await verifyDigests(source, read.model)));
-    const report = analyzeReport(read);
-    if (json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    } else {
-      process.stdout.write(textReport(report));
+    if (args.verify) read.model.warnings.push(...(await verifyDigests(source, read.model)));
+    if (config) {
+      for (const w of read.model.warnings) err(`warning: ${w.message}`);
+      const results = runGate(read, args, config);
+      process.stdout.write(gateText(results));
+      return results.every((r) => r.verdict.pass) ? PASS : FAIL;
     }
+    const report = analyzeReport(read);
+    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
     return 0;
   } catch (error) {
+    if (error instanceof GateInputError) {
+      err(`strata: ${error.message}`);
+      return UNREADABLE;
+    }
     const problem = toProblem(error);
-    process.stderr.write(
-      `strata: ${problem.message}${problem.detail ? ` (${problem.detail})` : ''}\n`,
-    );
-    return 1;
+    err(`strata: ${problem.message}${problem.detail ? ` (${problem.detail})` : ''}`);
+    return unreadable;
   }
 }
 
@@ -55,7 +71,3 @@ function textReport(report: ReturnType<typeof analyzeReport>): string {
   for (const w of report.warnings) lines.push(`warning: ${w.message}`);
   return `${lines.join('\n')}\n`;
 }
-
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});

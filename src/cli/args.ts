@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { type CiConfig, RULE_NAMES } from '../core/ci/rules.ts';
+
+/**
+ * The one argument parser of the command line (Node's `util.parseArgs`, so `--flag value` and
+ * `--flag=value` both work). `--report FORMAT FILE` takes two values: the file is the argument
+ * that follows the format.
+ */
+export interface CliArgs {
+  command: 'analyze' | 'help';
+  file: string | undefined;
+  json: boolean;
+  verify: boolean;
+  ci: boolean;
+  ciConfig: string | undefined;
+  /** Rule thresholds given as flags; they override the config file. */
+  rules: Partial<CiConfig>;
+  reports: { format: 'junit' | 'markdown'; file: string }[];
+  image: number | undefined;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage: strata analyze FILE [options]
+  --json                    print the analysis as JSON
+  --no-verify               skip the layer digest checks
+  --image N                 only image N of the archive (from 0, in the archive's order)
+  --ci                      evaluate dive's CI rules; exit 0 pass, 1 fail, 2 unreadable input
+  --ci-config FILE          dive's .dive-ci YAML (default: ./.dive-ci when it exists)
+  --lowestEfficiency V      0-1 or "disabled" (default 0.9)
+  --highestWastedBytes V    a size like 20MB, or "disabled" (default disabled)
+  --highestUserWastedPercent V  0-1 or "disabled" (default 0.1)
+  --report junit|markdown FILE  also write a report (with --ci)
+`;
+
+export function parseCli(argv: string[]): CliArgs {
+  const options = {
+    json: { type: 'boolean' },
+    'no-verify': { type: 'boolean' },
+    ci: { type: 'boolean' },
+    'ci-config': { type: 'string' },
+    report: { type: 'string', multiple: true },
+    image: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    lowestEfficiency: { type: 'string' },
+    highestWastedBytes: { type: 'string' },
+    highestUserWastedPercent: { type: 'string' },
+  } as const;
+  const parse = () =>
+    parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, tokens } = parsed;
+  // The positional right after `--report FORMAT` (or `--report=FORMAT`) is its file.
+  const positionals: string[] = [];
+  const reports: CliArgs['reports'] = [];
+  let wantsFile: 'junit' | 'markdown' | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'option' && token.name === 'report') {
+      if (wantsFile) throw new UsageError(`--report ${wantsFile} needs a file`);
+      const format = token.value;
+      if (format !== 'junit' && format !== 'markdown')
+        throw new UsageError(`--report takes "junit" or "markdown", not "${format ?? ''}"`);
+      wantsFile = format;
+    } else if (token.kind === 'positional') {
+      if (wantsFile) {
+        reports.push({ format: wantsFile, file: token.value });
+        wantsFile = undefined;
+      } else positionals.push(token.value);
+    } else if (wantsFile) throw new UsageError(`--report ${wantsFile} needs a file`);
+  }
+  if (wantsFile) throw new UsageError(`--report ${wantsFile} needs a file`);
+  let command: CliArgs['command'] = 'analyze';
+  if (positionals[0] === 'analyze') positionals.shift();
+  if (values.help) command = 'help';
+  if (positionals.length > 1)
+    throw new UsageError(`one archive at a time (got ${positionals.join(', ')})`);
+  const rules: Partial<CiConfig> = {};
+  for (const name of RULE_NAMES) {
+    const value = values[name];
+    if (value !== undefined) rules[name] = value;
+  }
+  let image: number | undefined;
+  if (values.image !== undefined) {
+    if (!/^\d+$/.test(values.image))
+      throw new UsageError(`--image takes a number, not "${values.image}"`);
+    image = Number(values.image);
+  }
+  return {
+    command,
+    file: positionals[0],
+    json: values.json ?? false,
+    verify: !values['no-verify'],
+    ci: values.ci ?? false,
+    ciConfig: values['ci-config'],
+    rules,
+    reports,
+    image,
+  };
+}

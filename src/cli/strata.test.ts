@@ -1,0 +1,149 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'junit2json';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from '../testing/fixtures.ts';
+
+/**
+ * The `strata` command as a CI job runs it: the compiled entry (package.json `bin`), built fresh
+ * here, run with node alone. dive's verdicts on dive's own test image (runtime/ci/evaluator_test.go).
+ */
+const root = join(import.meta.dirname, '..', '..');
+const bin = join(root, 'dist-cli', 'strata.js');
+const DIVE = join(FIXTURES, 'dive__test-docker-image.tar');
+const dir = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+const ALL_OFF = ['--lowestEfficiency=disabled', '--highestUserWastedPercent=disabled'];
+
+beforeAll(() => {
+  execFileSync('npm', ['run', '-s', 'build:cli'], { cwd: root, stdio: 'ignore' });
+}, 120_000);
+
+function strata(args: string[], cwd = dir) {
+  const run = spawnSync(bin, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe('strata analyze --ci', () => {
+  it.each([
+    [['--lowestEfficiency=0.99'], 1],
+    [['--lowestEfficiency', '0.9', '--highestUserWastedPercent', 'disabled'], 0],
+    [
+      [
+        '--highestWastedBytes=1B',
+        '--lowestEfficiency=disabled',
+        '--highestUserWastedPercent=disabled',
+      ],
+      1,
+    ],
+    [['--highestWastedBytes', '50kB', ...ALL_OFF], 0],
+    [['--highestUserWastedPercent=0.01'], 1],
+    [['--highestUserWastedPercent', '0.5'], 0],
+  ])('with %j exits %i, as dive does', (flags, code) => {
+    const run = strata(['analyze', DIVE, '--ci', '--no-verify', ...flags]);
+    expect(run.code).toBe(code);
+    expect(run.out).toMatch(code === 0 ? /^Result:PASS/m : /^Result:FAIL/m);
+  });
+
+  it('prints one line per rule with the measured and allowed values', () => {
+    const run = strata(['analyze', DIVE, '--ci', '--no-verify']);
+    expect(run.out.split('\n').filter((l) => /^\s+(PASS|FAIL|SKIP): /.test(l))).toEqual([
+      '  PASS: lowestEfficiency: efficiency 0.9844 is at least 0.9 (measured 0.9844, allowed 0.9)',
+      '  SKIP: highestWastedBytes: rule disabled (measured 32025 bytes, allowed disabled)',
+      '  FAIL: highestUserWastedPercent: too many bytes wasted, relative to the user bytes added (%-user-wasted-bytes=0.4835 > threshold=0.1) (measured 0.4835, allowed 0.1)',
+    ]);
+    expect(run.out).toContain('Result:FAIL [Total:3] [Passed:1] [Failed:1] [Warn:0] [Skipped:1]');
+  });
+
+  it('reads dive’s .dive-ci from --ci-config, and ./.dive-ci by default; flags override it', () => {
+    const config = join(dir, 'gate.yaml');
+    writeFileSync(
+      config,
+      'rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: 0.5\n',
+    );
+    expect(strata(['analyze', DIVE, '--ci', '--no-verify', '--ci-config', config]).code).toBe(0);
+    expect(
+      strata([
+        'analyze',
+        DIVE,
+        '--ci',
+        '--no-verify',
+        `--ci-config=${config}`,
+        '--highestWastedBytes=1kB',
+      ]).code,
+    ).toBe(1);
+    const project = mkdtempSync(join(tmpdir(), 'strata-dive-ci-'));
+    writeFileSync(join(project, '.dive-ci'), 'rules:\n  lowestEfficiency: 0.99\n');
+    const run = strata(['analyze', DIVE, '--ci', '--no-verify'], project);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('allowed 0.99');
+  });
+
+  it('a bad config or an unreadable archive exits 2 with one line', () => {
+    const bad = strata(['analyze', DIVE, '--ci', '--lowestEfficiency=1.5']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toEqual([
+      'strata: CI misconfigured: lowestEfficiency: 1.5 is outside the allowed range 0-1',
+    ]);
+    const notImage = strata(['analyze', join(FIXTURES, 'dive__not-an-image.tar'), '--ci']);
+    expect(notImage.code).toBe(2);
+    expect(notImage.err.trim().split('\n')).toHaveLength(1);
+    const missing = strata(['analyze', join(dir, 'nothing.tar'), '--ci']);
+    expect(missing.code).toBe(2);
+  });
+
+  it('writes a JUnit report, pass or fail, that a JUnit reader reads: a case per rule, disabled ones skipped', async () => {
+    const file = join(dir, 'gate.xml');
+    const run = strata(['analyze', DIVE, '--ci', '--no-verify', '--report', 'junit', file]);
+    expect(run.code).toBe(1);
+    const suites = await parse(readFileSync(file, 'utf8'));
+    expect(suites).toMatchObject({ tests: 3, failures: 1 });
+    const suite = (
+      suites as {
+        testsuite: {
+          name: string;
+          testcase: { name: string; failure?: unknown[]; skipped?: unknown[] }[];
+        }[];
+      }
+    ).testsuite[0]!;
+    expect(suite.name).toBe('dive-test:latest');
+    expect(
+      suite.testcase.map((c) => [c.name, c.failure ? 'failure' : c.skipped ? 'skipped' : 'passed']),
+    ).toEqual([
+      ['lowestEfficiency', 'passed'],
+      ['highestWastedBytes', 'skipped'],
+      ['highestUserWastedPercent', 'failure'],
+    ]);
+    const passing = join(dir, 'pass.xml');
+    expect(
+      strata([
+        'analyze',
+        DIVE,
+        '--ci',
+        '--no-verify',
+        '--highestUserWastedPercent=0.5',
+        '--report=junit',
+        passing,
+      ]).code,
+    ).toBe(0);
+    expect(await parse(readFileSync(passing, 'utf8'))).toMatchObject({ tests: 3, failures: 0 });
+  });
+
+  it('writes a Markdown summary with the largest wasted files', () => {
+    const file = join(dir, 'gate.md');
+    strata(['analyze', DIVE, '--ci', '--no-verify', '--report', 'markdown', file]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('## Image gate: failed');
+    expect(text).toContain('| highestUserWastedPercent | **fail** | 0.4835 | 0.1 |');
+    // dive's largest inefficient files on its test image: 12,810 bytes each, two copies.
+    expect(text).toContain('| 2 | 12.8 kB | `/root/saved.txt` |');
+    expect(text).toContain('| 2 | 12.8 kB | `/root/example/somefile1.txt` |');
+  });
+
+  it('a --report without a file is a usage error', () => {
+    const run = strata(['analyze', DIVE, '--ci', '--report', 'junit']);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('--report junit needs a file');
+  });
+});
