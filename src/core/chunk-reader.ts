@@ -53,6 +53,7 @@ export class ChunkReader {
    * A stream that ends part-way is truncated: that throws.
    */
   async readExact(n: number, what = 'data'): Promise<Uint8Array | null> {
+    refuseNegative(n, what, this.offset);
     if (this.buffered >= n) {
       const view = this.chunk.subarray(this.at, this.at + n);
       this.at += n;
@@ -84,6 +85,7 @@ export class ChunkReader {
    * the hot path (a header inside the chunk at hand) skip a promise.
    */
   tryRead(n: number): Uint8Array | null {
+    refuseNegative(n, 'data', this.offset);
     if (this.buffered < n) return null;
     const view = this.chunk.subarray(this.at, this.at + n);
     this.at += n;
@@ -120,6 +122,7 @@ export class ChunkReader {
    * chunk is needed, so a small body inside the current chunk costs no promise at all.
    */
   async consume(n: number, use: (piece: Uint8Array) => void, what = 'a file body'): Promise<void> {
+    refuseNegative(n, what, this.offset);
     for (let left = n; left > 0; ) {
       const view = this.piece(left) ?? (await this.nextPiece(left, what));
       use(view);
@@ -129,6 +132,7 @@ export class ChunkReader {
 
   /** Streams the next `n` bytes as views of the underlying chunks. */
   async *take(n: number, what = 'a file body'): AsyncGenerator<Uint8Array> {
+    refuseNegative(n, what, this.offset);
     for (let left = n; left > 0; ) {
       const view = await this.nextPiece(left, what);
       left -= view.length;
@@ -138,6 +142,7 @@ export class ChunkReader {
 
   /** Skips `n` bytes, reopening past them when that is cheaper than reading through. */
   async skip(n: number, what = 'a file body'): Promise<void> {
+    refuseNegative(n, what, this.offset);
     if (n <= this.buffered) {
       this.at += n;
       this.offset += n;
@@ -170,4 +175,17 @@ export class ChunkReader {
     this.iterator = undefined;
     this.ended = true;
   }
+}
+
+/**
+ * A length that is negative or not a whole number can only come from a damaged or hostile header;
+ * moving the cursor backwards would read the same bytes forever.
+ */
+function refuseNegative(n: number, what: string, offset: number): void {
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new StrataError(
+      'bad-header',
+      `A length of ${n} bytes for ${what} is impossible.`,
+      `at byte ${offset}`,
+    );
 }

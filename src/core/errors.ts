@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'empty'
   | 'truncated'
   | 'bad-checksum'
+  | 'bad-header'
   | 'not-tar'
   | 'unsupported-compression'
   | 'not-an-image'

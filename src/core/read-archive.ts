@@ -1,4 +1,4 @@
-import type { ByteSource } from './bytes.ts';
+import { type ByteSource, bytesSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import {
   type Compression,
@@ -13,6 +13,7 @@ import { readDockerArchive } from './image/docker-archive.ts';
 import type { ArchiveModel, ImageRecord, OuterEntry, Variant } from './image/model.ts';
 import { readOciArchive } from './image/oci-archive.ts';
 import { normaliseOuterPath, OuterIndex } from './image/outer-index.ts';
+import { LayerEntries } from './layer/entries.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { readTar } from './tar/reader.ts';
@@ -51,9 +52,29 @@ export interface ArchiveRead {
   index: OuterIndex;
 }
 
-/** Small files are kept in memory while indexing: manifests, indexes and configs are among them. */
+/** Documents (manifests, indexes, configs) are kept in memory while indexing, up to this size. */
 const MAX_KEPT_BODY = 16 << 20;
-const JSON_START = new Set([0x7b, 0x5b, 0x6e, 0x20, 0x09, 0x0a, 0x0d]); // { [ n(ull) and whitespace
+/** Small files this small are always kept (configs, manifests); larger ones only if they are JSON. */
+const ALWAYS_KEPT_BLOB = 1 << 20;
+
+/**
+ * What an outer file is, decided by its path and size, never by its first bytes (a layer of Nix
+ * store paths starts with "n", like "null"): named documents are kept; other small files may be
+ * configs (crane names them `sha256:<hex>`, OCI `blobs/sha256/<hex>`), manifests or layers, so they
+ * are kept and also read as layers; larger files are layers.
+ */
+function outerRole(path: string, size: number): 'document' | 'blob' | 'body' {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const named =
+    base.endsWith('.json') ||
+    base === 'json' ||
+    base === 'VERSION' ||
+    base === 'repositories' ||
+    base === 'oci-layout';
+  if (named && size <= MAX_KEPT_BODY) return 'document';
+  if (size <= MAX_KEPT_BODY) return 'blob';
+  return 'body';
+}
 
 /**
  * Reads an image archive of any variant into the model, then scans its layers.
@@ -156,7 +177,28 @@ export async function readArchive(
     throwIfAborted(signal);
     progress.current = entry.path;
     let scan = scans.get(entry.path);
-    if (!scan) {
+    const kept = index.body(entry.path);
+    if (!scan && kept) {
+      scan = await scanLayer(bytesSource(kept).read(0), undefined, {
+        signal,
+        ...(options.limits ? { limits: options.limits } : {}),
+      });
+      scans.set(entry.path, scan);
+    } else if (!scan && compression !== 'none') {
+      // Offsets in a compressed archive are offsets in its decompressed stream: never read the
+      // file itself at one. Every layer body was scanned as it streamed past, so this one was
+      // not in the archive's data at all.
+      scan = {
+        compression: 'none',
+        entries: new LayerEntries(),
+        size: 0,
+        tarBytes: 0,
+        tarEntries: 0,
+        error: new StrataError('missing-blob', `The data of ${entry.path} was not read.`),
+        skipped: undefined,
+      };
+      scans.set(entry.path, scan);
+    } else if (!scan) {
       const start = entry.dataOffset;
       const open = () => source.read(start, start + entry.size, signal);
       const base = progress.bytesRead;
@@ -227,23 +269,27 @@ async function indexOuter(
     };
     index.add(outer);
     if (entry.kind !== 'file' || entry.size === 0) continue;
-    const first = await reader.readExact(1, `the body of ${path}`);
-    if (first === null)
-      throw new StrataError('truncated', `The file ends in the middle of ${path}.`);
-    if (entry.size <= MAX_KEPT_BODY && JSON_START.has(first[0]!)) {
-      const rest = await reader.readExact(entry.size - 1, `the body of ${path}`);
-      const body = new Uint8Array(entry.size);
-      body[0] = first[0]!;
-      if (rest) body.set(rest, 1);
-      index.keepBody(path, body);
+    const role = outerRole(path, entry.size);
+    if (role === 'document' || role === 'blob') {
+      const body = await reader.readExact(entry.size, `the body of ${path}`);
+      if (body === null)
+        throw new StrataError('truncated', `The file ends in the middle of ${path}.`);
+      const kept = body.slice();
+      if (role === 'blob' && onLayer) await onLayer(path, bytesSource(kept).read(0));
+      if (role === 'document' || kept.length <= ALWAYS_KEPT_BLOB || isJson(kept))
+        index.keepBody(path, kept);
     } else if (onLayer) {
-      const firstByte = first.slice();
-      async function* body() {
-        yield firstByte;
-        yield* reader.take(entry.size - 1, `the body of ${path}`);
-      }
-      await onLayer(path, body());
+      await onLayer(path, reader.take(entry.size, `the body of ${path}`));
     }
+  }
+}
+
+function isJson(bytes: Uint8Array): boolean {
+  try {
+    JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return true;
+  } catch {
+    return false;
   }
 }
 

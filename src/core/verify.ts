@@ -79,7 +79,8 @@ export async function verifyDigests(
     const reader = new ChunkReader(() => tar, false, 0, options.signal);
     for await (const entry of readTar(reader)) {
       const path = normaliseOuterPath(entry.path);
-      if (entry.kind === 'file' && expected.has(path)) await check(path, reader.take(entry.size));
+      if (entry.kind === 'file' && expected.has(path))
+        await check(path, reader.take(entry.dataSize));
     }
   }
   return problems;

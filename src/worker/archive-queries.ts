@@ -9,6 +9,7 @@ import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import { plainMeta } from '../core/tar/encode.ts';
+import { readSparse } from '../core/tar/sparse.ts';
 import type {
   AnalysisSummary,
   Answers,
@@ -225,7 +226,12 @@ export class ArchiveQueries {
       const { key, entry, at } = this.dataOf(q.image, q.path, q.layer);
       const start = Math.min(q.start, entry.size);
       const length = Math.min(q.length, entry.size - start);
-      const bytes = await this.content.read(at, key, entry.dataOffset, start, length, signal);
+      const layout = entry.sparse;
+      const bytes = layout
+        ? await readSparse(layout, start, length, (from, n) =>
+            this.content.read(at, key, entry.dataOffset, from, n, signal),
+          )
+        : await this.content.read(at, key, entry.dataOffset, start, length, signal);
       return { answer: { bytes, size: entry.size, start }, transfer: [bytes.buffer] };
     },
   };

@@ -2,6 +2,7 @@ import { ChunkReader } from '../chunk-reader.ts';
 import { normaliseLayerPath } from '../layer/entries.ts';
 import { type EntryMeta, entryHeader, plainMeta, tarPadding } from '../tar/encode.ts';
 import { readTar } from '../tar/reader.ts';
+import { readSparse } from '../tar/sparse.ts';
 import { mergedAt } from './merged.ts';
 import { DELETED, IMPLICIT, type PathVersions } from './versions.ts';
 
@@ -28,7 +29,9 @@ export async function* filesystemTar(
   const dataKey = (v: number) => `${versions.vDataLayer[v]}:${versions.vDataEntry[v]}`;
   // The first visible path holding each piece of file data carries it; the others link to it.
   const carrier = new Map<string, number>();
-  const wanted = new Map<number, Map<number, number>>(); // layer -> entry -> path
+  // layer -> body offset in its tar -> path. Paired by offset, not by counting entries: an entry
+  // the scan left out (too deep, a root entry) must not shift later files onto other bodies.
+  const wanted = new Map<number, Map<number, number>>();
   const links: number[] = [];
   for (const p of visible) {
     const v = view.version[p]!;
@@ -43,7 +46,8 @@ export async function* filesystemTar(
     carrier.set(key, p);
     const dataLayer = versions.vDataLayer[v]!;
     if (!wanted.has(dataLayer)) wanted.set(dataLayer, new Map());
-    wanted.get(dataLayer)!.set(versions.vDataEntry[v]!, p);
+    const stored = versions.layers[dataLayer]!.get(versions.vDataEntry[v]!);
+    wanted.get(dataLayer)!.set(stored.dataOffset, p);
   }
 
   const meta = (p: number, v: number, asFile: boolean): EntryMeta => {
@@ -72,18 +76,25 @@ export async function* filesystemTar(
   for (const dataLayer of [...wanted.keys()].sort((a, b) => a - b)) {
     const need = wanted.get(dataLayer)!;
     const reader = new ChunkReader(() => openLayerTar(dataLayer), false, 0, signal);
-    let index = 0;
     try {
       for await (const entry of readTar(reader)) {
-        if (normaliseLayerPath(entry.path) === '') continue; // the scan skipped the root too
-        const p = need.get(index++);
+        const p = need.get(entry.dataOffset);
         if (p === undefined || entry.kind !== 'file') continue;
+        need.delete(entry.dataOffset);
         const v = view.version[p]!;
         yield entryHeader({ ...meta(p, v, true), size: entry.size });
-        for await (const chunk of reader.take(entry.size, `the body of ${entry.path}`))
-          yield chunk.slice();
+        if (entry.sparse) {
+          // Written out in full: holes as zeros, so any tar tool reads the file as it is.
+          const packed = await collectBody(reader, entry.dataSize, entry.path);
+          for (let at = 0; at < entry.size; at += 1 << 20)
+            yield await readSparse(entry.sparse, at, 1 << 20, async (from, n) =>
+              packed.subarray(from, from + n),
+            );
+        } else {
+          for await (const chunk of reader.take(entry.size, `the body of ${entry.path}`))
+            yield chunk.slice();
+        }
         yield tarPadding(entry.size);
-        need.delete(index - 1);
         if (need.size === 0) break;
       }
     } finally {
@@ -102,4 +113,19 @@ export async function* filesystemTar(
     });
   }
   yield new Uint8Array(1024);
+}
+
+/** A sparse file's stored segments, read whole (they are what the archive holds of it). */
+async function collectBody(reader: ChunkReader, size: number, path: string): Promise<Uint8Array> {
+  const out = new Uint8Array(size);
+  let at = 0;
+  await reader.consume(
+    size,
+    (piece) => {
+      out.set(piece, at);
+      at += piece.length;
+    },
+    `the body of ${path}`,
+  );
+  return out;
 }

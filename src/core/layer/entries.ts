@@ -1,5 +1,5 @@
 import type { EntryMeta } from '../tar/encode.ts';
-import type { EntryKind } from '../tar/header.ts';
+import type { EntryKind, SparseLayout } from '../tar/header.ts';
 
 /** Whiteout markers (image-spec layer.md "Whiteouts"; moby pkg/archive/whiteouts.go). */
 export const Marker = {
@@ -35,6 +35,8 @@ export interface LayerEntry extends EntryMeta {
   dataOffset: number;
   /** xxhash64 of the body as hex, or '' for entries without a body. */
   contentHash: string;
+  /** A sparse file: where its stored data goes (`size` is then its real size). */
+  sparse?: SparseLayout | undefined;
 }
 
 /**
@@ -61,6 +63,7 @@ export class LayerEntries {
   private readonly links = new Map<number, string>();
   private readonly xattrs = new Map<number, Record<string, string>>();
   private readonly devices = new Map<number, [number, number]>();
+  private readonly sparse = new Map<number, SparseLayout>();
 
   constructor(capacity = 256) {
     this.capacity = capacity;
@@ -122,6 +125,7 @@ export class LayerEntries {
     if (e.linkTarget) this.links.set(i, e.linkTarget);
     if (e.xattrs) this.xattrs.set(i, e.xattrs);
     if (e.devmajor || e.devminor) this.devices.set(i, [e.devmajor, e.devminor]);
+    if (e.sparse) this.sparse.set(i, e.sparse);
     return i;
   }
 
@@ -167,6 +171,7 @@ export class LayerEntries {
       contentHash: this.hashes[i]!,
       devmajor: device?.[0] ?? 0,
       devminor: device?.[1] ?? 0,
+      sparse: this.sparse.get(i),
     };
   }
 }

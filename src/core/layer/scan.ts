@@ -72,9 +72,11 @@ export async function scanLayer(
   try {
     for await (const entry of readTar(reader)) {
       let contentHash = '';
-      if (entry.kind === 'file' && entry.size > 0) {
+      if (entry.kind === 'file' && entry.dataSize > 0) {
+        // A sparse file's stored segments (and its map, below) identify its content as well.
         hasher.init();
-        await reader.consume(entry.size, update, `the body of ${entry.path}`);
+        if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
+        await reader.consume(entry.dataSize, update, `the body of ${entry.path}`);
         contentHash = hasher.digest('hex');
       }
       tarEntries++;
@@ -113,6 +115,7 @@ export async function scanLayer(
         contentHash,
         devmajor: entry.devmajor,
         devminor: entry.devminor,
+        sparse: entry.sparse,
       });
       if (options.onBytes && reader.offset - lastReport > 8 << 20) {
         lastReport = reader.offset;

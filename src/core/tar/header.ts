@@ -1,3 +1,5 @@
+import { StrataError } from '../errors.ts';
+
 /**
  * One 512-byte tar header block, decoded. Field offsets and number encodings follow
  * POSIX ustar, GNU tar and golang/go archive/tar format.go (summarised in shared/docs/FORMATS.md §8).
@@ -21,8 +23,16 @@ export interface RawHeader {
   gname: string;
   devmajor: number;
   devminor: number;
-  /** GNU sparse file (typeflag S): its data is a map of holes that we do not expand. */
+  /** Old GNU sparse file (typeflag S): the map of its data is in the header (see gnuSparseOf). */
   sparse: boolean;
+}
+
+/** Where the data of a sparse file lies: stored segments, in order; the rest reads as zeros. */
+export interface SparseLayout {
+  /** The file's real size (holes included). */
+  realSize: number;
+  /** Each stored segment's place in the file; the archive holds them one after another. */
+  segments: { offset: number; length: number }[];
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -56,10 +66,11 @@ export function cString(block: Uint8Array, start: number, length: number): strin
 export function parseNumber(block: Uint8Array, start: number, length: number): number {
   const first = block[start]!;
   if (first & 0x80) {
-    // Two's complement after the 0x80 marker bit: 0x40 is then the sign.
+    // Two's complement after the 0x80 marker bit: 0x40 is then the sign. A value past 2^53 is
+    // not a number this reader can trust: NaN, which callers that need a count refuse.
     let value = first & 0x40 ? (first & 0x7f) - 0x80 : first & 0x7f;
     for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i]!;
-    return value;
+    return Number.isSafeInteger(value) ? value : Number.NaN;
   }
   let value = 0;
   let i = start;
@@ -147,19 +158,47 @@ export function kindOfTypeflag(typeflag: string): EntryKind | MetaFlag {
   }
 }
 
-/** PAX extended header records: "%d %s=%s\n", where the length counts the whole record. */
-export function parsePax(body: Uint8Array): Map<string, string> {
+/** PAX records, with the repeated GNU sparse 0.0 records kept in order (a Map keeps only the last). */
+export interface PaxRecords {
+  records: Map<string, string>;
+  /** `GNU.sparse.offset` and `GNU.sparse.numbytes` values, in the order they came. */
+  sparsePairs: string[];
+}
+
+/**
+ * PAX extended header records: "%d %s=%s\n", where the length counts the whole record (POSIX
+ * pax "extended header"; golang archive/tar parsePAX). A length that does not land on the record's
+ * newline, or a record without "=", is a damaged header: nothing is silently left out.
+ */
+export function parsePax(body: Uint8Array, where: string): PaxRecords {
   const records = new Map<string, string>();
+  const sparsePairs: string[] = [];
   let at = 0;
+  const damaged = (why: string) =>
+    new StrataError('bad-header', `A PAX extended header is damaged: ${why}.`, where);
   while (at < body.length) {
+    // GNU tar pads the block with NULs after the last record.
+    if (body[at] === 0) {
+      for (let i = at; i < body.length; i++)
+        if (body[i] !== 0) throw damaged('bytes after the padding');
+      break;
+    }
     let space = at;
-    while (space < body.length && body[space] !== 0x20) space++;
-    const length = Number.parseInt(cString(body, at, space - at), 10);
-    if (!Number.isFinite(length) || length <= 0 || at + length > body.length) break;
+    while (space < body.length && space - at < 20 && body[space] !== 0x20) space++;
+    const digits = cString(body, at, space - at);
+    if (!/^[0-9]+$/.test(digits) || body[space] !== 0x20)
+      throw damaged(`a record at byte ${at} does not start with its length`);
+    const length = Number(digits);
+    if (length <= space - at + 1 || at + length > body.length || body[at + length - 1] !== 0x0a)
+      throw damaged(`the record at byte ${at} says it is ${length} bytes long, which it is not`);
     const record = utf8.decode(body.subarray(space + 1, at + length - 1));
     const eq = record.indexOf('=');
-    if (eq > 0) records.set(record.slice(0, eq), record.slice(eq + 1));
+    if (eq <= 0) throw damaged(`the record at byte ${at} has no "key=value"`);
+    const key = record.slice(0, eq);
+    const value = record.slice(eq + 1);
+    if (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes') sparsePairs.push(value);
+    records.set(key, value);
     at += length;
   }
-  return records;
+  return { records, sparsePairs };
 }

@@ -5,8 +5,11 @@ import {
   type EntryKind,
   isZeroBlock,
   kindOfTypeflag,
+  type PaxRecords,
   parseHeader,
+  parseNumber,
   parsePax,
+  type SparseLayout,
 } from './header.ts';
 
 /** One entry of a tar stream, with PAX and GNU extensions already folded in. */
@@ -26,10 +29,16 @@ export interface TarEntry {
   devmajor: number;
   devminor: number;
   xattrs: Record<string, string> | undefined;
-  sparse: boolean;
+  /** For a sparse file (GNU old format or PAX 0.0/0.1/1.0): where its stored data goes. */
+  sparse: SparseLayout | undefined;
   headerOffset: number;
-  /** Offset of the first body byte in the stream being read. */
+  /** Offset of the first body byte in the stream being read (after a sparse map). */
   dataOffset: number;
+  /**
+   * Bytes of body stored in the archive: `size` for a plain file, the packed segments for a
+   * sparse one (its `size` is the real size), 0 for entries without data.
+   */
+  dataSize: number;
 }
 
 /** A name or PAX block larger than this is hostile, not a name. */
@@ -50,7 +59,7 @@ export async function* readTar(
   onNoEndMarker?: (offset: number) => void,
 ): AsyncGenerator<TarEntry> {
   let globalPax = new Map<string, string>();
-  let pax: Map<string, string> | undefined;
+  let pax: PaxRecords | undefined;
   let longName: string | undefined;
   let longLink: string | undefined;
   let first = true;
@@ -63,7 +72,19 @@ export async function* readTar(
       onNoEndMarker?.(headerOffset);
       return;
     }
-    if (isZeroBlock(block)) return;
+    if (isZeroBlock(block)) {
+      // The end is two zero blocks (or the end of the data after one, which many writers leave).
+      // A zero block followed by a header hides everything after it from a reader that stops.
+      const next = reader.tryRead(512) ?? (await reader.readExact(512, 'the end of the archive'));
+      if (next === null || isZeroBlock(next)) return;
+      if (parseHeader(next).checksumOk)
+        throw new StrataError(
+          'bad-header',
+          'A zero block sits between tar entries: the entries after it would be lost to most tools.',
+          `zero block at byte ${headerOffset}, header after it at byte ${headerOffset + 512}`,
+        );
+      return;
+    }
     const header = parseHeader(block);
     if (!header.checksumOk) {
       if (first) {
@@ -79,6 +100,13 @@ export async function* readTar(
       );
     }
     first = false;
+    const where = `header at byte ${headerOffset}`;
+    if (!Number.isSafeInteger(header.size) || header.size < 0)
+      throw new StrataError(
+        'bad-header',
+        `A tar header gives an impossible size (${header.size}).`,
+        where,
+      );
     const kind = kindOfTypeflag(header.typeflag);
 
     if (
@@ -89,9 +117,9 @@ export async function* readTar(
     ) {
       if (header.size > MAX_META_BODY) {
         throw new StrataError(
-          'bad-checksum',
+          'bad-header',
           `A tar extension header claims ${header.size} bytes, more than any name needs.`,
-          `header at byte ${headerOffset}`,
+          where,
         );
       }
       const body =
@@ -104,51 +132,264 @@ export async function* readTar(
         );
       }
       await reader.skip(padded(header.size) - header.size, 'tar padding');
-      if (kind === 'pax') pax = parsePax(body);
-      else if (kind === 'pax-global') globalPax = new Map([...globalPax, ...parsePax(body)]);
+      if (kind === 'pax') pax = parsePax(body, where);
+      else if (kind === 'pax-global')
+        globalPax = new Map([...globalPax, ...parsePax(body, where).records]);
       else if (kind === 'gnu-longname') longName = cString(body, 0, body.length);
       else longLink = cString(body, 0, body.length);
       continue;
     }
 
+    const local = pax?.records;
     const records =
-      pax === undefined ? globalPax : globalPax.size === 0 ? pax : new Map([...globalPax, ...pax]);
+      local === undefined
+        ? globalPax
+        : globalPax.size === 0
+          ? local
+          : new Map([...globalPax, ...local]);
+    const count = (key: string, fallback: number) => countRecord(records, key, fallback, where);
+    let path = records.get('GNU.sparse.name') || records.get('path') || longName || header.name;
+    let size = count('size', header.size);
+    let sparse: SparseLayout | undefined;
+    if (kind === 'file' && header.sparse) {
+      sparse = await oldGnuSparse(reader, block, where);
+    } else if (kind === 'file' && isPaxSparse(records)) {
+      const layout = await paxSparse(reader, records, pax?.sparsePairs ?? [], size, where);
+      sparse = layout.sparse;
+      size -= layout.mapBytes;
+    }
+    if (sparse && sparse.segments.reduce((n, s) => n + s.length, 0) !== size)
+      throw new StrataError(
+        'bad-header',
+        `The sparse map of ${path} does not add up to the ${size} bytes stored for it.`,
+        where,
+      );
+    // GNU tar's PAX 1.0 names the header GNUSparseFile.NNN/name; the real name is in the records.
+    if (!records.get('GNU.sparse.name') && sparse && /(^|\/)GNUSparseFile\.\d+\//.test(path))
+      path = path.replace(/(^|\/)GNUSparseFile\.\d+\//, '$1');
     const entry: TarEntry = {
-      path: records.get('path') ?? longName ?? header.name,
+      path,
       kind,
-      size: numberRecord(records, 'size') ?? header.size,
+      size: sparse ? sparse.realSize : size,
       mode: header.mode,
-      uid: numberRecord(records, 'uid') ?? header.uid,
-      gid: numberRecord(records, 'gid') ?? header.gid,
-      uname: records.get('uname') ?? header.uname,
-      gname: records.get('gname') ?? header.gname,
-      mtime: numberRecord(records, 'mtime') ?? header.mtime,
-      linkname: records.get('linkpath') ?? longLink ?? header.linkname,
+      uid: count('uid', header.uid),
+      gid: count('gid', header.gid),
+      uname: records.get('uname') || header.uname,
+      gname: records.get('gname') || header.gname,
+      mtime: timeRecord(records, 'mtime') ?? header.mtime,
+      linkname: records.get('linkpath') || longLink || header.linkname,
       devmajor: header.devmajor,
       devminor: header.devminor,
       xattrs: xattrsOf(records),
-      sparse: header.sparse,
+      sparse,
       headerOffset,
       dataOffset: reader.offset,
+      // Hardlinks, symlinks, directories and devices carry no body whatever their size field
+      // says (golang archive/tar: only regular files and unknown types have data).
+      dataSize: kind === 'file' ? size : 0,
     };
     pax = undefined;
     longName = undefined;
     longLink = undefined;
 
-    // Hardlinks, symlinks, directories and devices carry no body whatever their size field says
-    // (golang archive/tar: only regular files and unknown types have data).
-    const bodySize = kind === 'file' ? entry.size : 0;
     yield entry;
     const consumed = reader.offset - entry.dataOffset;
-    await reader.skip(padded(bodySize) - consumed, `the body of ${entry.path}`);
+    if (consumed > entry.dataSize)
+      throw new Error(`a reader took ${consumed} bytes of a ${entry.dataSize}-byte body`);
+    await reader.skip(padded(entry.dataSize) - consumed, `the body of ${entry.path}`);
   }
 }
 
-function numberRecord(records: Map<string, string>, key: string): number | undefined {
+/**
+ * A PAX number that counts something (size, uid, gid, sparse offsets): plain decimal digits, as
+ * GNU tar and Go's archive/tar demand. An empty value means "keep the header's field".
+ */
+function countRecord(
+  records: Map<string, string>,
+  key: string,
+  fallback: number,
+  where: string,
+): number {
   const text = records.get(key);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : undefined;
+  if (text === undefined || text === '') return fallback;
+  const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value))
+    throw new StrataError(
+      'bad-header',
+      `A PAX "${key}" of "${text.slice(0, 40)}" is not a count.`,
+      where,
+    );
+  return value;
+}
+
+/** PAX times may have fractions and be negative (`mtime=1795845007.298607623`, `-1.5`). */
+function timeRecord(records: Map<string, string>, key: string): number | undefined {
+  const text = records.get(key);
+  if (!text || !/^-?[0-9]+(\.[0-9]+)?$/.test(text)) return undefined;
+  return Number(text);
+}
+
+function isPaxSparse(records: Map<string, string>): boolean {
+  return (
+    records.has('GNU.sparse.major') ||
+    records.has('GNU.sparse.map') ||
+    records.has('GNU.sparse.numblocks') ||
+    records.has('GNU.sparse.realsize')
+  );
+}
+
+/** At most this many segments in one sparse map: far more than any real file has. */
+const MAX_SEGMENTS = 1 << 20;
+
+function segmentsOf(numbers: number[], where: string): SparseLayout['segments'] {
+  if (numbers.length % 2 !== 0 || numbers.length / 2 > MAX_SEGMENTS)
+    throw new StrataError('bad-header', 'A sparse map has an odd or huge number of values.', where);
+  const segments: SparseLayout['segments'] = [];
+  let after = 0;
+  for (let i = 0; i < numbers.length; i += 2) {
+    const offset = numbers[i]!;
+    const length = numbers[i + 1]!;
+    if (offset < after)
+      throw new StrataError(
+        'bad-header',
+        'A sparse map has overlapping or unordered segments.',
+        where,
+      );
+    segments.push({ offset, length });
+    after = offset + length;
+  }
+  return segments;
+}
+
+function checkedLayout(
+  realSize: number,
+  segments: SparseLayout['segments'],
+  where: string,
+): SparseLayout {
+  const last = segments.at(-1);
+  if (last && last.offset + last.length > realSize)
+    throw new StrataError('bad-header', "A sparse map reaches past the file's real size.", where);
+  return { realSize, segments };
+}
+
+/**
+ * Old GNU sparse (typeflag S): four map slots in the header at 386, "isextended" at 482 and the
+ * real size at 483; each extension block after the header holds 21 more slots and its own flag
+ * at 504 (GNU tar's gnu_sparse_header; golang archive/tar readOldGNUSparseMap).
+ */
+async function oldGnuSparse(
+  reader: ChunkReader,
+  block: Uint8Array,
+  where: string,
+): Promise<SparseLayout> {
+  const numbers: number[] = [];
+  const slots = (b: Uint8Array, start: number, count: number) => {
+    for (let i = 0; i < count; i++) {
+      const at = start + i * 24;
+      if (b[at] === 0 && b[at + 12] === 0) break;
+      const offset = parseNumber(b, at, 12);
+      const length = parseNumber(b, at + 12, 12);
+      if (
+        !Number.isSafeInteger(offset) ||
+        !Number.isSafeInteger(length) ||
+        offset < 0 ||
+        length < 0
+      )
+        throw new StrataError('bad-header', 'A sparse map holds an impossible number.', where);
+      numbers.push(offset, length);
+    }
+  };
+  slots(block, 386, 4);
+  let extended = block[482] !== 0;
+  while (extended) {
+    if (numbers.length / 2 > MAX_SEGMENTS)
+      throw new StrataError('bad-header', 'A sparse map goes on without end.', where);
+    const more = await reader.readExact(512, 'a sparse map');
+    if (more === null)
+      throw new StrataError(
+        'truncated',
+        'The file ends in a sparse map.',
+        `at byte ${reader.offset}`,
+      );
+    slots(more, 0, 21);
+    extended = more[504] !== 0;
+  }
+  const realSize = parseNumber(block, 483, 12);
+  if (!Number.isSafeInteger(realSize) || realSize < 0)
+    throw new StrataError('bad-header', 'A sparse file gives an impossible real size.', where);
+  return checkedLayout(realSize, segmentsOf(numbers, where), where);
+}
+
+/**
+ * PAX sparse files as GNU tar writes them: 0.0 (repeated GNU.sparse.offset/numbytes records),
+ * 0.1 (GNU.sparse.map "o,n,o,n"), 1.0 (GNU.sparse.major=1: the map as decimal lines at the start of
+ * the body, padded to a block). Returns how many body bytes the map took.
+ */
+async function paxSparse(
+  reader: ChunkReader,
+  records: Map<string, string>,
+  pairs: string[],
+  stored: number,
+  where: string,
+): Promise<{ sparse: SparseLayout; mapBytes: number }> {
+  const count = (key: string) => countRecord(records, key, Number.NaN, where);
+  const realSize = records.has('GNU.sparse.realsize')
+    ? count('GNU.sparse.realsize')
+    : count('GNU.sparse.size');
+  if (Number.isNaN(realSize))
+    throw new StrataError('bad-header', 'A PAX sparse file does not give its real size.', where);
+  const decimal = (text: string) => {
+    if (!/^[0-9]{1,16}$/.test(text))
+      throw new StrataError(
+        'bad-header',
+        `A sparse map value "${text.slice(0, 40)}" is not a number.`,
+        where,
+      );
+    return Number(text);
+  };
+  if (records.get('GNU.sparse.major') === '1') {
+    // The map: "count\n" then "offset\nlength\n" per segment, in whole blocks.
+    const numbers: number[] = [];
+    let text = '';
+    let mapBytes = 0;
+    let wanted = -1;
+    while (wanted < 0 || numbers.length < wanted * 2) {
+      if (mapBytes + 512 > stored || mapBytes > 64 << 20)
+        throw new StrataError(
+          'bad-header',
+          'A sparse map is longer than the data stored for it.',
+          where,
+        );
+      const block = await reader.readExact(512, 'a sparse map');
+      if (block === null)
+        throw new StrataError(
+          'truncated',
+          'The file ends in a sparse map.',
+          `at byte ${reader.offset}`,
+        );
+      mapBytes += 512;
+      text += String.fromCharCode(...block);
+      const lines = text.split('\n');
+      text = lines.pop()!;
+      for (const line of lines) {
+        if (wanted < 0) {
+          wanted = decimal(line);
+          if (wanted > MAX_SEGMENTS)
+            throw new StrataError('bad-header', 'A sparse map claims too many segments.', where);
+        } else if (numbers.length < wanted * 2) numbers.push(decimal(line));
+      }
+    }
+    return { sparse: checkedLayout(realSize, segmentsOf(numbers, where), where), mapBytes };
+  }
+  const values = records.has('GNU.sparse.map')
+    ? (records.get('GNU.sparse.map') ?? '')
+        .split(',')
+        .filter((v, i, all) => v !== '' || all.length > 1)
+    : pairs;
+  return {
+    sparse: checkedLayout(realSize, segmentsOf(values.map(decimal), where), where),
+    mapBytes: 0,
+  };
 }
 
 function xattrsOf(records: Map<string, string>): Record<string, string> | undefined {

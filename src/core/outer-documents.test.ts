@@ -1,0 +1,43 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readBytes } from '../testing/fixtures.ts';
+import { docker25Archive, imageFrom, legacyArchive } from '../testing/sample-image.ts';
+import { writeTar } from '../testing/tar-writer.ts';
+import { bytesSource } from './bytes.ts';
+import { verifyDigests } from './verify.ts';
+
+/**
+ * `docker save | gzip` with small uncompressed layers: whether an outer file is a document or a
+ * layer is decided by its path and size, so a layer's first byte (a Nix layer starts with "n",
+ * like "null"; "{", "[" and whitespace like JSON) never hides it.
+ */
+const FIRST_NAMES = ['nix/store/abc-hello', '{odd}', '[weird]', ' space', '\tTab', 'plain/file'];
+
+describe('small uncompressed layers in a gzip-wrapped archive', () => {
+  for (const [format, build] of [
+    ['docker save before 25', legacyArchive],
+    ['docker save 25+ (OCI layout)', docker25Archive],
+  ] as const) {
+    it.each(FIRST_NAMES)(
+      `${format}: a layer whose first entry is "%s" lists every entry`,
+      async (name) => {
+        const layer = writeTar([
+          { name, data: 'first' },
+          { name: 'second/entry', data: 'second' },
+        ]);
+        expect(String.fromCharCode(layer[0]!)).toBe(name[0]);
+        const image = imageFrom([{ command: 'COPY . /', layer }]);
+        for (const bytes of [build(image), gzipSync(build(image))]) {
+          const read = await readBytes(bytes, 4096);
+          const blob = read.model.images[0]!.layers[0]!.blobPath!;
+          const scan = read.scans.get(blob)!;
+          expect(scan.error).toBeUndefined();
+          expect(scan.entries.paths).toEqual([name, 'second/entry']);
+          expect(read.model.warnings).toEqual([]);
+          // The digest check reads the same bytes the scan read: no mismatch from a wrong offset.
+          expect(await verifyDigests(bytesSource(bytes), read.model)).toEqual([]);
+        }
+      },
+    );
+  }
+});
