@@ -1,4 +1,5 @@
 import { KINDS } from '../layer/entries.ts';
+import { globMatcher, isGlob } from './glob.ts';
 import { mergedAt } from './merged.ts';
 import { Change, DELETED, type PathVersions } from './versions.ts';
 
@@ -112,33 +113,9 @@ export class PathSearch {
   }
 }
 
-const isGlob = (text: string) => /[*?[]/.test(text);
-
 export function matcher(pattern: string): (path: string) => boolean {
   const text = pattern.trim();
-  if (!isGlob(text)) {
-    const needle = text.toLowerCase();
-    return (path) => path.toLowerCase().includes(needle);
-  }
-  // Globs: `**` crosses folders, `*` and `?` do not; anchored at the end, and at the start when
-  // the pattern starts with `/` (otherwise it may match any trailing part of the path).
-  let re = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '*' && text[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = text.indexOf(']', i);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${text.slice(i + 1, end).replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  const regex = new RegExp(text.startsWith('/') ? `^${re}$` : `(^|/)${re}$`, 'i');
-  return (path) => regex.test(path);
+  if (isGlob(text)) return globMatcher(text);
+  const needle = text.toLowerCase();
+  return (path) => path.toLowerCase().includes(needle);
 }
