@@ -1,5 +1,4 @@
 import { ChunkReader } from '../chunk-reader.ts';
-import { normaliseLayerPath } from '../layer/entries.ts';
 import { type EntryMeta, entryHeader, plainMeta, tarPadding } from '../tar/encode.ts';
 import { readTar } from '../tar/reader.ts';
 import { readSparse } from '../tar/sparse.ts';
