@@ -381,11 +381,8 @@ async function paxSparse(
     }
     return { sparse: checkedLayout(realSize, segmentsOf(numbers, where), where), mapBytes };
   }
-  const values = records.has('GNU.sparse.map')
-    ? (records.get('GNU.sparse.map') ?? '')
-        .split(',')
-        .filter((v, i, all) => v !== '' || all.length > 1)
-    : pairs;
+  const map = records.get('GNU.sparse.map');
+  const values = map === undefined ? pairs : map === '' ? [] : map.split(',');
   return {
     sparse: checkedLayout(realSize, segmentsOf(values.map(decimal), where), where),
     mapBytes: 0,
