@@ -7,6 +7,8 @@ import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
 import { writeTar } from '../../testing/tar-writer.ts';
 import { bytesSource } from '../bytes.ts';
+import { scanLayer } from '../layer/scan.ts';
+import { DEFAULT_LIMITS } from '../limits.ts';
 import { filesystemTar } from './export-tar.ts';
 import { mergedAt } from './merged.ts';
 import { PathVersions } from './versions.ts';
@@ -43,6 +45,27 @@ function gnuTar(tar: Uint8Array) {
 }
 
 describe('the filesystem at a layer, as a tar', () => {
+  it('pairs bodies with files by their offset: an entry the scan left out shifts nothing', async () => {
+    // The first file is deeper than the scan's limit, so the scan leaves it out; counting entries
+    // would hand its bytes to the next file.
+    const tar = writeTar([
+      { name: 'a/b/c/d/too-deep', data: 'NOT MINE' },
+      { name: 'x', data: 'mine' },
+      { name: './', kind: 'dir' },
+      { name: 'y', data: 'also mine' },
+    ]);
+    const scan = await scanLayer(bytesSource(tar).read(0), undefined, {
+      limits: { ...DEFAULT_LIMITS, pathDepth: 2 },
+    });
+    expect(scan.skipped?.count).toBe(1);
+    const versions = new PathVersions([scan.entries]);
+    const out = await collect(filesystemTar(versions, 0, () => bytesSource(tar).read(0)));
+    const { listed, read } = gnuTar(out);
+    expect(listed).toEqual(['x', 'y']);
+    expect(read('x')).toBe('mine');
+    expect(read('y')).toBe('also mine');
+  });
+
   it('has exactly the visible paths, with the right contents, links kept', async () => {
     const stack = [
       [
