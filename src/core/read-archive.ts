@@ -10,7 +10,13 @@ import {
 } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
-import type { ArchiveModel, ImageRecord, OuterEntry, Variant } from './image/model.ts';
+import type {
+  ArchiveModel,
+  ArtifactRecord,
+  ImageRecord,
+  OuterEntry,
+  Variant,
+} from './image/model.ts';
 import { readOciArchive } from './image/oci-archive.ts';
 import { normaliseOuterPath, OuterIndex } from './image/outer-index.ts';
 import { LayerEntries } from './layer/entries.ts';
@@ -152,20 +158,21 @@ export async function readArchive(
     });
   }
 
-  let found: { variant: Variant; images: ImageRecord[] };
+  let found: Awaited<ReturnType<typeof readImages>>;
   try {
     found = await readImages(index, warnings, indexError);
   } catch (error) {
     // When the archive was cut short, that is the reason nothing could be read.
     throw indexError ?? error;
   }
-  const { variant, images } = found;
+  const { variant, images, artifacts } = found;
   const model: ArchiveModel = {
     variant,
     compression,
     archiveBytes: source.size,
     entries: index.entries,
     images,
+    artifacts,
     warnings,
   };
   options.onModel?.(model, { model, scans, index });
@@ -297,12 +304,13 @@ async function readImages(
   index: OuterIndex,
   warnings: Problem[],
   indexError: StrataError | undefined,
-): Promise<{ variant: Variant; images: ImageRecord[] }> {
+): Promise<{ variant: Variant; images: ImageRecord[]; artifacts: ArtifactRecord[] }> {
+  const artifacts: ArtifactRecord[] = [];
   let result: { variant: Variant; images: ImageRecord[] };
   if (index.has('manifest.json')) {
-    result = await readDockerArchive(index, warnings);
+    result = await readDockerArchive(index, warnings, artifacts);
   } else if (index.has('index.json')) {
-    result = { variant: 'oci', images: await readOciArchive(index, warnings) };
+    result = { variant: 'oci', images: await readOciArchive(index, warnings, artifacts) };
   } else if (indexError) {
     throw indexError;
   } else if (index.has('repositories')) {
@@ -319,11 +327,13 @@ async function readImages(
   if (result.images.length === 0) {
     throw new StrataError(
       'not-an-image',
-      'No image could be read from this archive.',
+      artifacts.length > 0
+        ? `This archive holds no image, only ${artifacts.length === 1 ? 'an artifact' : `${artifacts.length} artifacts`} (${[...new Set(artifacts.map((a) => a.artifactType ?? 'unknown type'))].join(', ')}).`
+        : 'No image could be read from this archive.',
       warnings.map((w) => w.message).join(' '),
     );
   }
-  return result;
+  return { ...result, artifacts };
 }
 
 /** Each layer blob the images need, once, in the order the images list them. */

@@ -3,7 +3,7 @@ import { analyzeImage, type ChangeLists, changeLists } from './fs/analyze-image.
 import type { DiveEfficiency } from './fs/dive-efficiency.ts';
 import type { FinalCounts } from './fs/merged.ts';
 import type { HiddenFile } from './fs/waste.ts';
-import { type ImageRecord, platformText } from './image/model.ts';
+import { type ArtifactRecord, type ImageRecord, platformText } from './image/model.ts';
 import type { ArchiveRead } from './read-archive.ts';
 
 /**
@@ -15,6 +15,8 @@ export interface AnalyzeReport {
   compression: string;
   archiveBytes: number;
   images: ImageReport[];
+  /** Manifests that are not filesystems (SBOMs, signatures, attestations), as listed. */
+  artifacts: ArtifactRecord[];
   warnings: Problem[];
 }
 
@@ -110,6 +112,7 @@ export function analyzeReport(read: ArchiveRead): AnalyzeReport {
           : {}),
       };
     }),
+    artifacts: model.artifacts,
     warnings: model.warnings,
   };
 }

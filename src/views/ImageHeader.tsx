@@ -24,9 +24,12 @@ export function ImageHeader() {
   );
   return (
     <section className="image-header" aria-label="Image">
-      {model.images.length > 1 && (
+      {(model.images.length > 1 || model.artifacts.length > 0) && (
         <label className="picker">
-          {model.images.length} images in this file:{' '}
+          {model.images.length === 1 ? '1 image' : `${model.images.length} images`}
+          {model.artifacts.length > 0 &&
+            ` and ${model.artifacts.length} artifact${model.artifacts.length === 1 ? '' : 's'}`}{' '}
+          in this file:{' '}
           <select
             value={imageIndex}
             onChange={(e) => void loadImage(Number(e.target.value))}
@@ -38,6 +41,15 @@ export function ImageHeader() {
                 {img.included ? '' : ' (not included in this file)'}
               </option>
             ))}
+            {model.artifacts.length > 0 && (
+              <optgroup label="Artifacts (not filesystems)">
+                {model.artifacts.map((a) => (
+                  <option key={a.digest} disabled>
+                    {`${a.artifactType ?? 'unknown type'} · ${a.digest.slice(7, 19)}`}
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </label>
       )}

@@ -1,8 +1,8 @@
 import { type Problem, StrataError } from '../errors.ts';
 import { absentImage, buildImage, isForeignMediaType } from './build-image.ts';
 import { isObject, objectAt, parseJson, stringAt, stringsAt } from './json.ts';
-import type { ImageRecord, LayerRef, Variant } from './model.ts';
-import { walkIndex } from './oci-index.ts';
+import type { ArtifactRecord, ImageRecord, LayerRef, Variant } from './model.ts';
+import { artifactOf, walkIndex } from './oci-index.ts';
 import { normaliseOuterPath, type OuterIndex } from './outer-index.ts';
 
 /**
@@ -14,6 +14,7 @@ import { normaliseOuterPath, type OuterIndex } from './outer-index.ts';
 export async function readDockerArchive(
   index: OuterIndex,
   warnings: Problem[],
+  artifacts: ArtifactRecord[],
 ): Promise<{ variant: Variant; images: ImageRecord[] }> {
   const body = index.body('manifest.json');
   if (!body) {
@@ -98,7 +99,7 @@ export async function readDockerArchive(
       ),
     );
   }
-  if (index.has('index.json')) addIndexFacts(index, images, warnings);
+  if (index.has('index.json')) addIndexFacts(index, images, warnings, artifacts);
   return { variant, images };
 }
 
@@ -106,8 +107,18 @@ export async function readDockerArchive(
  * Docker 25+ and containerd archives carry an OCI index too: it gives each image's manifest
  * digest, and lists platforms whose blobs were not exported (shown as not included).
  */
-function addIndexFacts(index: OuterIndex, images: ImageRecord[], warnings: Problem[]): void {
+function addIndexFacts(
+  index: OuterIndex,
+  images: ImageRecord[],
+  warnings: Problem[],
+  artifacts: ArtifactRecord[],
+): void {
   for (const found of walkIndex(index, warnings)) {
+    const artifact = artifactOf(found);
+    if (artifact) {
+      artifacts.push(artifact);
+      continue;
+    }
     const configDigest = stringAt(objectAt(found.manifest, 'config'), 'digest');
     const image = images.find((img) => img.id === configDigest);
     if (image) {

@@ -82,11 +82,27 @@ export interface ImageRecord {
   rawConfig: unknown;
 }
 
+/**
+ * A manifest an index lists that is not a filesystem: a signature, an SBOM, an attestation. Listed,
+ * with its media types, so that nothing in the archive goes unmentioned.
+ */
+export interface ArtifactRecord {
+  digest: string;
+  /** What the artifact is: its `artifactType`, else its config's media type. */
+  artifactType: string | null;
+  manifestMediaType: string | null;
+  tags: string[];
+  /** For an attestation: the manifest it describes. */
+  subject: string | null;
+  layers: { mediaType: string | null; digest: string; size: number | null }[];
+}
+
 export interface ArchiveModel {
   variant: Variant;
   compression: Compression;
   archiveBytes: number;
   entries: OuterEntry[];
   images: ImageRecord[];
+  artifacts: ArtifactRecord[];
   warnings: Problem[];
 }

@@ -1,8 +1,8 @@
 import { type Problem, StrataError } from '../errors.ts';
 import { absentImage, buildImage, isForeignMediaType } from './build-image.ts';
 import { arrayAt, objectAt } from './json.ts';
-import type { ImageRecord, LayerRef } from './model.ts';
-import { IMAGE_CONFIG_TYPES, type ManifestFound, parseDescriptor, walkIndex } from './oci-index.ts';
+import type { ArtifactRecord, ImageRecord, LayerRef } from './model.ts';
+import { artifactOf, type ManifestFound, parseDescriptor, walkIndex } from './oci-index.ts';
 import { blobPath, type OuterIndex } from './outer-index.ts';
 
 /**
@@ -12,9 +12,15 @@ import { blobPath, type OuterIndex } from './outer-index.ts';
 export async function readOciArchive(
   index: OuterIndex,
   warnings: Problem[],
+  artifacts: ArtifactRecord[],
 ): Promise<ImageRecord[]> {
   const images: ImageRecord[] = [];
   for (const found of walkIndex(index, warnings)) {
+    const artifact = artifactOf(found);
+    if (artifact) {
+      artifacts.push(artifact);
+      continue;
+    }
     const image = await imageOfManifest(index, found, warnings);
     if (image) images.push(image);
   }
@@ -29,7 +35,8 @@ export async function imageOfManifest(
 ): Promise<ImageRecord | undefined> {
   const { descriptor, manifest, tags } = found;
   if (manifest === null) return absentImage(descriptor.digest, descriptor.platform, tags);
-  const config = parseDescriptor(objectAt(manifest, 'config'));
+  const where = blobPath(descriptor.digest);
+  const config = parseDescriptor(objectAt(manifest, 'config'), warnings, `The config of ${where}`);
   if (!config) {
     warnings.push({
       code: 'bad-manifest',
@@ -38,8 +45,6 @@ export async function imageOfManifest(
     });
     return undefined;
   }
-  // Artifacts (signatures, SBOMs, attestations) are not filesystems.
-  if (config.mediaType && !IMAGE_CONFIG_TYPES.has(config.mediaType)) return undefined;
   if (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown')
     return undefined;
   const configPath = blobPath(config.digest);
@@ -53,7 +58,7 @@ export async function imageOfManifest(
     );
   }
   const layers: LayerRef[] = (arrayAt(manifest, 'layers') ?? []).map((item, i) => {
-    const layer = parseDescriptor(item);
+    const layer = parseDescriptor(item, warnings, `Layer ${i} of ${where}`);
     const path = layer ? blobPath(layer.digest) : null;
     const entry = path ? index.resolve(path) : undefined;
     const foreign = isForeignMediaType(layer?.mediaType);

@@ -8,7 +8,7 @@ import {
   stringAt,
   stringRecordAt,
 } from './json.ts';
-import type { Platform } from './model.ts';
+import type { ArtifactRecord, Platform } from './model.ts';
 import { blobPath, type OuterIndex } from './outer-index.ts';
 
 /** A descriptor (OCI image-spec descriptor.md), checked. */
@@ -21,9 +21,38 @@ export interface Descriptor {
   platform: Platform | undefined;
 }
 
-export function parseDescriptor(value: unknown): Descriptor | undefined {
+/**
+ * A digest as the OCI image-spec's grammar allows it (descriptor.md "Digests"):
+ * `algorithm:encoded`, and for the registered algorithms their exact form (sha256: 64 lowercase
+ * hex, sha512: 128). Anything else is never used to look a file up (`sha256:../../etc/passwd`).
+ */
+export function isValidDigest(digest: string): boolean {
+  const m = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/.exec(digest);
+  if (!m) return false;
+  if (m[1] === 'sha256') return /^[a-f0-9]{64}$/.test(m[2]!);
+  if (m[1] === 'sha512') return /^[a-f0-9]{128}$/.test(m[2]!);
+  return true;
+}
+
+/**
+ * A descriptor, checked. One whose digest breaks the grammar is left out with a warning that
+ * says where it was (`where`: the document and the place in it).
+ */
+export function parseDescriptor(
+  value: unknown,
+  warnings?: Problem[],
+  where = 'a descriptor',
+): Descriptor | undefined {
   const digest = stringAt(value, 'digest');
   if (!digest) return undefined;
+  if (!isValidDigest(digest)) {
+    warnings?.push({
+      code: 'bad-digest',
+      message: `${where} has a digest that is not a valid OCI digest; it was not followed.`,
+      detail: JSON.stringify(digest.slice(0, 200)),
+    });
+    return undefined;
+  }
   const platformJson = objectAt(value, 'platform');
   const os = stringAt(platformJson, 'os');
   const architecture = stringAt(platformJson, 'architecture');
@@ -50,7 +79,12 @@ export interface ManifestFound {
   /** The parsed manifest, or null when its blob is not in the archive. */
   manifest: unknown;
   tags: string[];
+  /** buildkit marks its attestation manifests in the index: they are artifacts, not images. */
+  attestation: boolean;
 }
+
+/** Past this many descriptors followed, an index is hostile (a lattice of nested indexes). */
+const MAX_DESCRIPTORS = 10_000;
 
 const INDEX_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',
@@ -77,38 +111,79 @@ export function walkIndex(index: OuterIndex, warnings: Problem[]): ManifestFound
   const rootBytes = index.body('index.json');
   if (!rootBytes) return found;
   const root = parseJson(rootBytes, 'index.json');
-  const seen = new Set<string>();
+  let followed = 0;
 
-  const visit = (list: unknown[] | undefined, inherited: string[], depth: number) => {
-    if (!list || depth > 8) return;
-    for (const item of list) {
-      const descriptor = parseDescriptor(item);
+  // An index reached again under another name is walked again (its images carry both names);
+  // only an index inside itself is not (`inside` holds the path from the root).
+  const visit = (
+    list: unknown[] | undefined,
+    inherited: string[],
+    inside: string[],
+    where: string,
+  ) => {
+    if (!list || inside.length > 8) return;
+    for (const [n, item] of list.entries()) {
+      if (++followed > MAX_DESCRIPTORS) {
+        if (followed === MAX_DESCRIPTORS + 1)
+          warnings.push({
+            code: 'limit',
+            message: `The indexes list more than ${MAX_DESCRIPTORS} manifests; the rest were not followed.`,
+            detail: where,
+          });
+        return;
+      }
+      const descriptor = parseDescriptor(item, warnings, `Entry ${n} of ${where}`);
       if (!descriptor) continue;
-      if (descriptor.annotations['vnd.docker.reference.type'] === 'attestation-manifest') continue;
+      const attestation =
+        descriptor.annotations['vnd.docker.reference.type'] === 'attestation-manifest';
       const tag = tagOf(descriptor.annotations);
       const tags = tag && !inherited.includes(tag) ? [...inherited, tag] : inherited;
-      const bytes = index.body(blobPath(descriptor.digest));
-      const json = bytes ? safeParse(bytes, blobPath(descriptor.digest), warnings) : undefined;
+      const path = blobPath(descriptor.digest);
+      const bytes = index.body(path);
+      const json = bytes ? safeParse(bytes, path, warnings) : undefined;
       const mediaType = descriptor.mediaType ?? stringAt(json, 'mediaType') ?? guessType(json);
       if (mediaType && INDEX_TYPES.has(mediaType)) {
         if (json === undefined) {
-          found.push({ descriptor, manifest: null, tags });
-        } else if (!seen.has(descriptor.digest)) {
-          seen.add(descriptor.digest);
-          visit(arrayAt(json, 'manifests'), tags, depth + 1);
+          found.push({ descriptor, manifest: null, tags, attestation });
+        } else if (!inside.includes(descriptor.digest)) {
+          visit(arrayAt(json, 'manifests'), tags, [...inside, descriptor.digest], path);
         }
       } else if (mediaType && MANIFEST_TYPES.has(mediaType)) {
         const existing = found.find((f) => f.descriptor.digest === descriptor.digest);
         if (existing) {
           for (const t of tags) if (!existing.tags.includes(t)) existing.tags.push(t);
         } else {
-          found.push({ descriptor, manifest: json ?? null, tags: [...tags] });
+          found.push({ descriptor, manifest: json ?? null, tags: [...tags], attestation });
         }
       }
     }
   };
-  visit(arrayAt(root, 'manifests'), [], 0);
+  visit(arrayAt(root, 'manifests'), [], [], 'index.json');
   return found;
+}
+
+/** A manifest found through an index that is an artifact (not a filesystem), as listed. */
+export function artifactOf(found: ManifestFound): ArtifactRecord | undefined {
+  const { manifest, descriptor } = found;
+  if (manifest === null) return undefined;
+  const config = parseDescriptor(objectAt(manifest, 'config'));
+  const artifactType = stringAt(manifest, 'artifactType') ?? config?.mediaType ?? null;
+  const isImage = !!config && (!config.mediaType || IMAGE_CONFIG_TYPES.has(config.mediaType));
+  if (isImage && !found.attestation && !stringAt(manifest, 'artifactType')) return undefined;
+  return {
+    digest: descriptor.digest,
+    artifactType: found.attestation ? 'attestation (in-toto)' : artifactType,
+    manifestMediaType: descriptor.mediaType,
+    tags: found.tags,
+    subject:
+      descriptor.annotations['vnd.docker.reference.digest'] ??
+      stringAt(objectAt(manifest, 'subject'), 'digest') ??
+      null,
+    layers: (arrayAt(manifest, 'layers') ?? []).flatMap((l) => {
+      const d = parseDescriptor(l);
+      return d ? [{ mediaType: d.mediaType, digest: d.digest, size: d.size }] : [];
+    }),
+  };
 }
 
 function guessType(json: unknown): string | undefined {

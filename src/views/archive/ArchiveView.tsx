@@ -120,6 +120,42 @@ export function ArchiveView({ onOpenLayer }: { onOpenLayer: () => void }) {
           </div>
         </section>
       )}
+      {model.artifacts.length > 0 && (
+        <section className="artifacts" aria-label="Artifacts">
+          <h2>
+            Artifacts <span className="muted">manifests that are not filesystems</span>
+          </h2>
+          <ul>
+            {model.artifacts.map((a) => {
+              const path = linkFor(a.digest);
+              return (
+                <li key={a.digest}>
+                  <strong>{a.artifactType ?? 'unknown type'}</strong>{' '}
+                  {path ? (
+                    <button type="button" className="link-button mono" onClick={() => follow(path)}>
+                      {a.digest}
+                    </button>
+                  ) : (
+                    <code>{a.digest}</code>
+                  )}
+                  {a.subject && (
+                    <span className="muted">
+                      {' '}
+                      describes <code>{a.subject.slice(0, 19)}</code>
+                    </span>
+                  )}
+                  {a.layers.length > 0 && (
+                    <span className="muted">
+                      {' '}
+                      · {a.layers.map((l) => l.mediaType ?? 'unknown').join(', ')}
+                    </span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
       <div className="archive-columns">
         <section className="archive-entries" aria-label="Archive entries">
           <h2>
