@@ -102,6 +102,42 @@ export async function* decompress(
 }
 
 /**
+ * The one way Strata decompresses (the outer archive, layer scans, content, exports, digest checks):
+ * `decompress` behind `guardExpansion`, with the compressed bytes counted as they are really
+ * consumed. When the native gzip decoder stops at a second member and the data is read again from
+ * `reopen` (estargz), the count starts again with it: otherwise a 1 GiB estargz layer would look
+ * like a bomb. `onStored` sees every compressed byte read, for progress.
+ */
+export function guardedDecompress(
+  compression: Compression,
+  stream: AsyncIterable<Uint8Array>,
+  reopen: (() => AsyncIterable<Uint8Array>) | undefined,
+  limits: { expansionRatio: number; expansionFloor: number },
+  what: string,
+  onStored?: (n: number) => void,
+): AsyncIterable<Uint8Array> {
+  let consumed = 0;
+  const counting = (chunks: AsyncIterable<Uint8Array>) =>
+    counted(chunks, (n) => {
+      consumed += n;
+      onStored?.(n);
+    });
+  if (compression === 'none') return counting(stream);
+  const again = reopen
+    ? () => {
+        consumed = 0;
+        return counting(reopen());
+      }
+    : undefined;
+  return guardExpansion(
+    decompress(compression, counting(stream), again),
+    () => consumed,
+    limits,
+    what,
+  );
+}
+
+/**
  * Passes decompressed chunks on, and stops with a 'limit' error once they exceed both the floor
  * and `ratio` times the compressed bytes read so far: kilobytes that claim to be gigabytes are a
  * decompression bomb, not an image.

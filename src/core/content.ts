@@ -1,7 +1,8 @@
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { type Compression, decompress } from './compression.ts';
+import { type Compression, guardedDecompress } from './compression.ts';
 import { StrataError } from './errors.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 
 /** Where a layer blob lies in the archive, and how both are compressed. */
 export interface LayerLocation {
@@ -41,8 +42,12 @@ export class LayerContent {
     at: LayerLocation,
     signal?: AbortSignal,
   ): AsyncGenerator<Uint8Array> {
-    const whole = decompress(at.outer, this.source.read(0, undefined, signal), () =>
+    const whole = guardedDecompress(
+      at.outer,
       this.source.read(0, undefined, signal),
+      () => this.source.read(0, undefined, signal),
+      DEFAULT_LIMITS,
+      'The archive',
     );
     const reader = new ChunkReader(() => whole, false, 0, signal);
     try {
@@ -55,7 +60,13 @@ export class LayerContent {
 
   /** The layer's tar stream, decompressed. */
   tar(at: LayerLocation, signal?: AbortSignal): AsyncIterable<Uint8Array> {
-    return decompress(at.layer, this.blob(at, signal), () => this.blob(at, signal));
+    return guardedDecompress(
+      at.layer,
+      this.blob(at, signal),
+      () => this.blob(at, signal),
+      DEFAULT_LIMITS,
+      'This layer',
+    );
   }
 
   /**
@@ -79,9 +90,13 @@ export class LayerContent {
     const small =
       at.layer === 'none' ? at.blobSize <= this.keepLimit : at.blobSize <= this.keepLimit / 4;
     if (small) {
-      const whole = await collect(this.tar(at, signal), Number.POSITIVE_INFINITY);
-      if (whole.length <= this.keepLimit) this.keep(key, whole);
-      return whole.slice(dataOffset + start, dataOffset + start + length);
+      // Kept only if it really is small once decompressed: a few compressed kilobytes may claim
+      // gigabytes, and then the file is read by streaming up to it instead.
+      const whole = await collect(this.tar(at, signal), this.keepLimit + 1);
+      if (whole.length <= this.keepLimit) {
+        this.keep(key, whole);
+        return whole.slice(dataOffset + start, dataOffset + start + length);
+      }
     }
     const reader = new ChunkReader(() => this.tar(at, signal), false, 0, signal);
     try {

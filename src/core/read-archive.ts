@@ -3,9 +3,8 @@ import { ChunkReader } from './chunk-reader.ts';
 import {
   type Compression,
   counted,
-  decompress,
   detectCompression,
-  guardExpansion,
+  guardedDecompress,
   peek,
 } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
@@ -124,16 +123,16 @@ export async function readArchive(
       );
       await indexOuter(reader, index, warnings, undefined);
     } else {
-      const stored = counted(source.read(0, undefined, signal), (n) => {
-        progress.bytesRead += n;
-        report();
-      });
-      const limits = options.limits ?? DEFAULT_LIMITS;
-      const tar = guardExpansion(
-        decompress(compression, stored, () => source.read(0, undefined, signal)),
-        () => progress.bytesRead,
-        limits,
+      const tar = guardedDecompress(
+        compression,
+        source.read(0, undefined, signal),
+        () => source.read(0, undefined, signal),
+        options.limits ?? DEFAULT_LIMITS,
         'The archive',
+        (n) => {
+          progress.bytesRead = Math.min(source.size, progress.bytesRead + n);
+          report();
+        },
       );
       const reader = new ChunkReader(() => tar, false, 0, signal);
       await indexOuter(reader, index, warnings, async (path, body) => {

@@ -1,7 +1,7 @@
 import { createSHA256 } from 'hash-wasm';
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { decompress, detectCompression, guardExpansion, peek } from './compression.ts';
+import { detectCompression, guardedDecompress, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted, toProblem } from './errors.ts';
 import type { ArchiveModel } from './image/model.ts';
 import { normaliseOuterPath } from './image/outer-index.ts';
@@ -73,8 +73,12 @@ export async function verifyDigests(
     }
   } else {
     // A compressed archive cannot be entered in the middle: one more pass through it.
-    const tar = decompress(model.compression, source.read(0, undefined, options.signal), () =>
+    const tar = guardedDecompress(
+      model.compression,
       source.read(0, undefined, options.signal),
+      () => source.read(0, undefined, options.signal),
+      DEFAULT_LIMITS,
+      'The archive',
     );
     const reader = new ChunkReader(() => tar, false, 0, options.signal);
     for await (const entry of readTar(reader)) {
@@ -93,10 +97,8 @@ async function checkBlob(
 ): Promise<Problem[]> {
   const raw = await createSHA256();
   const tar = await createSHA256();
-  let stored = 0;
   async function* hashed(chunks: AsyncIterable<Uint8Array>) {
     for await (const chunk of chunks) {
-      stored += chunk.length;
       raw.update(chunk);
       yield chunk;
     }
@@ -104,11 +106,7 @@ async function checkBlob(
   const { head, stream } = await peek(hashed(blob), 6);
   const compression = detectCompression(head);
   // No reopen here: the gzip decoder then handles multi-member data itself, in one pass.
-  const decoded = decompress(compression, stream);
-  const guarded =
-    compression === 'none'
-      ? decoded
-      : guardExpansion(decoded, () => stored, DEFAULT_LIMITS, 'A layer');
+  const guarded = guardedDecompress(compression, stream, undefined, DEFAULT_LIMITS, 'A layer');
   try {
     for await (const chunk of guarded) tar.update(chunk);
   } catch (error) {

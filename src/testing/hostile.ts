@@ -46,15 +46,26 @@ export function zstdBomb(blocks: number): Uint8Array {
     0,
     512,
   );
+  return zstdFrame(header, blocks);
+}
+
+/**
+ * A zstd frame of `raw` stored as is (raw blocks of up to 128 KiB), then `zeroBlocks` RLE blocks
+ * of 128 KiB of zeros each: a few bytes each, however many gigabytes they claim.
+ */
+export function zstdFrame(raw: Uint8Array, zeroBlocks: number): Uint8Array {
   const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38]; // magic, no checksum, 128 KiB window
   const blockHeader = (last: boolean, type: number, size: number) => {
     const v = (last ? 1 : 0) | (type << 1) | (size << 3);
     parts.push(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff);
   };
-  blockHeader(false, 0, 512);
-  parts.push(...header);
-  for (let i = 0; i < blocks; i++) {
-    blockHeader(i === blocks - 1, 1, 131072);
+  for (let at = 0; at < raw.length; at += 131072) {
+    const piece = raw.subarray(at, at + 131072);
+    blockHeader(zeroBlocks === 0 && at + 131072 >= raw.length, 0, piece.length);
+    parts.push(...piece);
+  }
+  for (let i = 0; i < zeroBlocks; i++) {
+    blockHeader(i === zeroBlocks - 1, 1, 131072);
     parts.push(0);
   }
   return Uint8Array.from(parts);

@@ -1,13 +1,6 @@
 import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
-import {
-  type Compression,
-  counted,
-  decompress,
-  detectCompression,
-  guardExpansion,
-  peek,
-} from '../compression.ts';
+import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
 import { StrataError } from '../errors.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { readTar } from '../tar/reader.ts';
@@ -52,14 +45,7 @@ export async function scanLayer(
   const limits = options.limits ?? DEFAULT_LIMITS;
   const { head, stream } = await peek(blob, 6);
   const compression = detectCompression(head);
-  let stored = 0;
-  const raw = counted(stream, (n) => {
-    stored += n;
-  });
-  const tar =
-    compression === 'none'
-      ? raw
-      : guardExpansion(decompress(compression, raw, reopen), () => stored, limits, 'This layer');
+  const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
   let skipped: LayerScan['skipped'];
   let tarEntries = 0;
   const reader = new ChunkReader(() => tar, false, 0, options.signal);
