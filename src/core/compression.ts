@@ -54,7 +54,7 @@ export async function peek(
  * the layer is decoded again by fflate, which handles members, and what was already delivered is
  * dropped.
  */
-export async function* decompress(
+async function* decompress(
   compression: Compression,
   chunks: AsyncIterable<Uint8Array>,
   reopen?: () => AsyncIterable<Uint8Array>,
@@ -142,7 +142,7 @@ export function guardedDecompress(
  * and `ratio` times the compressed bytes read so far: kilobytes that claim to be gigabytes are a
  * decompression bomb, not an image.
  */
-export async function* guardExpansion(
+async function* guardExpansion(
   decoded: AsyncIterable<Uint8Array>,
   compressedSoFar: () => number,
   limits: { expansionRatio: number; expansionFloor: number },

@@ -17,10 +17,11 @@ import type {
   Variant,
 } from './image/model.ts';
 import { readOciArchive } from './image/oci-archive.ts';
-import { normaliseOuterPath, OuterIndex } from './image/outer-index.ts';
+import { OuterIndex } from './image/outer-index.ts';
 import { LayerEntries } from './layer/entries.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { normalise } from './paths.ts';
 import { readTar } from './tar/reader.ts';
 
 export interface Progress {
@@ -258,7 +259,7 @@ async function indexOuter(
       detail: `at byte ${offset}`,
     });
   for await (const entry of readTar(reader, noEnd)) {
-    const path = normaliseOuterPath(entry.path);
+    const path = normalise(entry.path);
     if (path === '') continue;
     const outer: OuterEntry = {
       path,

@@ -4,8 +4,8 @@ import { ChunkReader } from './chunk-reader.ts';
 import { detectCompression, guardedDecompress, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted, toProblem } from './errors.ts';
 import type { ArchiveModel } from './image/model.ts';
-import { normaliseOuterPath } from './image/outer-index.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
+import { normalise } from './paths.ts';
 import { readTar } from './tar/reader.ts';
 
 interface Expected {
@@ -82,7 +82,7 @@ export async function verifyDigests(
     );
     const reader = new ChunkReader(() => tar, false, 0, options.signal);
     for await (const entry of readTar(reader)) {
-      const path = normaliseOuterPath(entry.path);
+      const path = normalise(entry.path);
       if (entry.kind === 'file' && expected.has(path))
         await check(path, reader.take(entry.dataSize));
     }

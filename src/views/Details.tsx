@@ -1,4 +1,5 @@
 import { Change } from '../core/fs/versions.ts';
+import { dirOf, normalise, resolve } from '../core/paths.ts';
 import { revealPath, selectLayer } from '../state/explorer-actions.ts';
 import { useDetails } from '../state/store.ts';
 import { displayName } from './display.ts';
@@ -139,12 +140,5 @@ export function Details() {
 
 /** A symlink target as an image path: relative to the link's folder, `..` clamped at the root. */
 function resolveLink(linkPath: string, target: string): string {
-  const base = target.startsWith('/') ? [] : linkPath.split('/').slice(0, -1);
-  const parts = [...base];
-  for (const part of target.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return `/${parts.filter(Boolean).join('/')}`;
+  return `/${resolve(dirOf(normalise(linkPath)), target)}`;
 }

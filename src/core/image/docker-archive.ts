@@ -1,9 +1,10 @@
 import { type Problem, StrataError } from '../errors.ts';
+import { normalise } from '../paths.ts';
 import { absentImage, buildImage, isForeignMediaType } from './build-image.ts';
 import { isObject, objectAt, parseJson, stringAt, stringsAt } from './json.ts';
 import type { ArtifactRecord, ImageRecord, LayerRef, Variant } from './model.ts';
 import { artifactOf, walkIndex } from './oci-index.ts';
-import { normaliseOuterPath, type OuterIndex } from './outer-index.ts';
+import type { OuterIndex } from './outer-index.ts';
 
 /**
  * Archives with a `manifest.json` (docker save of every age, crane/kaniko, skopeo/podman
@@ -45,7 +46,7 @@ export async function readDockerArchive(
       });
       continue;
     }
-    const configPath = normaliseOuterPath(configName);
+    const configPath = normalise(configName);
     const configBytes = index.body(configPath);
     if (!configBytes) {
       warnings.push({
@@ -60,7 +61,7 @@ export async function readDockerArchive(
     const sources = objectAt(item, 'LayerSources') ?? {};
     const diffIds = diffIdsOf(configBytes, configPath);
     const layers: LayerRef[] = layerPaths.map((listed, i) => {
-      const path = normaliseOuterPath(listed);
+      const path = normalise(listed);
       const entry = index.resolve(path);
       const source = objectAt(sources, diffIds[i] ?? '');
       const mediaType = stringAt(source, 'mediaType') ?? null;

@@ -1,3 +1,4 @@
+import { dirOf, normalise, resolve } from '../paths.ts';
 import type { OuterEntry } from './model.ts';
 
 /**
@@ -25,12 +26,12 @@ export class OuterIndex {
 
   /** The regular-file entry a path leads to after following links, if any. */
   resolve(path: string): OuterEntry | undefined {
-    let current = normaliseOuterPath(path);
+    let current = normalise(path);
     for (let hops = 0; hops < 16; hops++) {
       const entry = this.byPath.get(current);
       if (!entry) return undefined;
       if (entry.kind === 'symlink') current = joinRelative(current, entry.linkname);
-      else if (entry.kind === 'hardlink') current = normaliseOuterPath(entry.linkname);
+      else if (entry.kind === 'hardlink') current = normalise(entry.linkname);
       else return entry;
     }
     return undefined;
@@ -44,22 +45,9 @@ export class OuterIndex {
 }
 
 /** `./a/b`, `/a/b/` and `a//b` all name `a/b`. */
-export function normaliseOuterPath(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
-}
-
 /** A symlink target is relative to the link's own folder. */
 function joinRelative(linkPath: string, target: string): string {
-  if (target.startsWith('/')) return normaliseOuterPath(target);
-  const slash = linkPath.lastIndexOf('/');
-  const dir = slash < 0 ? '' : linkPath.slice(0, slash);
-  return normaliseOuterPath(`${dir}/${target}`);
+  return resolve(dirOf(linkPath), target);
 }
 
 export function blobPath(digest: string): string {

@@ -1,3 +1,4 @@
+import { normalise } from '../paths.ts';
 import type { EntryMeta } from '../tar/encode.ts';
 import type { EntryKind, SparseLayout } from '../tar/header.ts';
 
@@ -174,25 +175,6 @@ export class LayerEntries {
       sparse: this.sparse.get(i),
     };
   }
-}
-
-/** `./a/b/`, `/a/b` and `a//b` are all `a/b`; the root itself is ''. */
-export function normaliseLayerPath(path: string): string {
-  let p = path;
-  if (p.indexOf('//') >= 0 || p.indexOf('/./') >= 0 || p.indexOf('..') >= 0) {
-    const parts: string[] = [];
-    for (const part of p.split('/')) {
-      if (part === '' || part === '.') continue;
-      // `..` is clamped at the root (osv escape.tar): an archive cannot write outside the image.
-      if (part === '..') parts.pop();
-      else parts.push(part);
-    }
-    return parts.join('/');
-  }
-  while (p.startsWith('./')) p = p.slice(2);
-  while (p.startsWith('/')) p = p.slice(1);
-  while (p.endsWith('/')) p = p.slice(0, -1);
-  return p === '.' ? '' : p;
 }
 
 export function markerOf(path: string): Marker {

@@ -3,8 +3,9 @@ import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
 import { StrataError } from '../errors.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
+import { normalise } from '../paths.ts';
 import { readTar } from '../tar/reader.ts';
-import { LayerEntries, markerOf, normaliseLayerPath } from './entries.ts';
+import { LayerEntries, markerOf } from './entries.ts';
 
 /** What reading one layer blob found. */
 export interface LayerScan {
@@ -66,7 +67,7 @@ export async function scanLayer(
         contentHash = hasher.digest('hex');
       }
       tarEntries++;
-      const path = normaliseLayerPath(entry.path);
+      const path = normalise(entry.path);
       if (path === '') continue;
       if (depthOf(path) > limits.pathDepth) {
         skipped ??= {
@@ -95,7 +96,7 @@ export async function scanLayer(
         uname: entry.uname,
         gname: entry.gname,
         mtime: entry.mtime,
-        linkTarget: entry.kind === 'hardlink' ? normaliseLayerPath(entry.linkname) : entry.linkname,
+        linkTarget: entry.kind === 'hardlink' ? normalise(entry.linkname) : entry.linkname,
         xattrs: entry.xattrs,
         dataOffset: entry.dataOffset,
         contentHash,

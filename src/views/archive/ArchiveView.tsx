@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { normaliseOuterPath } from '../../core/image/outer-index.ts';
+import { normalise } from '../../core/paths.ts';
+
 import { loadArchiveMap, openArchiveEntry } from '../../state/content-actions.ts';
 import { selectLayer, setMode } from '../../state/explorer-actions.ts';
 import { useArchiveEntry, useArchiveMap, useImageIndex, useModel } from '../../state/store.ts';
@@ -48,8 +49,7 @@ export function ArchiveView({ onOpenLayer }: { onOpenLayer: () => void }) {
 
   if (!model) return null;
   const image = model.images[imageIndex];
-  const linkFor = (value: string) =>
-    targets.get(value) ?? targets.get(normaliseOuterPath(value)) ?? null;
+  const linkFor = (value: string) => targets.get(value) ?? targets.get(normalise(value)) ?? null;
   const follow = (path: string) => {
     setSelected(path);
     requestAnimationFrame(() =>

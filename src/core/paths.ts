@@ -1,0 +1,38 @@
+/**
+ * The one path normaliser. Every path an archive gives (outer entries, layer entries, link
+ * targets) becomes a path relative to the root: no `./`, no empty parts, no leading or trailing
+ * `/`, `..` applied and clamped at the root (an archive cannot name a place outside the image, as
+ * the osv "escape" archives try to); the root itself is ''.
+ */
+export function normalise(path: string): string {
+  // Fast path: most names are already clean, or only have a leading "./" or "/".
+  if (path.indexOf('//') < 0 && path.indexOf('/./') < 0 && path.indexOf('..') < 0) {
+    let p = path;
+    while (p.startsWith('./')) p = p.slice(2);
+    while (p.startsWith('/')) p = p.slice(1);
+    while (p.endsWith('/')) p = p.slice(0, -1);
+    if (p === '.') return '';
+    if (!p.endsWith('/.')) return p;
+  }
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/**
+ * A link target as a path from the root: an absolute target from the root, a relative one from
+ * the folder that holds the link (`linkDir`, itself a normalised path), then normalised.
+ */
+export function resolve(linkDir: string, target: string): string {
+  return normalise(target.startsWith('/') ? target : `${linkDir}/${target}`);
+}
+
+/** The folder that holds a normalised path ('' for one at the root). */
+export function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
