@@ -1,4 +1,3 @@
-import { normalise } from '../paths.ts';
 import type { EntryMeta } from '../tar/encode.ts';
 import type { EntryKind, SparseLayout } from '../tar/header.ts';
 
