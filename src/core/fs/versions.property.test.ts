@@ -8,9 +8,45 @@ import { PathVersions } from './versions.ts';
 
 /**
  * The real layer application against a deliberately simple reference: a Map from path to what is
- * there, whiteouts and opaque markers done first by prefix deletion, then entries in order.
+ * there, whiteouts and opaque markers done first by prefix deletion, then entries in order; the
+ * folders of every path followed through symlinks first, inside the root (at most 40 links).
  */
 type Node = { kind: 'dir' | 'file' | 'symlink'; content: string };
+
+function clean(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function real(state: Map<string, Node>, path: string): string {
+  const parts = path.split('/');
+  const name = parts.pop()!;
+  let rest = parts;
+  let done: string[] = [];
+  let hops = 0;
+  while (rest.length > 0) {
+    const [head, ...tail] = rest;
+    const candidate = [...done, head!].join('/');
+    const node = state.get(candidate);
+    if (node?.kind === 'symlink') {
+      if (hops === 40) return path;
+      hops++;
+      const target = node.content.slice(2);
+      const lead = clean(target.startsWith('/') ? target : [...done, target].join('/'));
+      rest = [...(lead ? lead.split('/') : []), ...tail];
+      done = [];
+    } else {
+      done = [...done, head!];
+      rest = tail;
+    }
+  }
+  return [...done, name].join('/');
+}
 
 function reference(stack: TarInput[][]): Map<string, Node>[] {
   const state = new Map<string, Node>();
@@ -20,9 +56,10 @@ function reference(stack: TarInput[][]): Map<string, Node>[] {
   const out: Map<string, Node>[] = [];
   for (const layer of stack) {
     for (const e of layer) {
-      const slash = e.name.lastIndexOf('/');
-      const dir = slash < 0 ? '' : e.name.slice(0, slash);
-      const base = e.name.slice(slash + 1);
+      const name = real(state, e.name.replace(/\/$/, ''));
+      const slash = name.lastIndexOf('/');
+      const dir = slash < 0 ? '' : name.slice(0, slash);
+      const base = name.slice(slash + 1);
       if (base === '.wh..wh..opq') {
         if (dir) dropBelow(dir);
         else state.clear();
@@ -33,9 +70,9 @@ function reference(stack: TarInput[][]): Map<string, Node>[] {
       }
     }
     for (const e of layer) {
-      const slash = e.name.lastIndexOf('/');
-      const base = e.name.slice(slash + 1);
-      const path = e.name.replace(/\/$/, '');
+      const path = real(state, e.name.replace(/\/$/, ''));
+      const slash = path.lastIndexOf('/');
+      const base = path.slice(slash + 1);
       const parts = path.split('/');
       if (base.startsWith('.wh.')) {
         if (base === '.wh..wh..opq' && parts.length > 1)
@@ -48,7 +85,7 @@ function reference(stack: TarInput[][]): Map<string, Node>[] {
       if (old?.kind === 'dir' && kind !== 'dir') dropBelow(path);
       let content = kind === 'symlink' ? `->${e.linkname}` : String(e.data ?? '');
       if (e.kind === 'hardlink') {
-        const target = state.get(e.linkname ?? '');
+        const target = state.get(real(state, e.linkname ?? ''));
         content = target?.kind === 'file' ? target.content : '';
       }
       state.set(path, { kind, content: kind === 'dir' ? '' : content });

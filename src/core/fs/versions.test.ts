@@ -19,6 +19,49 @@ function visibleAt(history: PathVersions, layer: number): string[] {
 }
 
 describe('applying layers', () => {
+  it('a path below a lower symlinked folder is written where the link leads, inside the root', async () => {
+    // usrmerge: /lib -> usr/lib below; a later layer writes lib/x (as a hand-made tar may).
+    const versions = new PathVersions(
+      await layersOf([
+        [dir('usr'), dir('usr/lib'), { name: 'lib', kind: 'symlink', linkname: 'usr/lib' }],
+        [file('lib/x', 'data'), { name: 'up', kind: 'symlink', linkname: '../../../..' }],
+        [file('up/etc/escaped', 'e'), wh('lib/.wh.x')],
+      ]),
+    );
+    expect(visibleAt(versions, 1)).toEqual(['/lib', '/up', '/usr', '/usr/lib', '/usr/lib/x']);
+    expect(versions.describe(versions.versionAt(versions.table.get('lib')!, 1)).kind).toBe(
+      'symlink',
+    );
+    expect(changeLists(versions, 1).added).toEqual(['/up', '/usr/lib/x']);
+    // A link that climbs above the root stays inside it; a whiteout through the link deletes.
+    expect(visibleAt(versions, 2)).toEqual([
+      '/etc',
+      '/etc/escaped',
+      '/lib',
+      '/up',
+      '/usr',
+      '/usr/lib',
+    ]);
+    expect(versions.oddities).toContainEqual({
+      layer: 1,
+      path: 'lib',
+      what: 'paths below this symlink (to usr/lib) were written where it leads',
+    });
+  });
+
+  it('a loop of symlinks leaves the path as the layer wrote it', async () => {
+    const versions = new PathVersions(
+      await layersOf([
+        [
+          { name: 'a', kind: 'symlink', linkname: 'b' },
+          { name: 'b', kind: 'symlink', linkname: 'a' },
+        ],
+        [file('a/x')],
+      ]),
+    );
+    expect(visibleAt(versions, 1)).toEqual(['/a', '/a/x', '/b']);
+  });
+
   it('a whiteout of a directory removes it and everything under it', async () => {
     const h = new PathVersions(
       await layersOf([

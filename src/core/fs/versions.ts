@@ -1,4 +1,5 @@
 import { type LayerEntries, Marker } from '../layer/entries.ts';
+import { dirOf, resolve } from '../paths.ts';
 import type { EntryKind } from '../tar/header.ts';
 import { PathTable } from './paths.ts';
 
@@ -35,7 +36,12 @@ export interface LayerChanges {
  * - `DIR/.wh.NAME` removes DIR/NAME and everything under it;
  * - a non-directory written over a directory removes the directory's subtree; missing parents are
  *   created implicitly (and a non-directory standing where a parent must be is replaced by one);
- * - a hardlink takes the content its target has at that point.
+ * - a hardlink takes the content its target has at that point;
+ * - a path below a folder that is a symlink at that point is written where the symlink leads,
+ *   resolved inside the image's root (`lib/x` over a lower `lib -> usr/lib` lands at `usr/lib/x`
+ *   and `lib` stays a link). This is what a container sees: containerd resolves the parent inside
+ *   the root (continuity fs.RootPath) and Docker extracts in a chroot, where the kernel does the
+ *   same. dive and go-containerregistry do not; their figures (dive-efficiency.ts) follow dive.
  *
  * Versions are stored by column. Each path's versions form a chain (`prev`), so the filesystem at
  * any layer is one walk over the path table, without replaying layers.
@@ -114,15 +120,63 @@ export class PathVersions {
     return v >= 0 && this.vEntry[v] !== DELETED && this.kind(v) === 'dir';
   }
 
+  /**
+   * A layer path with every folder in it that is a symlink now followed, inside the root (at most
+   * 40 links, as Linux follows before ELOOP; past that the path stays as written). `cache` holds
+   * folders already resolved in this pass.
+   */
+  private throughLinks(path: string, cache: Map<string, string>, followed: Set<string>): string {
+    const slash = path.lastIndexOf('/');
+    if (slash < 0) return path;
+    const dir = path.slice(0, slash);
+    let real = cache.get(dir);
+    if (real === undefined) {
+      real = this.resolveDir(dir, followed);
+      cache.set(dir, real);
+    }
+    if (real === dir) return path;
+    const name = path.slice(slash + 1);
+    return real === '' ? name : `${real}/${name}`;
+  }
+
+  private resolveDir(dir: string, followed: Set<string>): string {
+    const queue = dir.split('/');
+    let done = '';
+    let hops = 0;
+    for (let i = 0; i < queue.length; i++) {
+      const candidate = done === '' ? queue[i]! : `${done}/${queue[i]}`;
+      const id = this.table.get(candidate);
+      const v = id === undefined ? -1 : this.cur[id]!;
+      if (v < 0 || this.vEntry[v]! < 0 || this.kind(v) !== 'symlink') {
+        done = candidate;
+        continue;
+      }
+      // A loop of links (ELOOP for the kernel): the path is kept as the layer wrote it.
+      if (hops === 40) return dir;
+      hops++;
+      const target = this.layers[this.vLayer[v]!]!.linkTarget(this.vEntry[v]!);
+      const lead = resolve(dirOf(candidate), target);
+      followed.add(`${candidate} -> ${target}`);
+      // Start again from the root with where the link leads, then the rest of the folder.
+      queue.splice(0, i + 1, ...(lead === '' ? [] : lead.split('/')));
+      i = -1;
+      done = '';
+    }
+    return done;
+  }
+
   /** Applies one layer; records what changed. */
   private apply(layer: number, entries: LayerEntries | null): void {
     const before = new Map<number, number>();
     const remember = (p: number) => {
       if (!before.has(p)) before.set(p, this.cur[p]!);
     };
+    // Set when a symlink is removed: folders resolved through it must be resolved again.
+    let linkRemoved = false;
     const hide = (p: number) => {
       const v = this.cur[p]!;
       if (v < 0) return;
+      if (this.vEntry[v]! >= 0 && this.kind(v) === 'symlink') linkRemoved = true;
       remember(p);
       this.vHiddenBy[v] = layer;
       this.cur[p] = -1;
@@ -141,17 +195,22 @@ export class PathVersions {
       for (let i = order.length - 1; i >= 0; i--) hide(order[i]!);
     };
 
+    // Folders resolved through symlinks, and the links followed (reported once per layer).
+    let resolved = new Map<string, string>();
+    const followed = new Set<string>();
     if (entries) {
       // Pass 1: whiteouts and opaque markers against the layers below.
       for (let i = 0; i < entries.length; i++) {
         const marker = entries.marker(i);
         if (marker === Marker.None || marker === Marker.Ignored) continue;
-        const path = entries.paths[i]!;
+        const path = this.throughLinks(entries.paths[i]!, resolved, followed);
         const slash = path.lastIndexOf('/');
         const dir = slash < 0 ? '' : path.slice(0, slash);
         if (marker === Marker.Opaque) {
           const d = this.table.get(dir);
           if (d !== undefined) hideBelow(d);
+          if (linkRemoved) resolved = new Map();
+          linkRemoved = false;
           continue;
         }
         const target = `${dir ? `${dir}/` : ''}${path.slice(slash + 1 + 4)}`;
@@ -166,31 +225,41 @@ export class PathVersions {
         }
         hideBelow(t);
         hide(t);
+        if (linkRemoved) resolved = new Map(); // a link it removed no longer leads anywhere
+        linkRemoved = false;
       }
       // Pass 2: everything else, in stream order.
+      resolved = new Map();
       for (let i = 0; i < entries.length; i++) {
         const marker = entries.marker(i);
         if (marker !== Marker.None) {
           // An opaque marker implies its directory exists in this layer.
           if (marker === Marker.Opaque) {
-            const path = entries.paths[i]!;
+            const path = this.throughLinks(entries.paths[i]!, resolved, followed);
             const slash = path.lastIndexOf('/');
-            if (slash > 0)
-              this.ensureDir(this.id(path.slice(0, slash)), layer, remember, hideBelow);
+            if (
+              slash > 0 &&
+              this.ensureDir(this.id(path.slice(0, slash)), layer, remember, hideBelow)
+            )
+              resolved = new Map();
           }
           continue;
         }
-        const p = this.id(entries.paths[i]!);
+        const p = this.id(this.throughLinks(entries.paths[i]!, resolved, followed));
         const parent = this.table.parents[p]!;
-        if (parent > 0) this.ensureDir(parent, layer, remember, hideBelow);
+        if (parent > 0 && this.ensureDir(parent, layer, remember, hideBelow)) resolved = new Map();
         const kind = entries.kind(i);
         const old = this.cur[p]!;
+        // A link made or replaced changes where later paths of this layer lead.
+        const relinks = kind === 'symlink' || (old >= 0 && this.kind(old) === 'symlink');
         if (old >= 0 && kind !== 'dir' && this.isDir(old)) hideBelow(p);
         remember(p);
         let dataLayer = layer;
         let dataEntry = i;
         if (kind === 'hardlink') {
-          const target = this.table.get(entries.linkTarget(i));
+          const target = this.table.get(
+            this.throughLinks(entries.linkTarget(i), resolved, followed),
+          );
           const tv = target === undefined ? -1 : this.cur[target]!;
           dataLayer = tv < 0 ? -1 : this.vDataLayer[tv]!;
           dataEntry = tv < 0 ? -1 : this.vDataEntry[tv]!;
@@ -207,8 +276,16 @@ export class PathVersions {
         }
         if (old >= 0) this.vHiddenBy[old] = layer;
         this.cur[p] = this.addVersion(p, layer, i, dataLayer, dataEntry);
+        if (relinks || linkRemoved) resolved = new Map();
+        linkRemoved = false;
       }
     }
+    for (const link of followed)
+      this.oddities.push({
+        layer,
+        path: link.slice(0, link.indexOf(' -> ')),
+        what: `paths below this symlink (to ${link.slice(link.indexOf(' -> ') + 4)}) were written where it leads`,
+      });
 
     const paths: number[] = [];
     const changes: Change[] = [];
@@ -230,13 +307,18 @@ export class PathVersions {
     this.changes.push({ paths, changes });
   }
 
-  /** Makes sure a directory stands at `p` (and above it), creating implicit ones where needed. */
+  /**
+   * Makes sure a directory stands at `p` (and above it), creating implicit ones where needed.
+   * Says whether it replaced something that was not a directory (a file, or a link it could not
+   * follow), which changes where later paths lead.
+   */
   private ensureDir(
     p: number,
     layer: number,
     remember: (p: number) => void,
     hideBelow: (p: number) => void,
-  ): void {
+  ): boolean {
+    let replaced = false;
     const chain = [...this.table.ancestors(p), p];
     for (const a of chain) {
       const v = this.cur[a]!;
@@ -245,9 +327,11 @@ export class PathVersions {
       if (v >= 0) {
         this.vHiddenBy[v] = layer;
         hideBelow(a);
+        replaced = true;
       }
       this.cur[a] = this.addVersion(a, layer, IMPLICIT, -1, -1);
     }
+    return replaced;
   }
 
   /** Content first (kind, size, data hash, link target), then metadata (mode, uid, gid). */
