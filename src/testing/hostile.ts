@@ -230,6 +230,34 @@ export function hostileCases(scale: 'test' | 'full' = 'test'): HostileCase[] {
       expect: { loads: true },
     },
     {
+      name: 'negative-size-in-a-layer',
+      bytes: () => legacyWithLayerBlob(negativeSizeLayer()),
+      expect: { warned: 'bad-header' },
+    },
+    {
+      name: 'pax-size-not-decimal',
+      bytes: () =>
+        legacyWithLayerBlob(
+          writeTar([
+            { name: 'f', data: 'hello', pax: { size: '0x1f' } },
+            { name: 'after', data: 'x' },
+          ]),
+        ),
+      expect: { warned: 'bad-header' },
+    },
+    {
+      name: 'zero-block-then-header',
+      bytes: () =>
+        legacyWithLayerBlob(
+          concatBytes([
+            writeTar([{ name: 'a', data: 'x' }]).subarray(0, 1024),
+            new Uint8Array(512),
+            writeTar([{ name: 'hidden', data: 'y' }]),
+          ]),
+        ),
+      expect: { warned: 'bad-header' },
+    },
+    {
       name: 'gzip-bomb-layer',
       bytes: () => legacyWithLayerBlob(gzipBomb(scale === 'full' ? 2 ** 30 + 2 ** 24 : 48 << 20)),
       expect: { warned: 'limit' },
