@@ -261,6 +261,15 @@ async function indexOuter(
   for await (const entry of readTar(reader, noEnd)) {
     const path = normalise(entry.path);
     if (path === '') continue;
+    if (entry.sparse) {
+      // No image tool writes a sparse file at the top level: its stored bytes are not its content.
+      warnings.push({
+        code: 'bad-header',
+        message: `${path} is stored as a sparse file, which no image format uses; it was not read.`,
+        detail: `header at byte ${entry.headerOffset}`,
+      });
+      continue;
+    }
     const outer: OuterEntry = {
       path,
       kind:

@@ -258,6 +258,18 @@ export function hostileCases(scale: 'test' | 'full' = 'test'): HostileCase[] {
       expect: { warned: 'bad-header' },
     },
     {
+      // Found by the structure-aware fuzzer: a sparse header with no data at the top level.
+      name: 'sparse-outer-entry',
+      bytes: () => {
+        const tar = legacyArchive();
+        tar[156] = 'S'.charCodeAt(0);
+        tar.set(new TextEncoder().encode('00000000001\0'), 483);
+        fixChecksum(tar, 0);
+        return tar;
+      },
+      expect: { warned: 'bad-header' },
+    },
+    {
       name: 'gzip-bomb-layer',
       bytes: () => legacyWithLayerBlob(gzipBomb(scale === 'full' ? 2 ** 30 + 2 ** 24 : 48 << 20)),
       expect: { warned: 'limit' },
