@@ -261,11 +261,12 @@ export function hostileCases(scale: 'test' | 'full' = 'test'): HostileCase[] {
       // Found by the structure-aware fuzzer: a sparse header with no data at the top level.
       name: 'sparse-outer-entry',
       bytes: () => {
-        const tar = legacyArchive();
-        tar[156] = 'S'.charCodeAt(0);
-        tar.set(new TextEncoder().encode('00000000001\0'), 483);
-        fixChecksum(tar, 0);
-        return tar;
+        // A folder entry (no data) turned into a sparse file claiming one byte.
+        const folder = writeTar([{ name: 'extra/', kind: 'dir' }]).subarray(0, 512);
+        folder[156] = 'S'.charCodeAt(0);
+        folder.set(new TextEncoder().encode('00000000001\0'), 483);
+        fixChecksum(folder, 0);
+        return concatBytes([folder, legacyWithLayerBlob(writeTar([{ name: 'a', data: 'x' }]))]);
       },
       expect: { warned: 'bad-header' },
     },
