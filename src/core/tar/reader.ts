@@ -41,6 +41,9 @@ export interface TarEntry {
   dataSize: number;
 }
 
+/** Where a damaged header is, in words. */
+const at = (headerOffset: number) => `header at byte ${headerOffset}`;
+
 /** A name or PAX block larger than this is hostile, not a name. */
 const MAX_META_BODY = 16 << 20;
 
@@ -100,12 +103,11 @@ export async function* readTar(
       );
     }
     first = false;
-    const where = `header at byte ${headerOffset}`;
     if (!Number.isSafeInteger(header.size) || header.size < 0)
       throw new StrataError(
         'bad-header',
         `A tar header gives an impossible size (${header.size}).`,
-        where,
+        at(headerOffset),
       );
     const kind = kindOfTypeflag(header.typeflag);
 
@@ -119,7 +121,7 @@ export async function* readTar(
         throw new StrataError(
           'bad-header',
           `A tar extension header claims ${header.size} bytes, more than any name needs.`,
-          where,
+          at(headerOffset),
         );
       }
       const body =
@@ -132,9 +134,9 @@ export async function* readTar(
         );
       }
       await reader.skip(padded(header.size) - header.size, 'tar padding');
-      if (kind === 'pax') pax = parsePax(body, where);
+      if (kind === 'pax') pax = parsePax(body, at(headerOffset));
       else if (kind === 'pax-global')
-        globalPax = new Map([...globalPax, ...parsePax(body, where).records]);
+        globalPax = new Map([...globalPax, ...parsePax(body, at(headerOffset)).records]);
       else if (kind === 'gnu-longname') longName = cString(body, 0, body.length);
       else longLink = cString(body, 0, body.length);
       continue;
@@ -147,14 +149,23 @@ export async function* readTar(
         : globalPax.size === 0
           ? local
           : new Map([...globalPax, ...local]);
-    const count = (key: string, fallback: number) => countRecord(records, key, fallback, where);
-    let path = records.get('GNU.sparse.name') || records.get('path') || longName || header.name;
-    let size = count('size', header.size);
+    // Most entries have no PAX records: then every field is the header's.
+    const plain = records.size === 0;
+    let path = plain
+      ? (longName ?? header.name)
+      : records.get('GNU.sparse.name') || records.get('path') || longName || header.name;
+    let size = plain ? header.size : countRecord(records, 'size', header.size, headerOffset);
     let sparse: SparseLayout | undefined;
     if (kind === 'file' && header.sparse) {
-      sparse = await oldGnuSparse(reader, block, where);
-    } else if (kind === 'file' && isPaxSparse(records)) {
-      const layout = await paxSparse(reader, records, pax?.sparsePairs ?? [], size, where);
+      sparse = await oldGnuSparse(reader, block, at(headerOffset));
+    } else if (kind === 'file' && !plain && isPaxSparse(records)) {
+      const layout = await paxSparse(
+        reader,
+        records,
+        pax?.sparsePairs ?? [],
+        size,
+        at(headerOffset),
+      );
       sparse = layout.sparse;
       size -= layout.mapBytes;
     }
@@ -162,25 +173,25 @@ export async function* readTar(
       throw new StrataError(
         'bad-header',
         `The sparse map of ${path} does not add up to the ${size} bytes stored for it.`,
-        where,
+        at(headerOffset),
       );
     // GNU tar's PAX 1.0 names the header GNUSparseFile.NNN/name; the real name is in the records.
-    if (!records.get('GNU.sparse.name') && sparse && /(^|\/)GNUSparseFile\.\d+\//.test(path))
+    if (sparse && !records.get('GNU.sparse.name') && /(^|\/)GNUSparseFile\.\d+\//.test(path))
       path = path.replace(/(^|\/)GNUSparseFile\.\d+\//, '$1');
     const entry: TarEntry = {
       path,
       kind,
       size: sparse ? sparse.realSize : size,
       mode: header.mode,
-      uid: count('uid', header.uid),
-      gid: count('gid', header.gid),
-      uname: records.get('uname') || header.uname,
-      gname: records.get('gname') || header.gname,
-      mtime: timeRecord(records, 'mtime') ?? header.mtime,
-      linkname: records.get('linkpath') || longLink || header.linkname,
+      uid: plain ? header.uid : countRecord(records, 'uid', header.uid, headerOffset),
+      gid: plain ? header.gid : countRecord(records, 'gid', header.gid, headerOffset),
+      uname: (plain ? undefined : records.get('uname')) || header.uname,
+      gname: (plain ? undefined : records.get('gname')) || header.gname,
+      mtime: (plain ? undefined : timeRecord(records, 'mtime')) ?? header.mtime,
+      linkname: (plain ? undefined : records.get('linkpath')) || longLink || header.linkname,
       devmajor: header.devmajor,
       devminor: header.devminor,
-      xattrs: xattrsOf(records),
+      xattrs: plain ? undefined : xattrsOf(records),
       sparse,
       headerOffset,
       dataOffset: reader.offset,
@@ -208,7 +219,7 @@ function countRecord(
   records: Map<string, string>,
   key: string,
   fallback: number,
-  where: string,
+  headerOffset: number | string,
 ): number {
   const text = records.get(key);
   if (text === undefined || text === '') return fallback;
@@ -217,7 +228,7 @@ function countRecord(
     throw new StrataError(
       'bad-header',
       `A PAX "${key}" of "${text.slice(0, 40)}" is not a count.`,
-      where,
+      typeof headerOffset === 'number' ? at(headerOffset) : headerOffset,
     );
   return value;
 }
