@@ -7,6 +7,7 @@ import { analyzeImage } from './fs/analyze-image.ts';
 import { Change } from './fs/versions.ts';
 import type { Limits } from './limits.ts';
 import { type ArchiveRead, readArchive } from './read-archive.ts';
+import { analyzeReport } from './report.ts';
 import { verifyDigests } from './verify.ts';
 
 /** Lower bomb limits than the defaults, so that a test-sized bomb trips them. */
@@ -95,9 +96,13 @@ const FACTS: Record<string, (read: ArchiveRead, problems: Problem[]) => void> = 
   'name-invalid-utf8': (read) => {
     expect(layerFacts(read).map((e) => e.path)).toEqual(['bad-utf8-\ufffd(']);
   },
-  'absolute-and-dotdot': (read) => {
-    // Clamped at the root: nothing names a place outside the image.
+  'absolute-and-dotdot': (read, problems) => {
+    // Clamped at the root: nothing names a place outside the image, and the user is told.
     expect(layerFacts(read).map((e) => e.path)).toEqual(['etc/abs', 'escape', 'y']);
+    expect(problems.find((p) => p.code === 'unsafe-name')).toMatchObject({
+      message: expect.stringContaining('2 entries of layer'),
+      detail: '../../escape',
+    });
   },
   'symlink-cycle': (read) => {
     expect(layerFacts(read).map((e) => [e.path, e.kind, e.linkTarget])).toEqual([
@@ -111,6 +116,13 @@ const FACTS: Record<string, (read: ArchiveRead, problems: Problem[]) => void> = 
     expect(a.versions.oddities).toEqual([
       { layer: 0, path: 'link', what: 'hardlink to a missing target nowhere' },
     ]);
+    // The analyze JSON says so among its warnings.
+    expect(analyzeReport(read).warnings).toContainEqual({
+      code: 'broken-hardlink',
+      message:
+        '/link in layer 0 of hostile:test is a hardlink to a missing target nowhere: it is shown as an empty file.',
+      detail: '/link',
+    });
   },
   'duplicate-entries': (read) => {
     // The later entry of a path wins, as when a tar is extracted.

@@ -36,3 +36,17 @@ export function dirOf(path: string): string {
   const slash = path.lastIndexOf('/');
   return slash < 0 ? '' : path.slice(0, slash);
 }
+
+/** Whether a name reaches above the root before it is clamped (`../x`, `a/../../x`). */
+export function climbsAboveRoot(path: string): boolean {
+  if (path.indexOf('..') < 0) return false;
+  let depth = 0;
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (depth === 0) return true;
+      depth--;
+    } else depth++;
+  }
+  return false;
+}

@@ -227,6 +227,13 @@ export async function readArchive(
         detail: `${entry.path}${scan.error.detail ? `, ${scan.error.detail}` : ''}`,
       });
     }
+    if (scan.clamped) {
+      warnings.push({
+        code: 'unsafe-name',
+        message: `${scan.clamped.count} entr${scan.clamped.count === 1 ? 'y' : 'ies'} of layer ${entry.path} named a place above the root; ${scan.clamped.count === 1 ? 'it was' : 'they were'} kept inside the image, as a container runtime does.`,
+        detail: scan.clamped.example,
+      });
+    }
     if (scan.skipped) {
       warnings.push({
         code: 'limit',

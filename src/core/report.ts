@@ -59,12 +59,27 @@ export interface LayerReport {
 
 export function analyzeReport(read: ArchiveRead): AnalyzeReport {
   const { model, scans } = read;
+  // Hardlinks to nothing are damage (the data they name is not there): said among the warnings.
+  const brokenLinks: Problem[] = [];
+  const noteBrokenLinks = (
+    image: ImageRecord,
+    oddities: { layer: number; path: string; what: string }[],
+  ) => {
+    for (const o of oddities)
+      if (o.what.startsWith('hardlink to'))
+        brokenLinks.push({
+          code: 'broken-hardlink',
+          message: `/${o.path} in layer ${o.layer} of ${image.tags[0] ?? image.id.slice(7, 19)} is a ${o.what}: it is shown as an empty file.`,
+          detail: `/${o.path}`,
+        });
+  };
   return {
     variant: model.variant,
     compression: model.compression,
     archiveBytes: model.archiveBytes,
     images: model.images.map((image) => {
       const analysis = image.included ? analyzeImage(image, scans) : undefined;
+      if (analysis) noteBrokenLinks(image, analysis.versions.oddities);
       return {
         id: image.id,
         tags: image.tags,
@@ -113,6 +128,6 @@ export function analyzeReport(read: ArchiveRead): AnalyzeReport {
       };
     }),
     artifacts: model.artifacts,
-    warnings: model.warnings,
+    warnings: [...model.warnings, ...brokenLinks],
   };
 }

@@ -3,7 +3,7 @@ import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
 import { StrataError } from '../errors.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
-import { normalise } from '../paths.ts';
+import { climbsAboveRoot, normalise } from '../paths.ts';
 import { readTar } from '../tar/reader.ts';
 import { LayerEntries, markerOf } from './entries.ts';
 
@@ -21,6 +21,8 @@ export interface LayerScan {
   error: StrataError | undefined;
   /** Entries left out (past a limit), for the warnings. */
   skipped: { count: number; example: string; why: string } | undefined;
+  /** Entries whose names reached above the root (`../x`) and were kept inside it. */
+  clamped?: { count: number; example: string } | undefined;
 }
 
 export interface ScanOptions {
@@ -48,6 +50,7 @@ export async function scanLayer(
   const compression = detectCompression(head);
   const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
   let skipped: LayerScan['skipped'];
+  let clamped: LayerScan['clamped'];
   let tarEntries = 0;
   const reader = new ChunkReader(() => tar, false, 0, options.signal);
   const entries = new LayerEntries();
@@ -68,6 +71,10 @@ export async function scanLayer(
       }
       tarEntries++;
       const path = normalise(entry.path);
+      if (climbsAboveRoot(entry.path)) {
+        clamped ??= { count: 0, example: entry.path.slice(0, 200) };
+        clamped.count++;
+      }
       if (path === '') continue;
       if (depthOf(path) > limits.pathDepth) {
         skipped ??= {
@@ -125,7 +132,16 @@ export async function scanLayer(
   } finally {
     await reader.close();
   }
-  return { compression, entries, size, tarBytes: reader.offset, tarEntries, error, skipped };
+  return {
+    compression,
+    entries,
+    size,
+    tarBytes: reader.offset,
+    tarEntries,
+    error,
+    skipped,
+    clamped,
+  };
 }
 
 function depthOf(path: string): number {
