@@ -40,4 +40,18 @@ describe('small uncompressed layers in a gzip-wrapped archive', () => {
       },
     );
   }
+
+  it('whatever the first byte of a small layer, a gzip-wrapped archive lists its entries', async () => {
+    for (let byte = 1; byte < 256; byte++) {
+      if (byte === 0x2f || byte === 0x2e) continue; // "/" and "." are not names of their own
+      const name = `${String.fromCharCode(byte)}name`;
+      const layer = writeTar([
+        { name, data: 'x' },
+        { name: 'second', data: 'y' },
+      ]);
+      const read = await readBytes(gzipSync(legacyArchive(imageFrom([{ command: 'c', layer }]))));
+      const scan = read.scans.get(read.model.images[0]!.layers[0]!.blobPath!)!;
+      expect([byte, scan.entries.length, scan.error]).toEqual([byte, 2, undefined]);
+    }
+  });
 });

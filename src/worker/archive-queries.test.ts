@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../core/bytes.ts';
 import type { LayerScan } from '../core/layer/scan.ts';
 import { readArchive } from '../core/read-archive.ts';
 import { fixtureBytes } from '../testing/fixtures.ts';
+import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { ArchiveQueries } from './archive-queries.ts';
 
 describe('the archive queries while layers are still arriving', () => {
@@ -31,5 +36,47 @@ describe('the archive queries while layers are still arriving', () => {
     const done = await summary();
     expect(done).toMatchObject({ layersReady: 14, complete: true });
     expect(done.efficiency?.score).toBe(0.9844212134184309);
+  });
+});
+
+describe('file content of a sparse file', () => {
+  it('reads back its real bytes, holes as zeros (a layer made by GNU tar --sparse)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-sparse-query-'));
+    const file = join(dir, 'disk.img');
+    execFileSync('truncate', ['-s', String(3 << 20), file]);
+    execFileSync('dd', [`of=${file}`, 'bs=1', `seek=${2 << 20}`, 'conv=notrunc', 'status=none'], {
+      input: 'in the middle',
+    });
+    execFileSync('tar', [
+      '--sparse',
+      '--format=posix',
+      '-C',
+      dir,
+      '-cf',
+      join(dir, 'l.tar'),
+      'disk.img',
+    ]);
+    const layer = new Uint8Array(readFileSync(join(dir, 'l.tar')));
+    const archive = legacyArchive(imageFrom([{ command: 'COPY disk.img /', layer }]));
+    const read = await readArchive(bytesSource(archive));
+    const queries = new ArchiveQueries(read, bytesSource(archive));
+    queries.complete = true;
+    const { answer: summary } = await queries.answer({ type: 'analysis', image: 0 });
+    const path = summary.names.indexOf('disk.img');
+    const { answer } = await queries.answer({
+      type: 'file-bytes',
+      image: 0,
+      path,
+      layer: 0,
+      start: (2 << 20) - 2,
+      length: 16,
+    });
+    expect(answer.size).toBe(3 << 20);
+    expect(Array.from(answer.bytes)).toEqual([
+      0,
+      0,
+      ...new TextEncoder().encode('in the middle'),
+      0,
+    ]);
   });
 });
