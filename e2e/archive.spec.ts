@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { imageWithSbom } from '../src/testing/oci-layout.ts';
 import { settled } from './helpers.ts';
 
 const SAMPLE = join(import.meta.dirname, '..', 'public', 'sample', 'investitest.tar');
@@ -66,4 +69,23 @@ test('the image ID shown is the sha256 of the config file', async ({ page }) => 
     `docker images shows ${configSha.slice(0, 12)}`,
   );
   await expect(page.getByRole('region', { name: 'Image' })).toContainText(configSha.slice(0, 12));
+});
+
+test('an SBOM attached as an OCI artifact is listed in the image picker and the Archive view', async ({
+  page,
+}) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'strata-artifact-')), 'with-sbom.tar');
+  writeFileSync(path, imageWithSbom().bytes);
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(path);
+  expect(await settled(page)).toBe('ready');
+  const header = page.getByRole('region', { name: 'Image' });
+  await expect(header).toContainText('1 image and 1 artifact in this file');
+  await expect(
+    header.getByRole('combobox', { name: 'Image' }).locator('option[disabled]'),
+  ).toContainText(['application/spdx+json']);
+  await page.getByRole('tab', { name: 'Archive' }).click();
+  const artifacts = page.getByRole('region', { name: 'Artifacts' });
+  await expect(artifacts).toContainText('application/spdx+json');
+  await expect(artifacts).toContainText('describes sha256:');
 });
