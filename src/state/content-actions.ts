@@ -17,8 +17,8 @@ const latest = { content: 0, comparison: 0, entry: 0 };
 export async function readContent(image: number, path: number, layer: number): Promise<void> {
   const ticket = ++latest.content;
   useStore.setState({ content: null });
-  const answer = await tracked('content', (s) =>
-    s.request({ type: 'file-bytes', image, path, layer, start: 0, length: PAGE }),
+  const answer = await tracked('content', (s, signal) =>
+    s.request({ type: 'file-bytes', image, path, layer, start: 0, length: PAGE }, signal),
   );
   if (answer && ticket === latest.content)
     useStore.setState({
@@ -32,8 +32,8 @@ export async function readMoreContent(): Promise<void> {
   if (!shown) return;
   const ticket = latest.content;
   const start = shown.pages.reduce((n, p) => n + p.length, 0);
-  const answer = await tracked('content', (s) =>
-    s.request({ ...shown, type: 'file-bytes', start, length: PAGE * 4 }),
+  const answer = await tracked('content', (s, signal) =>
+    s.request({ ...shown, type: 'file-bytes', start, length: PAGE * 4 }, signal),
   );
   const now = get().content;
   if (answer && ticket === latest.content && now)
@@ -75,10 +75,13 @@ export async function compareVersions(
 ): Promise<void> {
   const ticket = ++latest.comparison;
   useStore.setState({ comparison: null });
-  const result = await tracked('version-diff', async (s) => {
+  const result = await tracked('version-diff', async (s, signal) => {
     const [a, b] = await Promise.all(
       [from, to].map((layer) =>
-        s.request({ type: 'file-bytes', image, path, layer, start: 0, length: COMPARE_LIMIT }),
+        s.request(
+          { type: 'file-bytes', image, path, layer, start: 0, length: COMPARE_LIMIT },
+          signal,
+        ),
       ),
     );
     if (!a || !b) throw new Error('A version could not be read.');
@@ -119,10 +122,10 @@ export async function loadArchiveMap(image: number): Promise<void> {
 export async function openArchiveEntry(path: string, blobPath: string | null): Promise<void> {
   const ticket = ++latest.entry;
   useStore.setState({ archiveEntry: { path, text: null, entries: null } });
-  const answer = await tracked('archive-entry', async (s) => {
+  const answer = await tracked('archive-entry', async (s, signal) => {
     const [text, entries] = await Promise.all([
-      s.request({ type: 'entry-text', path }),
-      blobPath ? s.request({ type: 'layer-entries', blobPath, limit: 500 }) : null,
+      s.request({ type: 'entry-text', path }, signal),
+      blobPath ? s.request({ type: 'layer-entries', blobPath, limit: 500 }, signal) : null,
     ]);
     return { path, text, entries };
   });

@@ -65,7 +65,9 @@ export function refreshAnalysis(): Promise<void> {
 async function showView(layer: number, mode: TreeMode): Promise<void> {
   const ticket = ++latest.view;
   const image = get().imageIndex;
-  const view = await tracked('view', (s) => s.request({ type: 'view', image, layer, mode }));
+  const view = await tracked('view', (s, signal) =>
+    s.request({ type: 'view', image, layer, mode }, signal),
+  );
   if (!view || ticket !== latest.view) return;
   get().set({ view, layer, mode });
   const selected = get().selectedPath;
@@ -97,8 +99,8 @@ export async function selectPath(path: number | null): Promise<void> {
   }
   const image = get().imageIndex;
   const layer = get().layer;
-  const details = await tracked('details', (s) =>
-    s.request({ type: 'details', image, path, layer }),
+  const details = await tracked('details', (s, signal) =>
+    s.request({ type: 'details', image, path, layer }, signal),
   );
   if (details !== undefined && ticket === latest.details) get().set({ details });
 }
@@ -169,8 +171,8 @@ export async function setFilter(filter: string): Promise<void> {
     return;
   }
   const image = get().imageIndex;
-  const matches = await tracked('filter', (s) =>
-    s.request({ type: 'filter', image, pattern: filter }),
+  const matches = await tracked('filter', (s, signal) =>
+    s.request({ type: 'filter', image, pattern: filter }, signal),
   );
   if (!matches || ticket !== latest.filter) return;
   get().set({ filterMatches: matches, filterApplied: filter, matchCursor: 0 });

@@ -37,29 +37,50 @@ export function isCurrent(session: ArchiveSession): boolean {
   return session === current;
 }
 
+/** Requests where a newer one makes the older useless (another file selected, a new filter). */
+const SUPERSEDED: ReadonlySet<RequestName> = new Set([
+  'view',
+  'details',
+  'filter',
+  'content',
+  'version-diff',
+  'archive-entry',
+]);
+const running = new Map<RequestName, AbortController>();
+
 /**
  * Runs one request against the open session and records `{status, error}` under its name, so the
- * view that asked can show loading, its result or a readable error. A cancellation (the request
- * was overtaken, or its archive closed) is not an error: it resolves to undefined and records
- * nothing. Failures resolve to undefined too, after being recorded.
+ * view that asked can show loading, its result or a readable error. Each request gets an
+ * AbortSignal: a newer request of a kind in SUPERSEDED aborts the older one (the worker stops
+ * reading for it), and ending the session aborts everything. A cancellation is not an error: it
+ * resolves to undefined and records nothing. Failures resolve to undefined too, after being
+ * recorded.
  */
 export async function tracked<T>(
   name: RequestName,
-  run: (session: ArchiveSession) => Promise<T>,
+  run: (session: ArchiveSession, signal: AbortSignal) => Promise<T>,
 ): Promise<T | undefined> {
   const session = current;
   const set = useStore.getState().requestChanged;
   if (!session) return undefined;
+  const controller = new AbortController();
+  if (SUPERSEDED.has(name)) {
+    running.get(name)?.abort();
+    running.set(name, controller);
+  }
   set(name, { status: 'loading', error: null });
   try {
-    const value = await run(session);
-    if (session === current) set(name, { status: 'done', error: null });
-    return value;
+    const value = await run(session, controller.signal);
+    if (session === current && !controller.signal.aborted)
+      set(name, { status: 'done', error: null });
+    return controller.signal.aborted ? undefined : value;
   } catch (error) {
-    if (session !== current) return undefined;
+    if (session !== current || controller.signal.aborted) return undefined;
     if (isCancellation(error)) set(name, { status: 'idle', error: null });
     else set(name, { status: 'error', error: messageOf(error) });
     return undefined;
+  } finally {
+    if (running.get(name) === controller) running.delete(name);
   }
 }
 
