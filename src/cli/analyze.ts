@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { blobSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
+import { dockerfileText } from '../core/image/dockerfile.ts';
 import { readArchive } from '../core/read-archive.ts';
 import { analyzeReport } from '../core/report.ts';
 import { verifyDigests } from '../core/verify.ts';
@@ -40,6 +41,22 @@ export async function main(argv: string[]): Promise<number> {
       const results = runGate(read, args, config);
       process.stdout.write(gateText(results));
       return results.every((r) => r.verdict.pass) ? PASS : FAIL;
+    }
+    if (args.dockerfile) {
+      const texts = read.model.images
+        .map((image, index) => ({ image, index }))
+        .filter(({ image, index }) =>
+          args.image === undefined ? image.included : index === args.image,
+        )
+        .map(({ image }) =>
+          dockerfileText(image, (l) => {
+            const blob = image.layers[l]?.blobPath;
+            return blob ? (read.scans.get(blob)?.size ?? null) : null;
+          }),
+        );
+      if (texts.length === 0) throw new GateInputError(`the archive has no image ${args.image}`);
+      process.stdout.write(texts.join('\n'));
+      return 0;
     }
     const report = analyzeReport(read);
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));

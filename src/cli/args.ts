@@ -12,6 +12,8 @@ export interface CliArgs {
   json: boolean;
   verify: boolean;
   ci: boolean;
+  /** Print each image's history as a Dockerfile. */
+  dockerfile: boolean;
   ciConfig: string | undefined;
   /** Rule thresholds given as flags; they override the config file. */
   rules: Partial<CiConfig>;
@@ -25,6 +27,7 @@ export const USAGE = `usage: strata analyze FILE [options]
   --json                    print the analysis as JSON
   --no-verify               skip the layer digest checks
   --image N                 only image N of the archive (from 0, in the archive's order)
+  --dockerfile              print each image's history as a Dockerfile
   --ci                      evaluate dive's CI rules; exit 0 pass, 1 fail, 2 unreadable input
   --ci-config FILE          dive's .dive-ci YAML (default: ./.dive-ci when it exists)
   --lowestEfficiency V      0-1 or "disabled" (default 0.9)
@@ -38,6 +41,7 @@ export function parseCli(argv: string[]): CliArgs {
     json: { type: 'boolean' },
     'no-verify': { type: 'boolean' },
     ci: { type: 'boolean' },
+    dockerfile: { type: 'boolean' },
     'ci-config': { type: 'string' },
     report: { type: 'string', multiple: true },
     image: { type: 'string' },
@@ -96,6 +100,7 @@ export function parseCli(argv: string[]): CliArgs {
     json: values.json ?? false,
     verify: !values['no-verify'],
     ci: values.ci ?? false,
+    dockerfile: values.dockerfile ?? false,
     ciConfig: values['ci-config'],
     rules,
     reports,
