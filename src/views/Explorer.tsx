@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { ArchiveView } from './archive/ArchiveView.tsx';
 import { Details } from './Details.tsx';
+import { DockerfileView } from './DockerfileView.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
 import { RequestError } from './RequestError.tsx';
 import { Summary } from './Summary.tsx';
@@ -10,7 +11,14 @@ import { FileTree } from './tree/FileTree.tsx';
 import { TreeToolbar } from './tree/TreeToolbar.tsx';
 import { FileViewer } from './viewer/FileViewer.tsx';
 
-type Tab = 'files' | 'summary' | 'archive';
+type Tab = 'files' | 'summary' | 'archive' | 'dockerfile';
+
+const TAB_NAMES: Record<Tab, string> = {
+  files: 'Files',
+  summary: 'Summary',
+  archive: 'Archive',
+  dockerfile: 'Dockerfile',
+};
 
 /** The image once read: header, timeline, and the files, summary and archive tabs. */
 export function Explorer() {
@@ -24,7 +32,7 @@ export function Explorer() {
         <Timeline />
         <div className="explorer-main">
           <div className="tabs" role="tablist" aria-label="Views">
-            {(['files', 'summary', 'archive'] as const).map((t) => (
+            {(Object.keys(TAB_NAMES) as Tab[]).map((t) => (
               <button
                 key={t}
                 type="button"
@@ -32,7 +40,7 @@ export function Explorer() {
                 aria-selected={tab === t}
                 onClick={() => setTab(t)}
               >
-                {t === 'files' ? 'Files' : t === 'summary' ? 'Summary' : 'Archive'}
+                {TAB_NAMES[t]}
               </button>
             ))}
           </div>
@@ -56,6 +64,11 @@ export function Explorer() {
           {tab === 'summary' && (
             <div role="tabpanel" aria-label="Summary">
               <Summary />
+            </div>
+          )}
+          {tab === 'dockerfile' && (
+            <div role="tabpanel" aria-label="Dockerfile">
+              <DockerfileView onOpenLayer={() => setTab('files')} />
             </div>
           )}
           {tab === 'archive' && (

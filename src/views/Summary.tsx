@@ -48,6 +48,8 @@ export function Summary() {
         </dd>
       </dl>
 
+      {analysis && <LayerChart />}
+
       {analysis && !analysis.complete && (
         <p className="hint" role="status">
           The waste figures come when every layer has been read ({analysis.layersReady} of{' '}
@@ -166,5 +168,45 @@ export function Summary() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Layer sizes at a glance: one bar per layer on one scale (uncompressed), with the part of it that
+ * is wasted (data stored there but hidden at the top) in the deleted colour.
+ */
+function LayerChart() {
+  const analysis = useAnalysis();
+  const image = useCurrentImage();
+  if (!analysis || !image) return null;
+  const largest = Math.max(1, ...analysis.layers.map((l) => l.size ?? 0));
+  return (
+    <>
+      <h2>Layers by size</h2>
+      <ol className="layer-chart" aria-label="Layer sizes">
+        {analysis.layers.map((l) => {
+          const size = l.size ?? 0;
+          const wasted = Math.min(size, l.reclaimableStored);
+          const step = image.history.find((h) => h.layer === l.index);
+          return (
+            <li key={l.index} data-layer={l.index} data-bytes={size} data-wasted={wasted}>
+              <span className="layer-chart-label">
+                layer {l.index}{' '}
+                <span className="muted">
+                  {formatBytes(size)}
+                  {wasted > 0 ? `, ${formatBytes(wasted)} wasted` : ''}
+                </span>
+              </span>
+              <span className="layer-chart-bar" title={step?.createdBy ?? ''}>
+                <span style={{ width: `${(100 * (size - wasted)) / largest}%` }} />
+                {wasted > 0 && (
+                  <span className="wasted" style={{ width: `${(100 * wasted) / largest}%` }} />
+                )}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+    </>
   );
 }

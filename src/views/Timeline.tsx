@@ -34,6 +34,12 @@ export function Timeline() {
   }, []);
 
   if (!image) return null;
+  // One scale for every layer, so the heavy ones stand out: uncompressed and stored sizes.
+  const sizes = image.layers.map((l, i) => ({
+    size: analysis?.layers[i]?.size ?? 0,
+    stored: l.compressedBytes ?? 0,
+  }));
+  const largest = Math.max(1, ...sizes.flatMap((s) => [s.size, s.stored]));
   return (
     <nav className="timeline" aria-label="History and layers">
       <h2>
@@ -76,6 +82,17 @@ export function Timeline() {
                     <span className="muted"> · {stats.compression}</span>
                   )}
                 </span>
+              )}
+              {stats && step.layer !== null && (
+                <LayerBar
+                  size={sizes[step.layer]!.size}
+                  stored={
+                    stats.compression && stats.compression !== 'none'
+                      ? sizes[step.layer]!.stored
+                      : null
+                  }
+                  largest={largest}
+                />
               )}
               {ref?.included && !ready && <span className="muted">reading…</span>}
               {ref && !ref.included && (
@@ -130,5 +147,29 @@ export function Timeline() {
         <kbd>[</kbd> and <kbd>]</kbd> step through layers.
       </p>
     </nav>
+  );
+}
+
+/** A layer's size as a bar on the image's one scale; a thinner second bar for its stored size. */
+function LayerBar({
+  size,
+  stored,
+  largest,
+}: {
+  size: number;
+  stored: number | null;
+  largest: number;
+}) {
+  const width = (bytes: number) => `${Math.max(bytes > 0 ? 0.5 : 0, (100 * bytes) / largest)}%`;
+  return (
+    <span
+      className="layer-bar"
+      role="img"
+      aria-label={`${formatBytes(size)} uncompressed${stored !== null ? `, ${formatBytes(stored)} stored` : ''}`}
+      data-bytes={size}
+    >
+      <span className="layer-bar-size" style={{ width: width(size) }} />
+      {stored !== null && <span className="layer-bar-stored" style={{ width: width(stored) }} />}
+    </span>
   );
 }
