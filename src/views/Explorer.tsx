@@ -5,17 +5,19 @@ import { DockerfileView } from './DockerfileView.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
 import { RequestError } from './RequestError.tsx';
 import { Summary } from './Summary.tsx';
+import { SizeMap } from './sizemap/SizeMap.tsx';
 import { Timeline } from './Timeline.tsx';
 import { DownloadBar } from './tree/DownloadBar.tsx';
 import { FileTree } from './tree/FileTree.tsx';
 import { TreeToolbar } from './tree/TreeToolbar.tsx';
 import { FileViewer } from './viewer/FileViewer.tsx';
 
-type Tab = 'files' | 'summary' | 'archive' | 'dockerfile';
+type Tab = 'files' | 'summary' | 'sizemap' | 'archive' | 'dockerfile';
 
 const TAB_NAMES: Record<Tab, string> = {
   files: 'Files',
   summary: 'Summary',
+  sizemap: 'Size map',
   archive: 'Archive',
   dockerfile: 'Dockerfile',
 };
@@ -64,6 +66,11 @@ export function Explorer() {
           {tab === 'summary' && (
             <div role="tabpanel" aria-label="Summary">
               <Summary />
+            </div>
+          )}
+          {tab === 'sizemap' && (
+            <div role="tabpanel" aria-label="Size map">
+              <SizeMap onOpenFile={() => setTab('files')} />
             </div>
           )}
           {tab === 'dockerfile' && (

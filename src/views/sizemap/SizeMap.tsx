@@ -1,0 +1,278 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Change } from '../../core/fs/versions.ts';
+import { revealPath } from '../../state/explorer-actions.ts';
+import { useAnalysis, useCurrentImage, useMode, useView } from '../../state/store.ts';
+import { displayName } from '../display.ts';
+import { formatBytes } from '../format.ts';
+import { readableCommand } from '../format-command.ts';
+import {
+  childrenOf,
+  layoutOf,
+  type MapNode,
+  mapSize,
+  mapTree,
+  pathOf,
+  uniqueBytes,
+} from './layout.ts';
+
+type ColourBy = 'layer' | 'change';
+
+/** A colour per layer, far apart for neighbours (golden-angle hues). */
+export const layerColour = (layer: number) =>
+  layer < 0 ? 'var(--muted)' : `hsl(${(210 + layer * 137.508) % 360} 62% 52%)`;
+
+const CHANGE_COLOURS: [number, string, string][] = [
+  [Change.Added, 'var(--added)', 'added'],
+  [Change.Content, 'var(--modified)', 'content changed'],
+  [Change.Metadata, 'var(--modified)', 'metadata changed'],
+  [Change.Unchanged, 'var(--muted)', 'written again unchanged'],
+  [0, 'var(--line)', 'not changed by this layer'],
+];
+const changeColour = (change: number) =>
+  CHANGE_COLOURS.find(([c]) => c === change)?.[1] ?? 'var(--line)';
+
+/**
+ * Where the bytes are: the filesystem at the current layer (or, in "changes" mode, what the
+ * layer wrote) as a treemap. Click a folder to zoom in, a file to open it in the Files tab; the
+ * breadcrumb zooms out. Data stored in lower layers but hidden at the top can be shown, hatched.
+ */
+export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
+  const analysis = useAnalysis();
+  const view = useView();
+  const image = useCurrentImage();
+  const mode = useMode();
+  const [focus, setFocus] = useState(0);
+  const [colourBy, setColourBy] = useState<ColourBy>('layer');
+  const [showHidden, setShowHidden] = useState(false);
+  const [hover, setHover] = useState<MapNode | null>(null);
+  // Laid out in real pixels for the width the map has, so labels keep their size.
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.round(entry.contentRect.width));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const { width: W, height: H } = mapSize(width);
+
+  const names = analysis?.names;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the path table changes only with its names
+  const children = useMemo(() => (analysis ? childrenOf(analysis) : []), [names]);
+  const bytes = useMemo(
+    () => (analysis && view ? uniqueBytes(analysis, view) : null),
+    [analysis, view],
+  );
+  const at = analysis && view && focus < analysis.names.length && view.shown[focus] ? focus : 0;
+  const hidden = showHidden && at === 0 && analysis?.complete ? analysis.hiddenFiles : null;
+  const layout = useMemo(
+    () =>
+      analysis && view && bytes
+        ? layoutOf(mapTree(analysis, view, bytes, children, at, hidden, W * H), W, H)
+        : null,
+    [analysis, view, bytes, children, at, hidden, W, H],
+  );
+  if (!analysis || !view || !bytes || !layout || !image) return <div ref={box} />;
+
+  const crumbs: number[] = [];
+  for (let p = at; p > 0; p = analysis.parents[p]!) crumbs.unshift(p);
+  const nodes = layout.descendants();
+  const leaves = nodes.filter((n) => !n.children);
+  const layersShown = [...new Set(leaves.map((n) => n.data.layer).filter((l) => l >= 0))].sort(
+    (a, b) => a - b,
+  );
+  // The largest folders directly in view, as buttons: zooming by keyboard, or into a folder too
+  // small to click.
+  const subfolders = (layout.children ?? [])
+    .map((c) => c.data)
+    .filter((d) => d.kind === 'dir' && d.id >= 0)
+    .slice(0, 12);
+  const commandOf = (layer: number) =>
+    readableCommand(image.history.find((h) => h.layer === layer)?.createdBy ?? '');
+  const fill = (n: MapNode) =>
+    n.kind === 'rest'
+      ? 'var(--line)'
+      : colourBy === 'layer'
+        ? layerColour(n.layer)
+        : changeColour(n.change);
+  const open = (n: MapNode) => {
+    if (n.kind === 'dir' && n.id >= 0) setFocus(n.id);
+    else if (n.kind === 'file') {
+      void revealPath(n.path);
+      onOpenFile();
+    }
+  };
+  const summaryOf = (n: MapNode) =>
+    `${displayName(n.path)} · ${formatBytes(n.kind === 'dir' ? (bytes[n.id] ?? 0) : n.value)}${
+      n.layer >= 0 ? ` · ${n.kind === 'hidden' ? 'stored in' : 'written by'} layer ${n.layer}` : ''
+    }${n.kind === 'hidden' ? ' · hidden at the top' : ''}`;
+
+  return (
+    <section className="size-map" aria-label="Size map">
+      <div className="size-map-tools">
+        <nav className="breadcrumb" aria-label="Size map folder">
+          <button type="button" className="link-button" onClick={() => setFocus(0)}>
+            /
+          </button>
+          {crumbs.map((p) => (
+            <span key={p}>
+              {' '}
+              ›{' '}
+              <button type="button" className="link-button" onClick={() => setFocus(p)}>
+                {displayName(analysis.names[p]!)}
+              </button>
+            </span>
+          ))}
+          <span className="muted">
+            {' '}
+            · {formatBytes(bytes[at]!)}{' '}
+            {mode === 'changes' ? 'written by this layer' : 'at this layer'}
+          </span>
+        </nav>
+        <label>
+          Colour by{' '}
+          <select value={colourBy} onChange={(e) => setColourBy(e.target.value as ColourBy)}>
+            <option value="layer">the layer that wrote it</option>
+            <option value="change">this layer's change</option>
+          </select>
+        </label>
+        {subfolders.length > 0 && (
+          <nav className="subfolders" aria-label="Zoom into">
+            Zoom into:{' '}
+            {subfolders.map((n) => (
+              <button
+                key={n.id}
+                type="button"
+                className="link-button"
+                onClick={() => setFocus(n.id)}
+              >
+                {displayName(n.name)}/{' '}
+                <span className="muted">{formatBytes(bytes[n.id] ?? 0)}</span>
+              </button>
+            ))}
+          </nav>
+        )}
+        {analysis.complete && analysis.hiddenFileCount > 0 && (
+          <label>
+            <input
+              type="checkbox"
+              checked={showHidden}
+              onChange={(e) => setShowHidden(e.target.checked)}
+            />{' '}
+            Show hidden data (deleted or overwritten)
+          </label>
+        )}
+      </div>
+      <div ref={box} className="size-map-box" />
+      <svg
+        className="size-map-svg"
+        width={W}
+        height={H}
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`Size map of ${at === 0 ? '/' : pathOf(analysis, at)}`}
+        onMouseLeave={() => setHover(null)}
+      >
+        <defs>
+          <pattern
+            id="hatch"
+            width="8"
+            height="8"
+            patternUnits="userSpaceOnUse"
+            patternTransform="rotate(45)"
+          >
+            <rect width="8" height="8" fill="transparent" />
+            <line x1="0" y1="0" x2="0" y2="8" stroke="var(--deleted)" strokeWidth="3" />
+          </pattern>
+        </defs>
+        {leaves.map((n, i) => (
+          // biome-ignore lint/a11y/noStaticElementInteractions: the breadcrumb and the Files tab reach the same places by keyboard
+          <g
+            key={`${n.data.path}-${i}`}
+            onMouseEnter={() => setHover(n.data)}
+            onClick={() => open(n.data)}
+            className={`cell cell-${n.data.kind}`}
+          >
+            <rect
+              x={n.x0}
+              y={n.y0}
+              width={Math.max(0, n.x1 - n.x0)}
+              height={Math.max(0, n.y1 - n.y0)}
+              fill={fill(n.data)}
+              data-path={n.data.path}
+              data-bytes={n.data.value}
+              data-layer={n.data.layer}
+              data-kind={n.data.kind}
+            >
+              <title>{summaryOf(n.data)}</title>
+            </rect>
+            {n.data.kind === 'hidden' && (
+              <rect
+                x={n.x0}
+                y={n.y0}
+                width={Math.max(0, n.x1 - n.x0)}
+                height={Math.max(0, n.y1 - n.y0)}
+                fill="url(#hatch)"
+                pointerEvents="none"
+              />
+            )}
+            {n.x1 - n.x0 > 70 && n.y1 - n.y0 > 16 && (
+              <text x={n.x0 + 4} y={n.y0 + 13} className="cell-label" pointerEvents="none">
+                {displayName(n.data.name).slice(0, Math.floor((n.x1 - n.x0 - 8) / 7))}
+              </text>
+            )}
+          </g>
+        ))}
+        {nodes
+          .filter((n) => n.children && n.depth > 0)
+          .map((n, i) => (
+            // biome-ignore lint/a11y/noStaticElementInteractions: the breadcrumb zooms by keyboard too
+            <g key={`dir-${n.data.path}-${i}`} className="folder" onClick={() => open(n.data)}>
+              <rect
+                x={n.x0}
+                y={n.y0}
+                width={Math.max(0, n.x1 - n.x0)}
+                height={Math.max(0, n.y1 - n.y0)}
+                data-path={n.data.path}
+                data-kind="dir"
+              >
+                <title>{summaryOf(n.data)}</title>
+              </rect>
+              {n.x1 - n.x0 > 90 && n.y1 - n.y0 > 30 && (
+                <text x={n.x0 + 4} y={n.y0 + 26} className="folder-label" pointerEvents="none">
+                  {displayName(n.data.name).slice(0, Math.floor((n.x1 - n.x0 - 8) / 8))}/
+                </text>
+              )}
+            </g>
+          ))}
+      </svg>
+      <p className="size-map-status" aria-live="polite">
+        {hover
+          ? summaryOf(hover)
+          : 'Point at a rectangle to see what it is; click a folder to zoom in, a file to open it.'}
+      </p>
+      <ul className="size-map-legend" aria-label="Colours">
+        {colourBy === 'layer'
+          ? layersShown.map((l) => (
+              <li key={l} data-layer={l}>
+                <span className="map-swatch" style={{ background: layerColour(l) }} /> layer {l}{' '}
+                <code>{commandOf(l).slice(0, 80)}</code>
+              </li>
+            ))
+          : CHANGE_COLOURS.filter(([c]) => c !== Change.Metadata).map(([c, colour, label]) => (
+              <li key={c}>
+                <span className="map-swatch" style={{ background: colour }} /> {label}
+              </li>
+            ))}
+        {hidden && (
+          <li>
+            <span className="map-swatch hatched" /> hidden by a later layer (wasted)
+          </li>
+        )}
+      </ul>
+    </section>
+  );
+}
