@@ -146,6 +146,36 @@ async function main() {
       `filter (typed text to matches shown, including the 40 ms typing pause): ${fmt(filters)}`,
     );
 
+    // The size map of the whole filesystem, then a zoom into its largest folder and back.
+    await page.getByRole('searchbox', { name: 'Filter paths' }).fill('');
+    const firstMap = await timed(
+      page,
+      `[...document.querySelectorAll('[role=tab]')].find((t) => t.textContent === 'Size map').click();`,
+      `document.querySelectorAll('.size-map-svg rect').length > 0`,
+    );
+    const zooms: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      zooms.push(
+        await timed(
+          page,
+          `document.querySelector('.subfolders button').click();`,
+          `document.querySelectorAll('[aria-label="Size map folder"] button').length === 2`,
+        ),
+      );
+      zooms.push(
+        await timed(
+          page,
+          `document.querySelector('[aria-label="Size map folder"] button').click();`,
+          `document.querySelectorAll('[aria-label="Size map folder"] button').length === 1`,
+        ),
+      );
+    }
+    const rects = await page.locator('.size-map-svg rect').count();
+    console.log(
+      `size map of the whole filesystem, first drawn: ${firstMap.toFixed(0)} ms (${rects} rectangles)`,
+    );
+    console.log(`size map zoom in or out (redrawn): ${fmt(zooms)}`);
+
     // A file deep in a large gzip layer: the last file of the first layer, decompressed up to it.
     const { gzip } = await benchImages();
     const deep = 89_999;

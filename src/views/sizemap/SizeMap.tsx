@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import type { HierarchyRectangularNode } from 'd3-hierarchy';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Change } from '../../core/fs/versions.ts';
 import { revealPath } from '../../state/explorer-actions.ts';
 import { useAnalysis, useCurrentImage, useMode, useView } from '../../state/store.ts';
@@ -58,6 +59,14 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
     return () => observer.disconnect();
   }, []);
   const { width: W, height: H } = mapSize(width);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const fill = (n: MapNode) =>
+    n.kind === 'rest'
+      ? 'var(--line)'
+      : colourBy === 'layer'
+        ? layerColour(n.layer)
+        : changeColour(n.change);
+  const drawnRef = useRef<MapNode[]>([]);
 
   const names = analysis?.names;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the path table changes only with its names
@@ -75,6 +84,14 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
         : null,
     [analysis, view, bytes, children, at, hidden, W, H],
   );
+  // Thousands of rectangles are drawn straight into the SVG (no React element each): a zoom
+  // redraws in a few milliseconds. Text goes in as text nodes, never as markup.
+  useLayoutEffect(() => {
+    const svg = svgRef.current;
+    if (!svg || !layout) return;
+    drawnRef.current = drawMap(svg, layout, (n) => fill(n));
+  });
+
   if (!analysis || !view || !bytes || !layout || !image) return <div ref={box} />;
 
   const crumbs: number[] = [];
@@ -92,12 +109,6 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
     .slice(0, 12);
   const commandOf = (layer: number) =>
     readableCommand(image.history.find((h) => h.layer === layer)?.createdBy ?? '');
-  const fill = (n: MapNode) =>
-    n.kind === 'rest'
-      ? 'var(--line)'
-      : colourBy === 'layer'
-        ? layerColour(n.layer)
-        : changeColour(n.change);
   const open = (n: MapNode) => {
     if (n.kind === 'dir' && n.id >= 0) setFocus(n.id);
     else if (n.kind === 'file') {
@@ -109,6 +120,12 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
     `${displayName(n.path)} · ${formatBytes(n.kind === 'dir' ? (bytes[n.id] ?? 0) : n.value)}${
       n.layer >= 0 ? ` · ${n.kind === 'hidden' ? 'stored in' : 'written by'} layer ${n.layer}` : ''
     }${n.kind === 'hidden' ? ' · hidden at the top' : ''}`;
+
+  // The node a pointer event landed on (rectangles carry their index in `data-i`).
+  const cellAt = (target: EventTarget) => {
+    const i = (target as Element).getAttribute?.('data-i');
+    return i === null || i === undefined ? null : (drawnRef.current[Number(i)] ?? null);
+  };
 
   return (
     <section className="size-map" aria-label="Size map">
@@ -168,87 +185,20 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
       </div>
       <div ref={box} className="size-map-box" />
       <svg
+        ref={svgRef}
         className="size-map-svg"
         width={W}
         height={H}
         viewBox={`0 0 ${W} ${H}`}
         role="img"
         aria-label={`Size map of ${at === 0 ? '/' : pathOf(analysis, at)}`}
+        onMouseMove={(event) => setHover(cellAt(event.target))}
         onMouseLeave={() => setHover(null)}
-      >
-        <defs>
-          <pattern
-            id="hatch"
-            width="8"
-            height="8"
-            patternUnits="userSpaceOnUse"
-            patternTransform="rotate(45)"
-          >
-            <rect width="8" height="8" fill="transparent" />
-            <line x1="0" y1="0" x2="0" y2="8" stroke="var(--deleted)" strokeWidth="3" />
-          </pattern>
-        </defs>
-        {leaves.map((n, i) => (
-          // biome-ignore lint/a11y/noStaticElementInteractions: the breadcrumb and the Files tab reach the same places by keyboard
-          <g
-            key={`${n.data.path}-${i}`}
-            onMouseEnter={() => setHover(n.data)}
-            onClick={() => open(n.data)}
-            className={`cell cell-${n.data.kind}`}
-          >
-            <rect
-              x={n.x0}
-              y={n.y0}
-              width={Math.max(0, n.x1 - n.x0)}
-              height={Math.max(0, n.y1 - n.y0)}
-              fill={fill(n.data)}
-              data-path={n.data.path}
-              data-bytes={n.data.value}
-              data-layer={n.data.layer}
-              data-kind={n.data.kind}
-            >
-              <title>{summaryOf(n.data)}</title>
-            </rect>
-            {n.data.kind === 'hidden' && (
-              <rect
-                x={n.x0}
-                y={n.y0}
-                width={Math.max(0, n.x1 - n.x0)}
-                height={Math.max(0, n.y1 - n.y0)}
-                fill="url(#hatch)"
-                pointerEvents="none"
-              />
-            )}
-            {n.x1 - n.x0 > 70 && n.y1 - n.y0 > 16 && (
-              <text x={n.x0 + 4} y={n.y0 + 13} className="cell-label" pointerEvents="none">
-                {displayName(n.data.name).slice(0, Math.floor((n.x1 - n.x0 - 8) / 7))}
-              </text>
-            )}
-          </g>
-        ))}
-        {nodes
-          .filter((n) => n.children && n.depth > 0)
-          .map((n, i) => (
-            // biome-ignore lint/a11y/noStaticElementInteractions: the breadcrumb zooms by keyboard too
-            <g key={`dir-${n.data.path}-${i}`} className="folder" onClick={() => open(n.data)}>
-              <rect
-                x={n.x0}
-                y={n.y0}
-                width={Math.max(0, n.x1 - n.x0)}
-                height={Math.max(0, n.y1 - n.y0)}
-                data-path={n.data.path}
-                data-kind="dir"
-              >
-                <title>{summaryOf(n.data)}</title>
-              </rect>
-              {n.x1 - n.x0 > 90 && n.y1 - n.y0 > 30 && (
-                <text x={n.x0 + 4} y={n.y0 + 26} className="folder-label" pointerEvents="none">
-                  {displayName(n.data.name).slice(0, Math.floor((n.x1 - n.x0 - 8) / 8))}/
-                </text>
-              )}
-            </g>
-          ))}
-      </svg>
+        onClick={(event) => {
+          const cell = cellAt(event.target);
+          if (cell) open(cell);
+        }}
+      />
       <p className="size-map-status" aria-live="polite">
         {hover
           ? summaryOf(hover)
@@ -275,4 +225,91 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
       </ul>
     </section>
   );
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Draws the cells and folder outlines; returns the nodes by their `data-i` index. */
+function drawMap(
+  svg: SVGSVGElement,
+  layout: HierarchyRectangularNode<MapNode>,
+  fill: (n: MapNode) => string,
+): MapNode[] {
+  const drawn: MapNode[] = [];
+  const frag = document.createDocumentFragment();
+  const defs = document.createElementNS(SVG, 'defs');
+  const pattern = document.createElementNS(SVG, 'pattern');
+  for (const [k, v] of [
+    ['id', 'hatch'],
+    ['width', '8'],
+    ['height', '8'],
+    ['patternUnits', 'userSpaceOnUse'],
+    ['patternTransform', 'rotate(45)'],
+  ])
+    pattern.setAttribute(k!, v!);
+  const line = document.createElementNS(SVG, 'line');
+  for (const [k, v] of [
+    ['x1', '0'],
+    ['y1', '0'],
+    ['x2', '0'],
+    ['y2', '8'],
+    ['class', 'hatch-line'],
+  ])
+    line.setAttribute(k!, v!);
+  pattern.append(line);
+  defs.append(pattern);
+  frag.append(defs);
+  const rect = (n: HierarchyRectangularNode<MapNode>, cls: string) => {
+    const r = document.createElementNS(SVG, 'rect');
+    r.setAttribute('x', String(n.x0));
+    r.setAttribute('y', String(n.y0));
+    // Neighbours of one colour are told apart by a hairline gap, cheaper to paint than a stroke.
+    const gap = cls.startsWith('cell') ? 0.6 : 0;
+    r.setAttribute('width', String(Math.max(0, n.x1 - n.x0 - gap)));
+    r.setAttribute('height', String(Math.max(0, n.y1 - n.y0 - gap)));
+    r.setAttribute('class', cls);
+    return r;
+  };
+  const label = (n: HierarchyRectangularNode<MapNode>, cls: string, dy: number, px: number) => {
+    const t = document.createElementNS(SVG, 'text');
+    t.setAttribute('x', String(n.x0 + 4));
+    t.setAttribute('y', String(n.y0 + dy));
+    t.setAttribute('class', cls);
+    t.textContent = displayName(n.data.name).slice(0, Math.floor((n.x1 - n.x0 - 8) / px));
+    return t;
+  };
+  for (const n of layout.leaves()) {
+    const r = rect(n, `cell cell-${n.data.kind}`);
+    r.setAttribute('fill', fill(n.data));
+    r.setAttribute('data-i', String(drawn.length));
+    r.setAttribute('data-path', n.data.path);
+    r.setAttribute('data-bytes', String(n.data.value));
+    r.setAttribute('data-layer', String(n.data.layer));
+    r.setAttribute('data-kind', n.data.kind);
+    drawn.push(n.data);
+    frag.append(r);
+    if (n.data.kind === 'hidden') {
+      const hatch = rect(n, 'hatched');
+      hatch.setAttribute('fill', 'url(#hatch)');
+      frag.append(hatch);
+    }
+    if (n.x1 - n.x0 > 70 && n.y1 - n.y0 > 16) frag.append(label(n, 'cell-label', 13, 7));
+  }
+  for (const n of layout.descendants()) {
+    if (!n.children || n.depth === 0) continue;
+    const r = rect(n, 'folder');
+    r.setAttribute('data-i', String(drawn.length));
+    r.setAttribute('data-path', n.data.path);
+    r.setAttribute('data-kind', 'dir');
+    drawn.push(n.data);
+    frag.append(r);
+    // Only the folders directly in view are named: nested ones share their corner.
+    if (n.depth === 1 && n.x1 - n.x0 > 90 && n.y1 - n.y0 > 30) {
+      const t = label(n, 'folder-label', 26, 8);
+      t.textContent = `${t.textContent}/`;
+      frag.append(t);
+    }
+  }
+  svg.replaceChildren(frag);
+  return drawn;
 }

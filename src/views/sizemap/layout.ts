@@ -11,8 +11,8 @@ import type { AnalysisSummary } from '../../worker/protocol.ts';
  * smaller" block per folder, so a filesystem of 150,000 files draws a few thousand rectangles.
  * No padding anywhere: every area stays proportional to its bytes.
  */
-/** Below this area (about 8 × 8 pixels) a file is merged into its folder's remainder. */
-const MIN_AREA = 64;
+/** Below this area (about 12 × 12 pixels) a file is merged into its folder's remainder. */
+const MIN_AREA = 150;
 
 /** The map's size for a container this wide: wide and not too tall, so the tools stay in view. */
 export function mapSize(width: number): { width: number; height: number } {
