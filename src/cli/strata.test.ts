@@ -146,4 +146,13 @@ describe('strata analyze --ci', () => {
     expect(run.code).toBe(2);
     expect(run.err).toContain('--report junit needs a file');
   });
+
+  it('--dockerfile prints the history as a Dockerfile, each step with its layer and size', () => {
+    const run = strata(['analyze', DIVE, '--dockerfile', '--no-verify']);
+    expect(run.code).toBe(0);
+    const lines = run.out.split('\n');
+    expect(lines[2]).toBe('FROM <unknown base>');
+    expect(lines).toContain('RUN chmod +x /root/saved.txt  # layer 13, 6.41 kB');
+    expect(lines.filter((l) => /^(ADD|RUN|CMD) /.test(l))).toHaveLength(15);
+  });
 });

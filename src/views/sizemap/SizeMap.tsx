@@ -77,13 +77,24 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
   );
   const at = analysis && view && focus < analysis.names.length && view.shown[focus] ? focus : 0;
   const hidden = showHidden && at === 0 && analysis?.complete ? analysis.hiddenFiles : null;
-  const layout = useMemo(
-    () =>
-      analysis && view && bytes
-        ? layoutOf(mapTree(analysis, view, bytes, children, at, hidden, W * H), W, H)
-        : null,
-    [analysis, view, bytes, children, at, hidden, W, H],
-  );
+  // Layouts of the folders visited are kept while the view stays the same: zooming back out
+  // only redraws.
+  const layouts = useRef<{ bytes: Float64Array | null; byKey: Map<string, Layout> }>({
+    bytes: null,
+    byKey: new Map(),
+  });
+  const layout = useMemo(() => {
+    if (!analysis || !view || !bytes) return null;
+    if (layouts.current.bytes !== bytes) layouts.current = { bytes, byKey: new Map() };
+    const key = `${at}:${W}x${H}:${hidden ? 'hidden' : ''}`;
+    let found = layouts.current.byKey.get(key);
+    if (!found) {
+      found = layoutOf(mapTree(analysis, view, bytes, children, at, hidden, W * H), W, H);
+      if (layouts.current.byKey.size > 32) layouts.current.byKey.clear();
+      layouts.current.byKey.set(key, found);
+    }
+    return found;
+  }, [analysis, view, bytes, children, at, hidden, W, H]);
   // Thousands of rectangles are drawn straight into the SVG (no React element each): a zoom
   // redraws in a few milliseconds. Text goes in as text nodes, never as markup.
   useLayoutEffect(() => {
@@ -184,6 +195,7 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
         )}
       </div>
       <div ref={box} className="size-map-box" />
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: keyboard users zoom with the "Zoom into" buttons and reach files in the Files tab */}
       <svg
         ref={svgRef}
         className="size-map-svg"
@@ -228,6 +240,7 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
+type Layout = HierarchyRectangularNode<MapNode>;
 
 /** Draws the cells and folder outlines; returns the nodes by their `data-i` index. */
 function drawMap(
