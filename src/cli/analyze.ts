@@ -1,5 +1,6 @@
-import { openAsBlob } from 'node:fs';
+import { openAsBlob, writeFileSync } from 'node:fs';
 import { blobSource } from '../core/bytes.ts';
+import { junitError } from '../core/ci/reports.ts';
 import { toProblem } from '../core/errors.ts';
 import { dockerfileText } from '../core/image/dockerfile.ts';
 import { readArchive } from '../core/read-archive.ts';
@@ -62,13 +63,23 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
     return 0;
   } catch (error) {
-    if (error instanceof GateInputError) {
-      err(`strata: ${error.message}`);
-      return UNREADABLE;
-    }
-    const problem = toProblem(error);
-    err(`strata: ${problem.message}${problem.detail ? ` (${problem.detail})` : ''}`);
-    return unreadable;
+    const line =
+      error instanceof GateInputError
+        ? error.message
+        : `${toProblem(error).message}${toProblem(error).detail ? ` (${toProblem(error).detail})` : ''}`;
+    err(`strata: ${line}`);
+    // A CI system that shows JUnit files shows why the gate could not judge, too.
+    if (args.ci)
+      for (const r of args.reports) if (r.format === 'junit') writeJunitError(r.file, line);
+    return error instanceof GateInputError ? UNREADABLE : unreadable;
+  }
+}
+
+function writeJunitError(file: string, message: string): void {
+  try {
+    writeFileSync(file, junitError(message));
+  } catch (error) {
+    process.stderr.write(`strata: the JUnit report could not be written: ${String(error)}\n`);
   }
 }
 

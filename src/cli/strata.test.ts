@@ -89,8 +89,34 @@ describe('strata analyze --ci', () => {
     const notImage = strata(['analyze', join(FIXTURES, 'dive__not-an-image.tar'), '--ci']);
     expect(notImage.code).toBe(2);
     expect(notImage.err.trim().split('\n')).toHaveLength(1);
-    const missing = strata(['analyze', join(dir, 'nothing.tar'), '--ci']);
+    const missing = strata([
+      'analyze',
+      join(dir, 'nothing.tar'),
+      '--ci',
+      '--report',
+      'junit',
+      join(dir, 'err.xml'),
+    ]);
     expect(missing.code).toBe(2);
+  });
+
+  it('an archive the gate cannot read still gets a JUnit report, with the reason as an error', async () => {
+    const file = join(dir, 'unreadable.xml');
+    const run = strata([
+      'analyze',
+      join(FIXTURES, 'dive__not-an-image.tar'),
+      '--ci',
+      '--report',
+      'junit',
+      file,
+    ]);
+    expect(run.code).toBe(2);
+    const suites = (await parse(readFileSync(file, 'utf8'))) as {
+      testsuite: { testcase: { error?: { message?: string }[] }[] }[];
+    };
+    expect(suites.testsuite[0]!.testcase[0]!.error?.[0]?.message).toBe(
+      run.err.trim().replace(/^strata: /, ''),
+    );
   });
 
   it('writes a JUnit report, pass or fail, that a JUnit reader reads: a case per rule, disabled ones skipped', async () => {

@@ -73,6 +73,19 @@ export function junitReport(results: GateResult[]): string {
   return `${out.join('\n')}\n`;
 }
 
+/** JUnit XML for a gate that could not judge: one test case in error, with the reason. */
+export function junitError(message: string): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<testsuites name="strata image gate" tests="1" failures="0" errors="1" skipped="0">',
+    '  <testsuite name="archive" tests="1" failures="0" errors="1" skipped="0">',
+    `    <testcase classname="archive" name="read the archive and the CI config"><error message="${xml(message)}" type="unreadable"/></testcase>`,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 const kb = (bytes: number) =>
   bytes < 1000
