@@ -116,3 +116,25 @@ test('layer sizes at a glance: one bar per layer on one scale, wasted bytes in S
   expect(widths[0]).toBe(Math.max(...widths));
   expect(widths[1]! / widths[0]!).toBeCloseTo(sizes[1]! / sizes[0]!, 2);
 });
+
+test('the tab title names the image, plurals read right, and the current step stays in view', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles(fixture('snyk__docker-archives__docker-save__hello-world.tar'));
+  expect(await settled(page)).toBe('ready');
+  await expect(page).toHaveTitle('hello-world:latest · Strata');
+  await expect(page.getByRole('navigation', { name: 'History and layers' })).toContainText(
+    '2 steps · 1 layer',
+  );
+  await page.getByTestId('file-input').setInputFiles(DIVE);
+  expect(await settled(page)).toBe('ready');
+  // dive's image opens at its last layer, far down the timeline: it is scrolled into view.
+  await expect(page.locator('.step[aria-current="step"]')).toBeInViewport();
+  await page.keyboard.press('[');
+  await page.keyboard.press('[');
+  await expect(page.locator('.step[aria-current="step"]')).toContainText('layer 11');
+  await expect(page.locator('.step[aria-current="step"]')).toBeInViewport();
+});

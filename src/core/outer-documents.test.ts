@@ -55,3 +55,27 @@ describe('small uncompressed layers in a gzip-wrapped archive', () => {
     }
   });
 });
+
+describe('a file that is not an image says what it seems to be', () => {
+  const refusal = async (bytes: Uint8Array) => {
+    try {
+      await readBytes(bytes);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'read';
+  };
+  const text = (t: string) => new TextEncoder().encode(t.padEnd(600, ' '));
+  it.each([
+    ['a zip', new Uint8Array([0x50, 0x4b, 3, 4, ...new Uint8Array(600)]), 'This is a zip file'],
+    [
+      'a web page',
+      text('<!DOCTYPE html><html><head><title>Sign in</title>'),
+      'This is a web page (HTML)',
+    ],
+    ['a JSON document', text('[{"Config":"x.json"}]'), 'This is a JSON document'],
+    ['a text file', text('hello, this is a README'), 'This is a text file'],
+  ])('%s', async (_, bytes, message) => {
+    expect(await refusal(bytes)).toContain(message);
+  });
+});

@@ -8,6 +8,7 @@ import {
   peek,
 } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
+import { notTar } from './file-kind.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
 import type {
   ArchiveModel,
@@ -96,8 +97,11 @@ export async function readArchive(
 ): Promise<ArchiveRead> {
   const { signal } = options;
   if (source.size === 0) throw new StrataError('empty', 'The file is empty.');
-  const { head } = await peek(source.read(0, Math.min(source.size, 512), signal), 6);
+  const { head } = await peek(source.read(0, Math.min(source.size, 512), signal), 512);
   const compression = detectCompression(head);
+  // A file that is neither compressed nor a tar is named for what it seems to be.
+  const refusal = compression === 'none' ? notTar(head) : undefined;
+  if (refusal) throw refusal;
   const warnings: Problem[] = [];
   const index = new OuterIndex();
   const scans = new Map<string, LayerScan>();

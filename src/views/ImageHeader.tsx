@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { platformText } from '../core/image/model.ts';
 import { loadImage } from '../state/explorer-actions.ts';
 import {
@@ -17,6 +18,17 @@ export function ImageHeader() {
   const imageIndex = useImageIndex();
   const fileName = useFileName();
   const summaries = useLayerSummaries();
+  const [copied, setCopied] = useState('');
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(''), 2500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  // The tab's title names the image, so a person with many tabs finds it.
+  const title = image ? (image.tags[0] ?? image.id.slice(7, 19)) : null;
+  useEffect(() => {
+    document.title = title ? `${title} · Strata` : 'Strata';
+  }, [title]);
   if (!model || !image) return null;
   const uncompressed = image.layers.reduce(
     (sum, l) => sum + (l.blobPath ? (summaries[l.blobPath]?.size ?? 0) : 0),
@@ -57,10 +69,18 @@ export function ImageHeader() {
         type="button"
         className="copy-link"
         title="A link to this image and this place in it. For a local file, it restores the view when the same file is dropped again."
-        onClick={() => void navigator.clipboard?.writeText(location.href)}
+        onClick={() => {
+          void navigator.clipboard?.writeText(location.href).then(
+            () => setCopied('Link copied'),
+            () => setCopied('The browser did not allow copying'),
+          );
+        }}
       >
         Copy link
       </button>
+      <span className="copied muted" role="status">
+        {copied}
+      </span>
       <h1 className="image-title">
         {image.tags.length > 0 ? image.tags.join(', ') : <span className="muted">untagged</span>}
       </h1>

@@ -33,6 +33,14 @@ export function Timeline() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // The current step stays in view: on open, and as `[` and `]` move through the layers.
+  useEffect(() => {
+    if (layer === null || layer === undefined) return;
+    document
+      .querySelector('.timeline .step[aria-current="step"]')
+      ?.scrollIntoView({ block: 'nearest' });
+  }, [layer, image]);
+
   if (!image) return null;
   // One scale for every layer, so the heavy ones stand out: uncompressed and stored sizes.
   const sizes = image.layers.map((l, i) => ({
@@ -45,7 +53,7 @@ export function Timeline() {
       <h2>
         History{' '}
         <span className="muted">
-          {image.history.length} steps · {image.layers.length} layers
+          {plural(image.history.length, 'step')} · {plural(image.layers.length, 'layer')}
         </span>
       </h2>
       <ol>
@@ -63,10 +71,12 @@ export function Timeline() {
                 <span className="step-layer">
                   {step.layer === null ? 'no layer' : `layer ${step.layer}`}
                 </span>
-                {step.created && (
+                {step.created && !step.created.startsWith('0001-01-01') ? (
                   <time dateTime={step.created}>
                     {step.created.replace('T', ' ').replace(/\.\d+/, '').replace('Z', ' UTC')}
                   </time>
+                ) : (
+                  <span className="muted">time not recorded</span>
                 )}
               </span>
               <code className="step-command">
@@ -173,3 +183,5 @@ function LayerBar({
     </span>
   );
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

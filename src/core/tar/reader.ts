@@ -1,5 +1,6 @@
 import type { ChunkReader } from '../chunk-reader.ts';
 import { StrataError } from '../errors.ts';
+import { notTar } from '../file-kind.ts';
 import {
   cString,
   type EntryKind,
@@ -91,10 +92,7 @@ export async function* readTar(
     const header = parseHeader(block);
     if (!header.checksumOk) {
       if (first) {
-        throw new StrataError(
-          'not-tar',
-          'This is not a tar archive: its first block is not a tar header.',
-        );
+        throw notTar(block) ?? new StrataError('not-tar', 'This is not a tar archive.');
       }
       throw new StrataError(
         'bad-checksum',
