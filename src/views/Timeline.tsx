@@ -34,6 +34,7 @@ export function Timeline() {
   }, []);
 
   // The current step stays in view: on open, and as `[` and `]` move through the layers.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a newly opened image may start on the same layer number
   useEffect(() => {
     if (layer === null || layer === undefined) return;
     document

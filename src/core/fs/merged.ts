@@ -8,7 +8,10 @@ import type { PathVersions } from './versions.ts';
 export interface MergedView {
   layer: number;
   version: Int32Array;
-  /** A file's apparent size (hardlinks resolved); a directory's total below it. */
+  /**
+   * A file's apparent size (a hardlink: its data's size); a directory's total below it counted as
+   * `du` counts it: data shared by hardlinks once per directory, however many links it has there.
+   */
   bytes: Float64Array;
   /** Visible entries below a directory (0 for files). */
   count: Int32Array;
@@ -19,19 +22,42 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
   const version = new Int32Array(n).fill(-1);
   const bytes = new Float64Array(n);
   const count = new Int32Array(n);
+  // Paths sharing one piece of data (a file and its hardlinks), by data: counted once per folder.
+  const byData = new Map<string, number[]>();
   for (let p = 1; p < n; p++) {
     const v = versions.versionAt(p, layer);
     version[p] = v;
-    if (v >= 0 && !versions.isDir(v)) bytes[p] = versions.describe(v).size;
+    if (v < 0 || versions.isDir(v)) continue;
+    bytes[p] = versions.describe(v).size;
+    const dataLayer = versions.vDataLayer[v]!;
+    if (dataLayer < 0 || bytes[p] === 0) continue;
+    const key = `${dataLayer}:${versions.vDataEntry[v]}`;
+    const paths = byData.get(key);
+    if (paths) paths.push(p);
+    else byData.set(key, [p]);
   }
   version[0] = 0;
+  const shared = new Uint8Array(n);
+  for (const paths of byData.values()) if (paths.length > 1) for (const p of paths) shared[p] = 1;
   const parents = versions.table.parents;
   // Ids were handed out parents first, so high to low visits children before parents.
   for (let p = n - 1; p > 0; p--) {
     if (version[p]! < 0) continue;
     const parent = parents[p]!;
-    bytes[parent]! += bytes[p]!;
+    if (!shared[p]) bytes[parent]! += bytes[p]!;
     count[parent]! += count[p]! + 1;
+  }
+  // Shared data: once in every folder that holds one of its paths, up to the root.
+  for (const paths of byData.values()) {
+    if (paths.length < 2) continue;
+    const size = bytes[paths[0]!]!;
+    const done = new Set<number>();
+    for (const p of paths) {
+      for (let a = parents[p]!; a >= 0 && !done.has(a); a = a === 0 ? -1 : parents[a]!) {
+        done.add(a);
+        bytes[a]! += size;
+      }
+    }
   }
   return { layer, version, bytes, count };
 }
@@ -43,8 +69,10 @@ export interface FinalCounts {
   dirs: number;
   symlinks: number;
   hardlinks: number;
-  /** Apparent size of regular files and hardlinks. */
+  /** Apparent size of regular files and hardlinks, each link counted in full. */
   bytes: number;
+  /** The same with data shared by hardlinks counted once, as `du` counts it. */
+  uniqueBytes: number;
 }
 
 export function countsOf(versions: PathVersions, view: MergedView): FinalCounts {
@@ -55,6 +83,7 @@ export function countsOf(versions: PathVersions, view: MergedView): FinalCounts 
     symlinks: 0,
     hardlinks: 0,
     bytes: 0,
+    uniqueBytes: view.bytes[0]!,
   };
   for (let p = 1; p < view.version.length; p++) {
     const v = view.version[p]!;

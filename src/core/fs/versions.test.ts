@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
@@ -185,5 +189,46 @@ describe('layers of real archives', () => {
     expect(visibleAt(h, 1)).toContain('/node');
     expect(visibleAt(h, 2)).not.toContain('/node');
     expect(changeLists(h, 2).deleted).toEqual(['/node']);
+  });
+});
+
+describe('sizes counted like du', () => {
+  it('a folder holds hardlinked data once: busybox /bin against the inodes GNU tar extracts', async () => {
+    const bytes = fixtureBytes('dive__test-docker-image.tar');
+    const read = await readBytes(bytes);
+    const image = read.model.images[0]!;
+    const versions = new PathVersions(
+      image.layers.map((l) => read.scans.get(l.blobPath!)!.entries),
+    );
+    const top = mergedAt(versions, image.layers.length - 1);
+    // Independently: extract layer 0 (nothing later touches /bin) and sum file sizes by inode.
+    const dir = mkdtempSync(join(tmpdir(), 'strata-du-'));
+    writeFileSync(join(dir, 'image.tar'), bytes);
+    execFileSync('tar', ['-xf', join(dir, 'image.tar'), '-C', dir, image.layers[0]!.blobPath!]);
+    mkdirSync(join(dir, 'fs'));
+    execFileSync('tar', [
+      '-xf',
+      join(dir, image.layers[0]!.blobPath!),
+      '-C',
+      join(dir, 'fs'),
+      'bin',
+    ]);
+    const listing = execFileSync(
+      'find',
+      [join(dir, 'fs', 'bin'), '-type', 'f', '-printf', '%i %s\\n'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const inodes = new Map(
+      listing
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
+    const du = [...inodes.values()].reduce((n, s) => n + Number(s), 0);
+    expect(inodes.size).toBeLessThan(listing.trim().split('\n').length); // there are hardlinks
+    expect(top.bytes[versions.table.get('bin')!]).toBe(du);
+    expect(countsOf(versions, top).uniqueBytes).toBeLessThan(countsOf(versions, top).bytes);
   });
 });
