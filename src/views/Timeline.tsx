@@ -36,10 +36,16 @@ export function Timeline() {
   // The current step stays in view: on open, and as `[` and `]` move through the layers.
   // biome-ignore lint/correctness/useExhaustiveDependencies: a newly opened image may start on the same layer number
   useEffect(() => {
-    if (layer === null || layer === undefined) return;
-    document
-      .querySelector('.timeline .step[aria-current="step"]')
-      ?.scrollIntoView({ block: 'nearest' });
+    // Only the timeline's own list scrolls: the page stays where the user left it.
+    const box = document.querySelector<HTMLElement>('.timeline');
+    const step = box?.querySelector<HTMLElement>('.step[aria-current="step"]');
+    if (!box || !step) return;
+    const outer = box.getBoundingClientRect();
+    const inner = step.getBoundingClientRect();
+    // The part of the list the user can see: the box, cut by the window's bottom edge.
+    const bottom = Math.min(outer.bottom, window.innerHeight);
+    if (inner.top < outer.top) box.scrollTop -= outer.top - inner.top + 8;
+    else if (inner.bottom > bottom) box.scrollTop += inner.bottom - bottom + 8;
   }, [layer, image]);
 
   if (!image) return null;
