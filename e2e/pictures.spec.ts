@@ -138,3 +138,20 @@ test('the tab title names the image, plurals read right, and the current step st
   await expect(page.locator('.step[aria-current="step"]')).toContainText('layer 11');
   await expect(page.locator('.step[aria-current="step"]')).toBeInViewport();
 });
+
+test("the tree is headed by its layer's command, and a file's history names each layer's command", async ({
+  page,
+}) => {
+  await open(page, 'Files');
+  await expect(page.locator('.current-layer')).toContainText(
+    'Filesystem up to layer 13 RUN chmod +x /root/saved.txt',
+  );
+  await page.keyboard.press('[');
+  await expect(page.locator('.current-layer')).toContainText(
+    'layer 12 RUN cp /root/saved.txt /root/.data/saved.again2.txt',
+  );
+  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/root/saved.txt');
+  await page.getByRole('button', { name: 'Next match' }).click();
+  const history = page.getByRole('complementary', { name: 'Details' }).locator('.path-history');
+  await expect(history).toContainText('RUN mv /root/example/somefile3.txt /root/saved.txt');
+});

@@ -1,9 +1,10 @@
 import { Change } from '../core/fs/versions.ts';
 import { dirOf, normalise, resolve } from '../core/paths.ts';
 import { revealPath, selectLayer } from '../state/explorer-actions.ts';
-import { useDetails } from '../state/store.ts';
+import { useCurrentImage, useDetails } from '../state/store.ts';
 import { displayName } from './display.ts';
 import { formatBytes } from './format.ts';
+import { readableCommand } from './format-command.ts';
 import { octalMode, permissionString, specialBits } from './permissions.ts';
 
 const CHANGE_WORDS: Record<number, string> = {
@@ -17,6 +18,9 @@ const CHANGE_WORDS: Record<number, string> = {
 /** Everything about the selected path, and its history across layers. */
 export function Details() {
   const d = useDetails();
+  const image = useCurrentImage();
+  const commandOf = (layer: number) =>
+    readableCommand(image?.history.find((h) => h.layer === layer)?.createdBy ?? '');
   if (!d) return <aside className="details empty-details">Select a file to see its details.</aside>;
   const linkTarget =
     d.kind === 'symlink'
@@ -131,6 +135,7 @@ export function Details() {
               {step.implicit ? 'folder implied' : (CHANGE_WORDS[step.change] ?? 'written')}
             </span>
             {step.size > 0 && <span className="muted"> · {formatBytes(step.size)}</span>}
+            <code className="path-history-command">{commandOf(step.layer).slice(0, 120)}</code>
           </li>
         ))}
       </ol>

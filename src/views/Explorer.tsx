@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { ArchiveView } from './archive/ArchiveView.tsx';
+import { CurrentLayer } from './CurrentLayer.tsx';
 import { Details } from './Details.tsx';
 import { DockerfileView } from './DockerfileView.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
@@ -49,6 +50,7 @@ export function Explorer() {
           {tab === 'files' && (
             <div className="files-pane" role="tabpanel" aria-label="Files">
               <div className="tree-column">
+                <CurrentLayer />
                 <TreeToolbar remount={remount} />
                 <RequestError name="analysis" />
                 <RequestError name="view" />
