@@ -155,3 +155,20 @@ test("the tree is headed by its layer's command, and a file's history names each
   const history = page.getByRole('complementary', { name: 'Details' }).locator('.path-history');
   await expect(history).toContainText('RUN mv /root/example/somefile3.txt /root/saved.txt');
 });
+
+test('the view tabs follow the WAI-ARIA pattern: one tab stop, arrow keys, Home and End', async ({
+  page,
+}) => {
+  await open(page, 'Files');
+  const tabs = page.getByRole('tablist', { name: 'Views' });
+  await tabs.getByRole('tab', { name: 'Files' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(tabs.getByRole('tab', { name: 'Summary' })).toBeFocused();
+  await expect(tabs.getByRole('tab', { name: 'Summary' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tabpanel', { name: 'Summary' })).toBeVisible();
+  await page.keyboard.press('End');
+  await expect(tabs.getByRole('tab', { name: 'Dockerfile' })).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(tabs.getByRole('tab', { name: 'Files' })).toHaveAttribute('aria-selected', 'true');
+  await expect(tabs.locator('[tabindex="0"]')).toHaveCount(1);
+});

@@ -22,25 +22,47 @@ const TAB_NAMES: Record<Tab, string> = {
   archive: 'Archive',
   dockerfile: 'Dockerfile',
 };
+const TABS = Object.keys(TAB_NAMES) as Tab[];
 
 /** The image once read: header, timeline, and the files, summary and archive tabs. */
 export function Explorer() {
   const [tab, setTab] = useState<Tab>('files');
   const [epoch, setEpoch] = useState(0);
   const remount = useCallback(() => setEpoch((e) => e + 1), []);
+  const onTabKey = (event: React.KeyboardEvent) => {
+    const at = TABS.indexOf(tab);
+    const next =
+      event.key === 'ArrowRight'
+        ? (at + 1) % TABS.length
+        : event.key === 'ArrowLeft'
+          ? (at - 1 + TABS.length) % TABS.length
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? TABS.length - 1
+              : -1;
+    if (next < 0) return;
+    event.preventDefault();
+    setTab(TABS[next]!);
+    document.getElementById(`tab-${TABS[next]}`)?.focus();
+  };
   return (
     <div className="explorer">
       <ImageHeader />
       <div className="explorer-body">
         <Timeline />
         <div className="explorer-main">
-          <div className="tabs" role="tablist" aria-label="Views">
-            {(Object.keys(TAB_NAMES) as Tab[]).map((t) => (
+          {/* WAI-ARIA tabs: one tab stop; arrow keys, Home and End move between the tabs. */}
+          <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
+            {TABS.map((t) => (
               <button
                 key={t}
+                id={`tab-${t}`}
                 type="button"
                 role="tab"
                 aria-selected={tab === t}
+                aria-controls={tab === t ? `panel-${t}` : undefined}
+                tabIndex={tab === t ? 0 : -1}
                 onClick={() => setTab(t)}
               >
                 {TAB_NAMES[t]}
@@ -48,7 +70,7 @@ export function Explorer() {
             ))}
           </div>
           {tab === 'files' && (
-            <div className="files-pane" role="tabpanel" aria-label="Files">
+            <div className="files-pane" role="tabpanel" id="panel-files" aria-label="Files">
               <div className="tree-column">
                 <CurrentLayer />
                 <TreeToolbar remount={remount} />
@@ -66,22 +88,22 @@ export function Explorer() {
             </div>
           )}
           {tab === 'summary' && (
-            <div role="tabpanel" aria-label="Summary">
+            <div role="tabpanel" id="panel-summary" aria-label="Summary">
               <Summary />
             </div>
           )}
           {tab === 'sizemap' && (
-            <div role="tabpanel" aria-label="Size map">
+            <div role="tabpanel" id="panel-sizemap" aria-label="Size map">
               <SizeMap onOpenFile={() => setTab('files')} />
             </div>
           )}
           {tab === 'dockerfile' && (
-            <div role="tabpanel" aria-label="Dockerfile">
+            <div role="tabpanel" id="panel-dockerfile" aria-label="Dockerfile">
               <DockerfileView onOpenLayer={() => setTab('files')} />
             </div>
           )}
           {tab === 'archive' && (
-            <div role="tabpanel" aria-label="Archive">
+            <div role="tabpanel" id="panel-archive" aria-label="Archive">
               <ArchiveView onOpenLayer={() => setTab('files')} />
             </div>
           )}
