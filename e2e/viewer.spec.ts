@@ -51,6 +51,11 @@ test('a binary opens as a hex dump', async ({ page }) => {
   await open(page, DIVE);
   await reveal(page, '/bin/[');
   await expect(page.getByTestId('hex-view')).toContainText('00000000  7f 45 4c 46');
+  // A page at a time: 64 KiB, then "Show more" adds the next.
+  await expect(page.getByTestId('hex-view')).toContainText('0000fff0  ');
+  await expect(page.getByTestId('hex-view')).not.toContainText('00010000  ');
+  await page.getByRole('button', { name: /^Show more/ }).click();
+  await expect(page.getByTestId('hex-view')).toContainText('00010000  ');
 });
 
 test("a downloaded file's bytes equal what GNU tar extracts", async ({ page }) => {

@@ -34,6 +34,9 @@ export function FileViewer() {
       : null;
   const pages = mine?.pages ?? NO_PAGES;
   const size = mine?.size ?? details?.size ?? 0;
+  const [hexShown, setHexShown] = useState(HEX_PAGE);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new file starts at its first page
+  useEffect(() => setHexShown(HEX_PAGE), [path, layer, imageIndex]);
   const loaded = pages.reduce((n, p) => n + p.length, 0);
   const bytes = useMemo(() => concatBytes(pages), [pages]);
   const kind: ContentKind | null = pages.length > 0 ? contentKind(bytes) : null;
@@ -66,8 +69,21 @@ export function FileViewer() {
       {kind?.kind === 'text' && <TextLines bytes={bytes} complete={loaded >= size} />}
       {kind?.kind === 'binary' && (
         <pre className="hex" data-testid="hex-view">
-          {hexLines(bytes.subarray(0, 64 << 10), 0).join('\n')}
+          {hexLines(bytes.subarray(0, hexShown), 0).join('\n')}
         </pre>
+      )}
+      {kind?.kind === 'binary' && Math.min(hexShown, size) < size && (
+        <button
+          type="button"
+          disabled={loading}
+          onClick={() => {
+            // More of what was read first; past it, read on.
+            if (hexShown + HEX_PAGE > loaded) void readMoreContent();
+            setHexShown((shown) => shown + HEX_PAGE);
+          }}
+        >
+          Show more ({formatBytes(size - Math.min(hexShown, size))} not shown)
+        </button>
       )}
       {kind?.kind === 'image' && (
         <ImageContent
@@ -89,6 +105,8 @@ export function FileViewer() {
 }
 
 const NO_PAGES: Uint8Array[] = [];
+/** Bytes of hex dump shown at a time (4,096 lines). */
+const HEX_PAGE = 64 << 10;
 
 function TextLines({ bytes, complete }: { bytes: Uint8Array; complete: boolean }) {
   const lines = useMemo(
