@@ -99,6 +99,19 @@ test('the diff of a file changed between two layers', async ({ page }) => {
   await expect(diff).toContainText('  welcome');
 });
 
+test('comparing a chmod: the previous version against this layer, identical content, the mode change', async ({
+  page,
+}) => {
+  await open(page, DIVE);
+  // dive's layer 13 is `chmod +x /root/saved.txt`; the file was written by layer 7.
+  await reveal(page, '/root/saved.txt');
+  await expect(page.getByRole('combobox', { name: 'Older version' })).toHaveValue('7');
+  await expect(page.getByRole('combobox', { name: 'Newer version' })).toHaveValue('13');
+  await expect(page.getByTestId('metadata-changes')).toHaveText('mode 0644 → 0755');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByTestId('diff-identical')).toHaveText('Identical content.');
+});
+
 test('names and contents from an image are text: HTML is shown, never run; SVG only as an image', async ({
   page,
 }) => {

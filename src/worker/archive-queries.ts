@@ -291,11 +291,17 @@ export class ArchiveQueries {
       const l = store.vLayer[v]!;
       const list = store.changes[l];
       const at = list ? list.paths.indexOf(path) : -1;
+      const live = store.vEntry[v]! >= 0;
+      const d = live ? store.describe(v) : undefined;
       return {
         layer: l,
         change: at >= 0 ? list!.changes[at]! : 0,
         implicit: store.vEntry[v] === -1,
-        size: store.vEntry[v]! >= 0 ? store.describe(v).size : 0,
+        size: d?.size ?? 0,
+        kind: d?.kind ?? (store.vEntry[v] === -1 ? 'dir' : 'deleted'),
+        mode: d?.mode ?? 0,
+        uid: d?.uid ?? 0,
+        gid: d?.gid ?? 0,
       };
     });
     const entryIndex = store.vEntry[shown]!;

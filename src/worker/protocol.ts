@@ -111,6 +111,11 @@ export interface VersionStep {
   change: number;
   implicit: boolean;
   size: number;
+  /** What the version is, as metadata: for comparing versions beyond their content. */
+  kind: string;
+  mode: number;
+  uid: number;
+  gid: number;
 }
 
 export interface PathDetails extends EntryMeta {

@@ -3,7 +3,8 @@ import { Fragment, useEffect, useMemo, useState } from 'react';
 import { Change } from '../../core/fs/versions.ts';
 import { compareVersions } from '../../state/content-actions.ts';
 import type { VersionComparison } from '../../state/content-slice.ts';
-import { useComparison, useDetails, useImageIndex } from '../../state/store.ts';
+import { useComparison, useDetails, useImageIndex, useLayer } from '../../state/store.ts';
+import type { VersionStep } from '../../worker/protocol.ts';
 import { formatBytes } from '../format.ts';
 import { RequestError } from '../RequestError.tsx';
 
@@ -24,11 +25,15 @@ export function VersionDiff() {
   const comparison = useComparison();
 
   const key = details ? `${details.pathId}:${layers.join(',')}` : '';
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the path or its versions change
+  // By default: the version the current layer shows against the one before it.
+  const current = useLayer();
+  const upTo = layers.filter((l) => l <= current);
+  const newest = upTo.length >= 2 ? upTo : layers;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the path, its versions or the layer change
   useEffect(() => {
-    setFrom(layers.length >= 2 ? layers[layers.length - 2]! : null);
-    setTo(layers.length >= 2 ? layers[layers.length - 1]! : null);
-  }, [key]);
+    setFrom(newest.length >= 2 ? newest[newest.length - 2]! : null);
+    setTo(newest.length >= 2 ? newest[newest.length - 1]! : null);
+  }, [key, current]);
 
   if (!details || layers.length < 2 || from === null || to === null) return null;
   const shown =
@@ -44,8 +49,29 @@ export function VersionDiff() {
         Compare
       </button>
       <RequestError name="version-diff" />
+      <MetadataChanges
+        older={written.find((s) => s.layer === from)}
+        newer={written.find((s) => s.layer === to)}
+      />
       {shown && <ComparisonResult comparison={shown} />}
     </div>
+  );
+}
+
+/** Type, mode and owner differences between two versions, in words. */
+function MetadataChanges({ older, newer }: { older?: VersionStep; newer?: VersionStep }) {
+  if (!older || !newer) return null;
+  const octal = (m: number) => m.toString(8).padStart(4, '0');
+  const changes = [
+    older.kind !== newer.kind && `type ${older.kind} → ${newer.kind}`,
+    older.mode !== newer.mode && `mode ${octal(older.mode)} → ${octal(newer.mode)}`,
+    (older.uid !== newer.uid || older.gid !== newer.gid) &&
+      `owner ${older.uid}:${older.gid} → ${newer.uid}:${newer.gid}`,
+  ].filter(Boolean);
+  return (
+    <p className="metadata-changes" data-testid="metadata-changes">
+      {changes.length > 0 ? changes.join(' · ') : 'Same type, mode and owner.'}
+    </p>
   );
 }
 
@@ -54,6 +80,17 @@ function ComparisonResult({ comparison }: { comparison: VersionComparison }) {
     () => (comparison.kind === 'text' ? diffLines(comparison.older, comparison.newer) : []),
     [comparison],
   );
+  const identical =
+    comparison.kind === 'text'
+      ? comparison.older === comparison.newer
+      : comparison.sides[0]!.sha256 === comparison.sides[1]!.sha256 &&
+        comparison.sides[0]!.size === comparison.sides[1]!.size;
+  if (identical)
+    return (
+      <p className="identical" data-testid="diff-identical">
+        Identical content.
+      </p>
+    );
   if (comparison.kind === 'binary') {
     return (
       <dl className="binary-diff">
