@@ -189,7 +189,7 @@ async function main() {
     console.log(`gzip image ready: ${((Date.now() - t) / 1000).toFixed(1)} s`);
     await page.getByRole('searchbox', { name: 'Filter paths' }).fill(deepPath);
     await page.waitForFunction(() =>
-      document.querySelector('.match-count')?.textContent?.startsWith('1 of'),
+      /^(1 of|\d+ match)/.test(document.querySelector('.match-count')?.textContent ?? ''),
     );
     const opens: number[] = [];
     for (let i = 0; i < 2; i++) {
@@ -203,7 +203,7 @@ async function main() {
       await page.getByRole('searchbox', { name: 'Filter paths' }).fill('');
       await page.getByRole('searchbox', { name: 'Filter paths' }).fill(deepPath);
       await page.waitForFunction(() =>
-        document.querySelector('.match-count')?.textContent?.startsWith('1 of'),
+        /^(1 of|\d+ match)/.test(document.querySelector('.match-count')?.textContent ?? ''),
       );
     }
     console.log(

@@ -167,7 +167,7 @@ export async function setFilter(filter: string): Promise<void> {
   const ticket = ++latest.filter;
   get().set({ filter });
   if (filter.trim() === '') {
-    get().set({ filterMatches: null, filterApplied: '', matchCursor: 0 });
+    get().set({ filterMatches: null, filterApplied: '', matchCursor: -1 });
     return;
   }
   const image = get().imageIndex;
@@ -175,13 +175,15 @@ export async function setFilter(filter: string): Promise<void> {
     s.request({ type: 'filter', image, pattern: filter }, signal),
   );
   if (!matches || ticket !== latest.filter) return;
-  get().set({ filterMatches: matches, filterApplied: filter, matchCursor: 0 });
+  // No match is selected yet: the first Enter (or Next) goes to the first one.
+  get().set({ filterMatches: matches, filterApplied: filter, matchCursor: -1 });
 }
 
 export function moveMatch(delta: number): number | undefined {
   const { filterMatches, matchCursor } = get();
   if (!filterMatches || filterMatches.length === 0) return undefined;
-  const cursor = (matchCursor + delta + filterMatches.length) % filterMatches.length;
+  const n = filterMatches.length;
+  const cursor = matchCursor < 0 ? (delta > 0 ? 0 : n - 1) : (matchCursor + delta + n) % n;
   get().set({ matchCursor: cursor });
   const id = filterMatches[cursor]!;
   openAncestors([id]);

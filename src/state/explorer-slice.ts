@@ -22,6 +22,7 @@ export interface ExplorerSlice {
   filterMatches: Int32Array | null;
   /** The filter text the current matches belong to. */
   filterApplied: string;
+  /** The match selected, or -1 before the first move. */
   matchCursor: number;
   /** A download under way (or failed). */
   exportProgress: { name: string; bytes: number; expected: number; error: string | null } | null;
@@ -43,7 +44,7 @@ export const initialExplorer = {
   filter: '',
   filterMatches: null,
   filterApplied: '',
-  matchCursor: 0,
+  matchCursor: -1,
   exportProgress: null,
 };
 

@@ -116,7 +116,9 @@ export function TreeToolbar({ remount }: { remount: () => void }) {
           <span className="match-count" role="status">
             {matches.length === 0
               ? 'no matches'
-              : `${cursor + 1} of ${matches.length.toLocaleString()} matches`}
+              : cursor < 0
+                ? `${matches.length.toLocaleString()} match${matches.length === 1 ? '' : 'es'}`
+                : `${cursor + 1} of ${matches.length.toLocaleString()} matches`}
           </span>
         )}
         <button
