@@ -1,6 +1,6 @@
 import type { SourceSpec } from '../core/bytes.ts';
 import type { Problem } from '../core/errors.ts';
-import { ArchiveSession, Cancelled, isCancellation } from '../worker/session.ts';
+import { ArchiveSession, isCancellation } from '../worker/session.ts';
 import type { RequestName } from './requests-slice.ts';
 import { useStore } from './store.ts';
 
@@ -87,5 +87,3 @@ export async function tracked<T>(
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-export { Cancelled, isCancellation };

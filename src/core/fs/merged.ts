@@ -22,23 +22,29 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
   const version = new Int32Array(n).fill(-1);
   const bytes = new Float64Array(n);
   const count = new Int32Array(n);
-  // Paths sharing one piece of data (a file and its hardlinks), by data: counted once per folder.
-  const byData = new Map<string, number[]>();
+  // Data is shared only through hardlinks: first the data some visible hardlink points at, then
+  // every visible path holding it. Ordinary files (nearly all) are never looked up.
+  const dataKey = (v: number) => versions.vDataLayer[v]! * 2 ** 32 + versions.vDataEntry[v]!;
+  const byData = new Map<number, number[]>();
   for (let p = 1; p < n; p++) {
     const v = versions.versionAt(p, layer);
     version[p] = v;
     if (v < 0 || versions.isDir(v)) continue;
     bytes[p] = versions.describe(v).size;
-    const dataLayer = versions.vDataLayer[v]!;
-    if (dataLayer < 0 || bytes[p] === 0) continue;
-    const key = `${dataLayer}:${versions.vDataEntry[v]}`;
-    const paths = byData.get(key);
-    if (paths) paths.push(p);
-    else byData.set(key, [p]);
+    if (bytes[p]! > 0 && versions.vDataLayer[v]! >= 0 && versions.kind(v) === 'hardlink')
+      byData.set(dataKey(v), []);
   }
   version[0] = 0;
   const shared = new Uint8Array(n);
-  for (const paths of byData.values()) if (paths.length > 1) for (const p of paths) shared[p] = 1;
+  if (byData.size > 0) {
+    for (let p = 1; p < n; p++) {
+      const v = version[p]!;
+      if (v < 0 || bytes[p] === 0 || versions.vDataLayer[v]! < 0) continue;
+      const paths = byData.get(dataKey(v));
+      if (paths) paths.push(p);
+    }
+    for (const paths of byData.values()) if (paths.length > 1) for (const p of paths) shared[p] = 1;
+  }
   const parents = versions.table.parents;
   // Ids were handed out parents first, so high to low visits children before parents.
   for (let p = n - 1; p > 0; p--) {
@@ -47,13 +53,13 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
     if (!shared[p]) bytes[parent]! += bytes[p]!;
     count[parent]! += count[p]! + 1;
   }
-  // Shared data: once in every folder that holds one of its paths, up to the root.
+  // Shared data: once in every folder that holds one of its paths, up to the root (as du does).
   for (const paths of byData.values()) {
     if (paths.length < 2) continue;
     const size = bytes[paths[0]!]!;
     const done = new Set<number>();
     for (const p of paths) {
-      for (let a = parents[p]!; a >= 0 && !done.has(a); a = a === 0 ? -1 : parents[a]!) {
+      for (let a = parents[p]!; a >= 0 && !done.has(a); a = parents[a]!) {
         done.add(a);
         bytes[a]! += size;
       }
