@@ -202,3 +202,28 @@ export function parsePax(body: Uint8Array, where: string): PaxRecords {
   }
   return { records, sparsePairs };
 }
+
+/** Where a damaged header is, in words. */
+export const headerAt = (headerOffset: number) => `header at byte ${headerOffset}`;
+
+/**
+ * A PAX number that counts something (size, uid, gid, sparse offsets): plain decimal digits, as
+ * GNU tar and Go's archive/tar demand. An empty value means "keep the header's field".
+ */
+export function countRecord(
+  records: Map<string, string>,
+  key: string,
+  fallback: number,
+  headerOffset: number | string,
+): number {
+  const text = records.get(key);
+  if (text === undefined || text === '') return fallback;
+  const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value))
+    throw new StrataError(
+      'bad-header',
+      `A PAX "${key}" of "${text.slice(0, 40)}" is not a count.`,
+      typeof headerOffset === 'number' ? headerAt(headerOffset) : headerOffset,
+    );
+  return value;
+}

@@ -2,8 +2,10 @@ import type { ChunkReader } from '../chunk-reader.ts';
 import { StrataError } from '../errors.ts';
 import { notTar } from '../file-kind.ts';
 import {
+  countRecord,
   cString,
   type EntryKind,
+  headerAt,
   isZeroBlock,
   kindOfTypeflag,
   type PaxRecords,
@@ -12,6 +14,7 @@ import {
   parsePax,
   type SparseLayout,
 } from './header.ts';
+import { isPaxSparse, oldGnuSparse, paxSparse } from './sparse.ts';
 
 /** One entry of a tar stream, with PAX and GNU extensions already folded in. */
 export interface TarEntry {
@@ -41,9 +44,6 @@ export interface TarEntry {
    */
   dataSize: number;
 }
-
-/** Where a damaged header is, in words. */
-const at = (headerOffset: number) => `header at byte ${headerOffset}`;
 
 /** A name or PAX block larger than this is hostile, not a name. */
 const MAX_META_BODY = 16 << 20;
@@ -105,7 +105,7 @@ export async function* readTar(
       throw new StrataError(
         'bad-header',
         `A tar header gives an impossible size (${header.size}).`,
-        at(headerOffset),
+        headerAt(headerOffset),
       );
     const kind = kindOfTypeflag(header.typeflag);
 
@@ -119,7 +119,7 @@ export async function* readTar(
         throw new StrataError(
           'bad-header',
           `A tar extension header claims ${header.size} bytes, more than any name needs.`,
-          at(headerOffset),
+          headerAt(headerOffset),
         );
       }
       const body =
@@ -132,9 +132,9 @@ export async function* readTar(
         );
       }
       await reader.skip(padded(header.size) - header.size, 'tar padding');
-      if (kind === 'pax') pax = parsePax(body, at(headerOffset));
+      if (kind === 'pax') pax = parsePax(body, headerAt(headerOffset));
       else if (kind === 'pax-global')
-        globalPax = new Map([...globalPax, ...parsePax(body, at(headerOffset)).records]);
+        globalPax = new Map([...globalPax, ...parsePax(body, headerAt(headerOffset)).records]);
       else if (kind === 'gnu-longname') longName = cString(body, 0, body.length);
       else longLink = cString(body, 0, body.length);
       continue;
@@ -155,14 +155,14 @@ export async function* readTar(
     let size = plain ? header.size : countRecord(records, 'size', header.size, headerOffset);
     let sparse: SparseLayout | undefined;
     if (kind === 'file' && header.sparse) {
-      sparse = await oldGnuSparse(reader, block, at(headerOffset));
+      sparse = await oldGnuSparse(reader, block, headerAt(headerOffset));
     } else if (kind === 'file' && !plain && isPaxSparse(records)) {
       const layout = await paxSparse(
         reader,
         records,
         pax?.sparsePairs ?? [],
         size,
-        at(headerOffset),
+        headerAt(headerOffset),
       );
       sparse = layout.sparse;
       size -= layout.mapBytes;
@@ -171,7 +171,7 @@ export async function* readTar(
       throw new StrataError(
         'bad-header',
         `The sparse map of ${path} does not add up to the ${size} bytes stored for it.`,
-        at(headerOffset),
+        headerAt(headerOffset),
       );
     // GNU tar's PAX 1.0 names the header GNUSparseFile.NNN/name; the real name is in the records.
     if (sparse && !records.get('GNU.sparse.name') && /(^|\/)GNUSparseFile\.\d+\//.test(path))
@@ -209,193 +209,11 @@ export async function* readTar(
   }
 }
 
-/**
- * A PAX number that counts something (size, uid, gid, sparse offsets): plain decimal digits, as
- * GNU tar and Go's archive/tar demand. An empty value means "keep the header's field".
- */
-function countRecord(
-  records: Map<string, string>,
-  key: string,
-  fallback: number,
-  headerOffset: number | string,
-): number {
-  const text = records.get(key);
-  if (text === undefined || text === '') return fallback;
-  const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value))
-    throw new StrataError(
-      'bad-header',
-      `A PAX "${key}" of "${text.slice(0, 40)}" is not a count.`,
-      typeof headerOffset === 'number' ? at(headerOffset) : headerOffset,
-    );
-  return value;
-}
-
 /** PAX times may have fractions and be negative (`mtime=1795845007.298607623`, `-1.5`). */
 function timeRecord(records: Map<string, string>, key: string): number | undefined {
   const text = records.get(key);
   if (!text || !/^-?[0-9]+(\.[0-9]+)?$/.test(text)) return undefined;
   return Number(text);
-}
-
-function isPaxSparse(records: Map<string, string>): boolean {
-  return (
-    records.has('GNU.sparse.major') ||
-    records.has('GNU.sparse.map') ||
-    records.has('GNU.sparse.numblocks') ||
-    records.has('GNU.sparse.realsize')
-  );
-}
-
-/** At most this many segments in one sparse map: far more than any real file has. */
-const MAX_SEGMENTS = 1 << 20;
-
-function segmentsOf(numbers: number[], where: string): SparseLayout['segments'] {
-  if (numbers.length % 2 !== 0 || numbers.length / 2 > MAX_SEGMENTS)
-    throw new StrataError('bad-header', 'A sparse map has an odd or huge number of values.', where);
-  const segments: SparseLayout['segments'] = [];
-  let after = 0;
-  for (let i = 0; i < numbers.length; i += 2) {
-    const offset = numbers[i]!;
-    const length = numbers[i + 1]!;
-    if (offset < after)
-      throw new StrataError(
-        'bad-header',
-        'A sparse map has overlapping or unordered segments.',
-        where,
-      );
-    segments.push({ offset, length });
-    after = offset + length;
-  }
-  return segments;
-}
-
-function checkedLayout(
-  realSize: number,
-  segments: SparseLayout['segments'],
-  where: string,
-): SparseLayout {
-  const last = segments.at(-1);
-  if (last && last.offset + last.length > realSize)
-    throw new StrataError('bad-header', "A sparse map reaches past the file's real size.", where);
-  return { realSize, segments };
-}
-
-/**
- * Old GNU sparse (typeflag S): four map slots in the header at 386, "isextended" at 482 and the
- * real size at 483; each extension block after the header holds 21 more slots and its own flag
- * at 504 (GNU tar's gnu_sparse_header; golang archive/tar readOldGNUSparseMap).
- */
-async function oldGnuSparse(
-  reader: ChunkReader,
-  block: Uint8Array,
-  where: string,
-): Promise<SparseLayout> {
-  const numbers: number[] = [];
-  const slots = (b: Uint8Array, start: number, count: number) => {
-    for (let i = 0; i < count; i++) {
-      const at = start + i * 24;
-      if (b[at] === 0 && b[at + 12] === 0) break;
-      const offset = parseNumber(b, at, 12);
-      const length = parseNumber(b, at + 12, 12);
-      if (
-        !Number.isSafeInteger(offset) ||
-        !Number.isSafeInteger(length) ||
-        offset < 0 ||
-        length < 0
-      )
-        throw new StrataError('bad-header', 'A sparse map holds an impossible number.', where);
-      numbers.push(offset, length);
-    }
-  };
-  slots(block, 386, 4);
-  let extended = block[482] !== 0;
-  while (extended) {
-    if (numbers.length / 2 > MAX_SEGMENTS)
-      throw new StrataError('bad-header', 'A sparse map goes on without end.', where);
-    const more = await reader.readExact(512, 'a sparse map');
-    if (more === null)
-      throw new StrataError(
-        'truncated',
-        'The file ends in a sparse map.',
-        `at byte ${reader.offset}`,
-      );
-    slots(more, 0, 21);
-    extended = more[504] !== 0;
-  }
-  const realSize = parseNumber(block, 483, 12);
-  if (!Number.isSafeInteger(realSize) || realSize < 0)
-    throw new StrataError('bad-header', 'A sparse file gives an impossible real size.', where);
-  return checkedLayout(realSize, segmentsOf(numbers, where), where);
-}
-
-/**
- * PAX sparse files as GNU tar writes them: 0.0 (repeated GNU.sparse.offset/numbytes records),
- * 0.1 (GNU.sparse.map "o,n,o,n"), 1.0 (GNU.sparse.major=1: the map as decimal lines at the start of
- * the body, padded to a block). Returns how many body bytes the map took.
- */
-async function paxSparse(
-  reader: ChunkReader,
-  records: Map<string, string>,
-  pairs: string[],
-  stored: number,
-  where: string,
-): Promise<{ sparse: SparseLayout; mapBytes: number }> {
-  const count = (key: string) => countRecord(records, key, Number.NaN, where);
-  const realSize = records.has('GNU.sparse.realsize')
-    ? count('GNU.sparse.realsize')
-    : count('GNU.sparse.size');
-  if (Number.isNaN(realSize))
-    throw new StrataError('bad-header', 'A PAX sparse file does not give its real size.', where);
-  const decimal = (text: string) => {
-    if (!/^[0-9]{1,16}$/.test(text))
-      throw new StrataError(
-        'bad-header',
-        `A sparse map value "${text.slice(0, 40)}" is not a number.`,
-        where,
-      );
-    return Number(text);
-  };
-  if (records.get('GNU.sparse.major') === '1') {
-    // The map: "count\n" then "offset\nlength\n" per segment, in whole blocks.
-    const numbers: number[] = [];
-    let text = '';
-    let mapBytes = 0;
-    let wanted = -1;
-    while (wanted < 0 || numbers.length < wanted * 2) {
-      if (mapBytes + 512 > stored || mapBytes > 64 << 20)
-        throw new StrataError(
-          'bad-header',
-          'A sparse map is longer than the data stored for it.',
-          where,
-        );
-      const block = await reader.readExact(512, 'a sparse map');
-      if (block === null)
-        throw new StrataError(
-          'truncated',
-          'The file ends in a sparse map.',
-          `at byte ${reader.offset}`,
-        );
-      mapBytes += 512;
-      text += String.fromCharCode(...block);
-      const lines = text.split('\n');
-      text = lines.pop()!;
-      for (const line of lines) {
-        if (wanted < 0) {
-          wanted = decimal(line);
-          if (wanted > MAX_SEGMENTS)
-            throw new StrataError('bad-header', 'A sparse map claims too many segments.', where);
-        } else if (numbers.length < wanted * 2) numbers.push(decimal(line));
-      }
-    }
-    return { sparse: checkedLayout(realSize, segmentsOf(numbers, where), where), mapBytes };
-  }
-  const map = records.get('GNU.sparse.map');
-  const values = map === undefined ? pairs : map === '' ? [] : map.split(',');
-  return {
-    sparse: checkedLayout(realSize, segmentsOf(values.map(decimal), where), where),
-    mapBytes: 0,
-  };
 }
 
 function xattrsOf(records: Map<string, string>): Record<string, string> | undefined {
