@@ -10,7 +10,6 @@ import {
   kindOfTypeflag,
   type PaxRecords,
   parseHeader,
-  parseNumber,
   parsePax,
   type SparseLayout,
 } from './header.ts';
