@@ -63,10 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
     return 0;
   } catch (error) {
-    const line =
-      error instanceof GateInputError
-        ? error.message
-        : `${toProblem(error).message}${toProblem(error).detail ? ` (${toProblem(error).detail})` : ''}`;
+    const problem = error instanceof GateInputError ? undefined : toProblem(error);
+    const line = problem
+      ? `${problem.message}${problem.detail ? ` (${problem.detail})` : ''}`
+      : (error as GateInputError).message;
     err(`strata: ${line}`);
     // A CI system that shows JUnit files shows why the gate could not judge, too.
     if (args.ci)

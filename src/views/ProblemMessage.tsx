@@ -1,5 +1,6 @@
 import { reopen } from '../state/actions.ts';
 import { useCanReopen, useFileName, useProblem, useStatus, useWarnings } from '../state/store.ts';
+import { ProblemList } from './ProblemList.tsx';
 
 /** The error that stopped reading, and the warnings of a file that was read with trouble. */
 export function ProblemMessage() {
@@ -26,14 +27,7 @@ export function ProblemMessage() {
           <summary>
             {warnings.length} warning{warnings.length === 1 ? '' : 's'}
           </summary>
-          <ul>
-            {warnings.map((w, i) => (
-              <li key={i} data-code={w.code}>
-                {w.message}
-                {w.detail && <span className="problem-detail"> ({w.detail})</span>}
-              </li>
-            ))}
-          </ul>
+          <ProblemList problems={warnings} />
         </details>
       )}
     </>

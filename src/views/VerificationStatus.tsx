@@ -1,4 +1,5 @@
 import { useStatus, useVerification } from '../state/store.ts';
+import { ProblemList } from './ProblemList.tsx';
 
 /**
  * Where the digest checks stand: running, every layer matching, which layer failed and what was
@@ -41,14 +42,7 @@ export function VerificationStatus() {
               ? 'A layer does not match its digest:'
               : `${problems.length} digest checks failed:`}
           </strong>
-          <ul>
-            {problems.map((p, i) => (
-              <li key={i} data-code={p.code}>
-                {p.message}
-                {p.detail && <span className="problem-detail"> ({p.detail})</span>}
-              </li>
-            ))}
-          </ul>
+          <ProblemList problems={problems} />
         </div>
       );
     }

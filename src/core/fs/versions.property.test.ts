@@ -13,6 +13,8 @@ import { PathVersions } from './versions.ts';
  */
 type Node = { kind: 'dir' | 'file' | 'symlink'; content: string };
 
+// Written again on purpose (core/paths.ts has the real one): the reference shares no code with
+// what it checks.
 function clean(path: string): string {
   const parts: string[] = [];
   for (const part of path.split('/')) {
