@@ -92,9 +92,10 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
     if (model) void verify(session, model);
   } catch (error) {
     if (!isCurrent(session) || isCancellation(error)) return;
+    // The file itself was refused: reading it again would say the same. (Cancel and a crash
+    // offer to reopen it.)
     if (error instanceof RequestFailed) get().loadFailed(error.problem);
     else get().loadFailed({ code: 'read-failed', message: String(error) });
-    get().reopenOffered(true);
   }
 }
 

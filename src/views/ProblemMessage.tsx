@@ -16,9 +16,11 @@ export function ProblemMessage() {
           <strong>{problem.message}</strong>
           {problem.detail && <div className="problem-detail">{problem.detail}</div>}
           {canReopen && (
-            <button type="button" onClick={() => void reopen()}>
-              Reopen {fileName}
-            </button>
+            <div>
+              <button type="button" onClick={() => void reopen()}>
+                Reopen {fileName}
+              </button>
+            </div>
           )}
         </div>
       )}

@@ -118,7 +118,7 @@ export function TreeToolbar({ remount }: { remount: () => void }) {
               ? 'no matches'
               : cursor < 0
                 ? `${matches.length.toLocaleString()} match${matches.length === 1 ? '' : 'es'}`
-                : `${cursor + 1} of ${matches.length.toLocaleString()} matches`}
+                : `${cursor + 1} of ${matches.length.toLocaleString()} match${matches.length === 1 ? '' : 'es'}`}
           </span>
         )}
         <button
