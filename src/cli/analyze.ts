@@ -7,6 +7,7 @@ import { readArchive } from '../core/read-archive.ts';
 import { analyzeReport } from '../core/report.ts';
 import { verifyDigests } from '../core/verify.ts';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args.ts';
+import { chosenImage, compareReads, comparisonText, ImageChoiceError } from './compare.ts';
 import { FAIL, GateInputError, gateConfig, gateText, PASS, runGate, UNREADABLE } from './gate.ts';
 
 /**
@@ -33,10 +34,24 @@ export async function main(argv: string[]): Promise<number> {
   const unreadable = args.ci ? UNREADABLE : 1;
   try {
     const config = args.ci ? gateConfig(args, err) : undefined;
-    const blob = await openAsBlob(args.file);
-    const source = blobSource(blob);
-    const read = await readArchive(source);
-    if (args.verify) read.model.warnings.push(...(await verifyDigests(source, read.model)));
+    const read = await readFile(args.file, args.verify);
+    if (args.compare !== undefined) {
+      const other = args.compare === args.file ? read : await readFile(args.compare, args.verify);
+      const comparison = compareReads(
+        read,
+        chosenImage(read, args.image, '--image'),
+        other,
+        chosenImage(other, args.compareImage, '--compare-image'),
+      );
+      const warnings = [...read.model.warnings, ...(other === read ? [] : other.model.warnings)];
+      if (args.json)
+        process.stdout.write(`${JSON.stringify({ ...comparison, warnings }, null, 2)}\n`);
+      else {
+        for (const w of warnings) err(`warning: ${w.message}`);
+        process.stdout.write(comparisonText(comparison));
+      }
+      return 0;
+    }
     if (config) {
       for (const w of read.model.warnings) err(`warning: ${w.message}`);
       const results = runGate(read, args, config);
@@ -63,16 +78,24 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
     return 0;
   } catch (error) {
-    const problem = error instanceof GateInputError ? undefined : toProblem(error);
+    const ownError = error instanceof GateInputError || error instanceof ImageChoiceError;
+    const problem = ownError ? undefined : toProblem(error);
     const line = problem
       ? `${problem.message}${problem.detail ? ` (${problem.detail})` : ''}`
-      : (error as GateInputError).message;
+      : (error as Error).message;
     err(`strata: ${line}`);
     // A CI system that shows JUnit files shows why the gate could not judge, too.
     if (args.ci)
       for (const r of args.reports) if (r.format === 'junit') writeJunitError(r.file, line);
-    return error instanceof GateInputError ? UNREADABLE : unreadable;
+    return ownError ? UNREADABLE : unreadable;
   }
+}
+
+async function readFile(file: string, verify: boolean) {
+  const source = blobSource(await openAsBlob(file));
+  const read = await readArchive(source);
+  if (verify) read.model.warnings.push(...(await verifyDigests(source, read.model)));
+  return read;
 }
 
 function writeJunitError(file: string, message: string): void {

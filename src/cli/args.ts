@@ -19,6 +19,9 @@ export interface CliArgs {
   rules: Partial<CiConfig>;
   reports: { format: 'junit' | 'markdown'; file: string }[];
   image: number | undefined;
+  /** A second archive to compare with, and which of its images. */
+  compare: string | undefined;
+  compareImage: number | undefined;
 }
 
 export class UsageError extends Error {}
@@ -28,6 +31,8 @@ export const USAGE = `usage: strata analyze FILE [options]
   --no-verify               skip the layer digest checks
   --image N                 only image N of the archive (from 0, in the archive's order)
   --dockerfile              print each image's history as a Dockerfile
+  --compare FILE2           compare the image with one of FILE2 (FILE2 may be FILE itself)
+  --compare-image N         which image of FILE2 (default: its first; --image picks FILE's)
   --ci                      evaluate dive's CI rules; exit 0 pass, 1 fail, 2 unreadable input
   --ci-config FILE          dive's .dive-ci YAML (default: ./.dive-ci when it exists)
   --lowestEfficiency V      0-1 or "disabled" (default 0.9)
@@ -45,6 +50,8 @@ export function parseCli(argv: string[]): CliArgs {
     'ci-config': { type: 'string' },
     report: { type: 'string', multiple: true },
     image: { type: 'string' },
+    compare: { type: 'string' },
+    'compare-image': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     lowestEfficiency: { type: 'string' },
     highestWastedBytes: { type: 'string' },
@@ -88,12 +95,11 @@ export function parseCli(argv: string[]): CliArgs {
     const value = values[name];
     if (value !== undefined) rules[name] = value;
   }
-  let image: number | undefined;
-  if (values.image !== undefined) {
-    if (!/^\d+$/.test(values.image))
-      throw new UsageError(`--image takes a number, not "${values.image}"`);
-    image = Number(values.image);
-  }
+  const imageNumber = (flag: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} takes a number, not "${value}"`);
+    return Number(value);
+  };
   return {
     command,
     file: positionals[0],
@@ -104,6 +110,8 @@ export function parseCli(argv: string[]): CliArgs {
     ciConfig: values['ci-config'],
     rules,
     reports,
-    image,
+    image: imageNumber('image', values.image),
+    compare: values.compare,
+    compareImage: imageNumber('compare-image', values['compare-image']),
   };
 }

@@ -182,3 +182,44 @@ describe('strata analyze --ci', () => {
     expect(lines.filter((l) => /^(ADD|RUN|CMD) /.test(l))).toHaveLength(15);
   });
 });
+
+describe('strata analyze --compare', () => {
+  const MULTI = join(FIXTURES, 'stereoscope__multiplatform_oci_dir.tar');
+
+  it('prints the comparison of two images of one archive as JSON', () => {
+    const run = strata([
+      'analyze',
+      MULTI,
+      '--image',
+      '0',
+      '--compare',
+      MULTI,
+      '--compare-image',
+      '1',
+      '--json',
+      '--no-verify',
+    ]);
+    expect(run.code).toBe(0);
+    const c = JSON.parse(run.out);
+    expect(Object.keys(c)).toEqual(
+      expect.arrayContaining(['left', 'right', 'sharedLayers', 'config', 'files', 'bytes']),
+    );
+    expect(c.config.platform).toEqual({ left: 'linux/amd64', right: 'linux/arm64' });
+    expect(c.files.added).toEqual(['/linux/arm64', '/linux/arm64/README.md']);
+    expect(c.files.removed).toEqual(['/linux/amd64', '/linux/amd64/README.md']);
+    expect(c.files.changed).toEqual([]);
+  });
+
+  it('says an image is identical to itself, in words', () => {
+    const run = strata(['analyze', DIVE, '--compare', DIVE, '--no-verify']);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('identical');
+    expect(run.out).toContain('files: 0 added, 0 removed, 0 changed');
+  });
+
+  it('exits 2 naming the flag when the image number is out of range', () => {
+    const run = strata(['analyze', DIVE, '--compare', MULTI, '--compare-image', '9']);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/--compare-image 9/);
+  });
+});

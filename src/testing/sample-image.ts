@@ -85,12 +85,13 @@ export interface SampleImage {
 export function imageFrom(
   steps: { command: string; layer: Uint8Array | null }[],
   cmd: string[] = ['sh'],
+  env: string[] = [],
 ): SampleImage {
   const layers = steps.flatMap((s) => (s.layer ? [s.layer] : []));
   const diffIds = layers.map((l) => `sha256:${sha256Hex(l)}`);
   const config = json({
     architecture: 'amd64',
-    config: { Cmd: cmd },
+    config: { Cmd: cmd, ...(env.length > 0 ? { Env: env } : {}) },
     created: CREATED,
     history: steps.map((s) => ({
       created: CREATED,
