@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     const read = await readFile(args.file, args.verify);
     if (args.compare !== undefined) {
       const other = args.compare === args.file ? read : await readFile(args.compare, args.verify);
-      const comparison = compareReads(
+      const { fileFacts, ...comparison } = compareReads(
         read,
         chosenImage(read, args.image, '--image'),
         other,

@@ -36,7 +36,7 @@ export function compareReads(
 }
 
 /** The comparison for a person: what is shared, what differs, then the paths (at most 50 each). */
-export function comparisonText(c: ImageComparison): string {
+export function comparisonText(c: Omit<ImageComparison, 'fileFacts'>): string {
   const name = (side: { id: string; tags: string[] }) => side.tags[0] ?? side.id.slice(7, 19);
   const lines = [`${name(c.left)}  →  ${name(c.right)}`];
   if (c.identical) lines.push('identical: same configuration and the same files');

@@ -2,6 +2,7 @@ import type { SourceSpec } from '../core/bytes.ts';
 import type { Problem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import { type ArchiveSession, isCancellation, RequestFailed } from '../worker/session.ts';
+import { compareWithImage, compareWithUrl, endComparison } from './compare-actions.ts';
 import {
   loadImage,
   refreshAnalysis,
@@ -37,6 +38,7 @@ function beginOpen(name: string, size: number): AbortSignal {
   fetching?.abort();
   fetching = new AbortController();
   endSession('Another file was opened.');
+  endComparison();
   get().archiveCleared();
   get().explorerReset();
   get().contentCleared();
@@ -55,6 +57,7 @@ function firstIncluded(model: ArchiveModel | null, wanted?: number): number {
 }
 
 function crashed(problem: Problem): void {
+  endComparison();
   get().archiveCleared();
   get().explorerReset();
   get().contentCleared();
@@ -124,6 +127,9 @@ async function applyViewState(state: ViewState): Promise<void> {
   if (state.layer !== undefined) await selectLayer(state.layer);
   if (state.filter) await setFilter(state.filter);
   if (state.path) await revealPath(state.path);
+  if (state.tab) get().set({ tab: state.tab });
+  if (state.compare) void compareWithUrl(state.compare, state.compareImage);
+  else if (state.compareImage !== undefined) void compareWithImage(state.compareImage);
 }
 
 /**
@@ -272,6 +278,7 @@ export function cancelLoad(): void {
   const name = get().fileName ?? 'The file';
   fetching?.abort();
   endSession('Reading was cancelled.');
+  endComparison();
   get().archiveCleared();
   get().explorerReset();
   get().contentCleared();

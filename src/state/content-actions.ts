@@ -10,7 +10,7 @@ import { useStore } from './store.ts';
 const get = () => useStore.getState();
 const PAGE = 256 << 10;
 /** Versions compared as text up to this size; larger ones by size and hash. */
-const COMPARE_LIMIT = 2 << 20;
+export const COMPARE_LIMIT = 2 << 20;
 const latest = { content: 0, comparison: 0, entry: 0 };
 
 /** The first page of a file as it stands at a layer. */
@@ -85,22 +85,33 @@ export async function compareVersions(
       ),
     );
     if (!a || !b) throw new Error('A version could not be read.');
-    const textual = contentKind(a.bytes).kind === 'text' && contentKind(b.bytes).kind === 'text';
-    if (textual && a.size <= COMPARE_LIMIT && b.size <= COMPARE_LIMIT) {
-      const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-      return { kind: 'text' as const, from, to, older: decode(a.bytes), newer: decode(b.bytes) };
-    }
-    const sides = await Promise.all(
-      [a, b].map(async (side) => ({
-        size: side.size,
-        sha256: await sha256(side.bytes),
-        partial: side.size > COMPARE_LIMIT,
-      })),
-    );
-    return { kind: 'binary' as const, from, to, sides };
+    return { ...(await bytesCompared(a, b)), from, to };
   });
   if (result && ticket === latest.comparison)
     useStore.setState({ comparison: { ...result, path } });
+}
+
+/** Two files' first bytes: as text when both are text and whole, else sizes and sha256. */
+export async function bytesCompared(
+  a: { bytes: Uint8Array; size: number },
+  b: { bytes: Uint8Array; size: number },
+): Promise<
+  | { kind: 'text'; older: string; newer: string }
+  | { kind: 'binary'; sides: { size: number; sha256: string; partial: boolean }[] }
+> {
+  const textual = contentKind(a.bytes).kind === 'text' && contentKind(b.bytes).kind === 'text';
+  if (textual && a.size <= COMPARE_LIMIT && b.size <= COMPARE_LIMIT) {
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { kind: 'text', older: decode(a.bytes), newer: decode(b.bytes) };
+  }
+  const sides = await Promise.all(
+    [a, b].map(async (side) => ({
+      size: side.size,
+      sha256: await sha256(side.bytes),
+      partial: side.size > COMPARE_LIMIT,
+    })),
+  );
+  return { kind: 'binary', sides };
 }
 
 async function sha256(bytes: Uint8Array): Promise<string> {

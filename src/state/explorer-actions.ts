@@ -13,8 +13,9 @@ const get = () => useStore.getState();
 
 export async function loadImage(imageIndex: number): Promise<void> {
   const image = get().model?.images[imageIndex];
+  const tab = get().tab;
   get().explorerReset();
-  get().set({ imageIndex });
+  get().set({ imageIndex, tab });
   if (!image?.included || image.layers.length === 0) return;
   const analysis = await tracked('analysis', (s) =>
     s.request({ type: 'analysis', image: imageIndex }),

@@ -4,9 +4,12 @@ import type { AnalysisSummary, PathDetails } from '../worker/protocol.ts';
 
 export type SortOrder = 'name' | 'size';
 export type ChangeClass = 'added' | 'modified' | 'deleted' | 'unchanged';
+export type Tab = 'files' | 'summary' | 'sizemap' | 'archive' | 'dockerfile' | 'compare';
 
 /** What the explorer shows: the chosen image, layer, mode, selection, filter and open folders. */
 export interface ExplorerSlice {
+  /** The view shown below the header (kept when another image is chosen). */
+  tab: Tab;
   imageIndex: number;
   analysis: AnalysisSummary | null;
   layer: number;
@@ -31,6 +34,7 @@ export interface ExplorerSlice {
 }
 
 export const initialExplorer = {
+  tab: 'files' as Tab,
   imageIndex: 0,
   analysis: null,
   layer: 0,

@@ -1,4 +1,5 @@
 import type { TreeMode } from '../core/fs/view.ts';
+import type { Tab } from './explorer-slice.ts';
 
 /**
  * What a link remembers, in the URL's hash (after speedscope's hash-params): where the archive
@@ -15,7 +16,13 @@ export interface ViewState {
   mode?: TreeMode;
   path?: string;
   filter?: string;
+  tab?: Tab;
+  /** The other side of a comparison: an archive address, and which of its images. */
+  compare?: string;
+  compareImage?: number;
 }
+
+const TABS: readonly Tab[] = ['files', 'summary', 'sizemap', 'archive', 'dockerfile', 'compare'];
 
 export function parseHash(hash: string): ViewState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -41,12 +48,31 @@ export function parseHash(hash: string): ViewState {
   if (path?.startsWith('/')) state.path = path;
   const filter = text('filter');
   if (filter) state.filter = filter;
+  const tab = text('tab');
+  if (tab && (TABS as string[]).includes(tab)) state.tab = tab as Tab;
+  const compare = text('compare');
+  if (compare && /^https?:\/\//i.test(compare)) state.compare = compare;
+  const compareImage = int('compareImage');
+  if (compareImage !== undefined) state.compareImage = compareImage;
   return state;
 }
 
 export function formatHash(state: ViewState): string {
   const params = new URLSearchParams();
-  for (const key of ['url', 'file', 'size', 'image', 'layer', 'mode', 'path', 'filter'] as const) {
+  const keys = [
+    'url',
+    'file',
+    'size',
+    'image',
+    'layer',
+    'mode',
+    'path',
+    'filter',
+    'tab',
+    'compare',
+    'compareImage',
+  ] as const;
+  for (const key of keys) {
     const value = state[key];
     if (value !== undefined && value !== '') params.set(key, String(value));
   }

@@ -1,5 +1,6 @@
 import { currentOrigin } from './actions.ts';
-import { formatHash } from './hash-state.ts';
+import type { Comparison } from './compare-slice.ts';
+import { formatHash, type ViewState } from './hash-state.ts';
 import { useStore } from './store.ts';
 
 /**
@@ -17,9 +18,19 @@ export function startHashSync(): () => void {
       mode: s.mode,
       ...(s.details ? { path: s.details.path } : {}),
       ...(s.filterApplied ? { filter: s.filterApplied } : {}),
+      ...(s.tab !== 'files' ? { tab: s.tab } : {}),
+      ...compareState(s.imageComparison),
     });
     if (hash === last) return;
     last = hash;
     history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
   });
+}
+
+/** A comparison a link can restore: with another image of this archive, or with an archive address. */
+function compareState(c: Comparison | null): Pick<ViewState, 'compare' | 'compareImage'> {
+  if (!c) return {};
+  if (c.target.kind === 'image') return { compareImage: c.rightImage };
+  if (c.target.url) return { compare: c.target.url, compareImage: c.rightImage };
+  return {};
 }

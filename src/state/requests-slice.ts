@@ -10,7 +10,9 @@ export type RequestName =
   | 'version-diff'
   | 'file-download'
   | 'archive-map'
-  | 'archive-entry';
+  | 'archive-entry'
+  | 'compare'
+  | 'compare-path';
 
 export interface RequestState {
   status: 'idle' | 'loading' | 'done' | 'error';

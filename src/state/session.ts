@@ -45,6 +45,8 @@ const SUPERSEDED: ReadonlySet<RequestName> = new Set([
   'content',
   'version-diff',
   'archive-entry',
+  'compare',
+  'compare-path',
 ]);
 const running = new Map<RequestName, AbortController>();
 

@@ -1,12 +1,18 @@
 import { create } from 'zustand';
 import { type ArchiveSlice, createArchiveSlice } from './archive-slice.ts';
+import { type CompareSlice, createCompareSlice } from './compare-slice.ts';
 import { type ContentSlice, createContentSlice } from './content-slice.ts';
 import { createExplorerSlice, type ExplorerSlice } from './explorer-slice.ts';
 import { createLoadSlice, type LoadSlice } from './load-slice.ts';
 import { createRequestsSlice, type RequestName, type RequestsSlice } from './requests-slice.ts';
 
 /** The one store, made of slices with one concern each. */
-export type StoreState = LoadSlice & ArchiveSlice & ExplorerSlice & RequestsSlice & ContentSlice;
+export type StoreState = LoadSlice &
+  ArchiveSlice &
+  ExplorerSlice &
+  RequestsSlice &
+  ContentSlice &
+  CompareSlice;
 
 export const useStore = create<StoreState>()((...a) => ({
   ...createLoadSlice(...a),
@@ -14,6 +20,7 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createExplorerSlice(...a),
   ...createRequestsSlice(...a),
   ...createContentSlice(...a),
+  ...createCompareSlice(...a),
 }));
 
 // Selectors, defined once and reused: components select what they show, never the whole store.
@@ -39,3 +46,5 @@ export const useComparison = () => useStore((s) => s.comparison);
 export const useArchiveMap = () => useStore((s) => s.archiveMap);
 export const useArchiveEntry = () => useStore((s) => s.archiveEntry);
 export const useCanReopen = () => useStore((s) => s.canReopen);
+export const useImageComparison = () => useStore((s) => s.imageComparison);
+export const usePathComparison = () => useStore((s) => s.pathComparison);

@@ -1,6 +1,9 @@
 import { useCallback, useState } from 'react';
+import type { Tab } from '../state/explorer-slice.ts';
+import { useStore } from '../state/store.ts';
 import { ArchiveView } from './archive/ArchiveView.tsx';
 import { CurrentLayer } from './CurrentLayer.tsx';
+import { CompareView } from './compare/CompareView.tsx';
 import { Details } from './Details.tsx';
 import { DockerfileView } from './DockerfileView.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
@@ -13,20 +16,20 @@ import { FileTree } from './tree/FileTree.tsx';
 import { TreeToolbar } from './tree/TreeToolbar.tsx';
 import { FileViewer } from './viewer/FileViewer.tsx';
 
-type Tab = 'files' | 'summary' | 'sizemap' | 'archive' | 'dockerfile';
-
 const TAB_NAMES: Record<Tab, string> = {
   files: 'Files',
   summary: 'Summary',
   sizemap: 'Size map',
   archive: 'Archive',
   dockerfile: 'Dockerfile',
+  compare: 'Compare',
 };
 const TABS = Object.keys(TAB_NAMES) as Tab[];
 
 /** The image once read: header, timeline, and the files, summary and archive tabs. */
 export function Explorer() {
-  const [tab, setTab] = useState<Tab>('files');
+  const tab = useStore((s) => s.tab);
+  const setTab = useCallback((t: Tab) => useStore.getState().set({ tab: t }), []);
   const [epoch, setEpoch] = useState(0);
   const remount = useCallback(() => setEpoch((e) => e + 1), []);
   const onTabKey = (event: React.KeyboardEvent) => {
@@ -100,6 +103,11 @@ export function Explorer() {
           {tab === 'dockerfile' && (
             <div role="tabpanel" id="panel-dockerfile" aria-label="Dockerfile">
               <DockerfileView onOpenLayer={() => setTab('files')} />
+            </div>
+          )}
+          {tab === 'compare' && (
+            <div role="tabpanel" id="panel-compare" aria-label="Compare">
+              <CompareView />
             </div>
           )}
           {tab === 'archive' && (

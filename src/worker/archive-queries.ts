@@ -1,4 +1,7 @@
 import type { ByteSource } from '../core/bytes.ts';
+import { compareImages } from '../core/compare/compare-images.ts';
+import { compareSide } from '../core/compare/side.ts';
+import { snapshotBuffers } from '../core/compare/snapshot.ts';
 import { LayerContent, type LayerLocation } from '../core/content.ts';
 import { StrataError } from '../core/errors.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
@@ -14,6 +17,7 @@ import type {
   AnalysisSummary,
   Answers,
   ExportWhat,
+  FileBytes,
   LayerStats,
   PathDetails,
   QueryOf,
@@ -222,19 +226,55 @@ export class ArchiveQueries {
       }
       return { answer: { total: scan.entries.length, rows }, transfer: [] };
     },
-    'file-bytes': async (q, signal) => {
-      const { key, entry, at } = this.dataOf(q.image, q.path, q.layer);
-      const start = Math.min(q.start, entry.size);
-      const length = Math.min(q.length, entry.size - start);
-      const layout = entry.sparse;
-      const bytes = layout
-        ? await readSparse(layout, start, length, (from, n) =>
-            this.content.read(at, key, entry.dataOffset, from, n, signal),
-          )
-        : await this.content.read(at, key, entry.dataOffset, start, length, signal);
-      return { answer: { bytes, size: entry.size, start }, transfer: [bytes.buffer] };
+    'file-bytes': (q, signal) =>
+      this.fileBytes(q.image, q.path, q.layer, q.start, q.length, signal),
+    'top-file-bytes': (q, signal) => {
+      const versions = this.versions(q.image);
+      const id = versions.table.get(q.path.replace(/^\/+/, ''));
+      if (id === undefined) throw new StrataError('read-failed', `${q.path} is not in this image.`);
+      return this.fileBytes(q.image, id, versions.layers.length - 1, q.start, q.length, signal);
     },
+    'compare-side': (q) => {
+      const side = this.compareSide(q.image);
+      return { answer: side, transfer: snapshotBuffers(side.snapshot) };
+    },
+    compare: (q) => ({
+      answer: compareImages(this.compareSide(q.image), q.right),
+      transfer: [],
+    }),
   };
+
+  private compareSide(image: number) {
+    if (!this.complete)
+      throw new StrataError(
+        'read-failed',
+        'The archive is still being read; compare when it is done.',
+      );
+    const record = this.read.model.images[image];
+    if (!record?.included) throw new StrataError('read-failed', `No image ${image} to compare.`);
+    return compareSide(record, this.read.scans, this.analysis(image));
+  }
+
+  /** Part of a file's content as it stands at a layer (a sparse file with its holes as zeros). */
+  private async fileBytes(
+    image: number,
+    path: number,
+    layer: number,
+    from: number,
+    count: number,
+    signal?: AbortSignal,
+  ): Promise<{ answer: FileBytes; transfer: Transferable[] }> {
+    const { key, entry, at } = this.dataOf(image, path, layer);
+    const start = Math.min(from, entry.size);
+    const length = Math.min(count, entry.size - start);
+    const layout = entry.sparse;
+    const bytes = layout
+      ? await readSparse(layout, start, length, (offset, n) =>
+          this.content.read(at, key, entry.dataOffset, offset, n, signal),
+        )
+      : await this.content.read(at, key, entry.dataOffset, start, length, signal);
+    return { answer: { bytes, size: entry.size, start }, transfer: [bytes.buffer] };
+  }
 
   private summary(image: number): AnalysisSummary {
     const record = this.read.model.images[image]!;

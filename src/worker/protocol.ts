@@ -1,4 +1,5 @@
 import type { SourceSpec } from '../core/bytes.ts';
+import type { CompareSide, ImageComparison } from '../core/compare/compare-images.ts';
 import type { Problem } from '../core/errors.ts';
 import type { DiveEfficiency } from '../core/fs/dive-efficiency.ts';
 import type { FinalCounts } from '../core/fs/merged.ts';
@@ -44,7 +45,13 @@ export type Query =
       layer: number;
       start: number;
       length: number;
-    };
+    }
+  /** A file of the image's top filesystem named by its path (for comparing across archives). */
+  | { type: 'top-file-bytes'; image: number; path: string; start: number; length: number }
+  /** What this image brings to a comparison (its top filesystem as columns). */
+  | { type: 'compare-side'; image: number }
+  /** This image (left) against a side another session (or this one) gave (right). */
+  | { type: 'compare'; image: number; right: CompareSide };
 
 export type QueryType = Query['type'];
 export type QueryOf<K extends QueryType> = Extract<Query, { type: K }>;
@@ -60,7 +67,17 @@ export interface Answers {
   'entry-text': string | null;
   'layer-entries': { total: number; rows: RawEntry[] };
   /** Part of a file's content as it stands at a layer (hardlinks give their target's). */
-  'file-bytes': { bytes: Uint8Array; size: number; start: number };
+  'file-bytes': FileBytes;
+  'top-file-bytes': FileBytes;
+  'compare-side': CompareSide;
+  compare: ImageComparison;
+}
+
+export interface FileBytes {
+  bytes: Uint8Array;
+  /** The whole file's size. */
+  size: number;
+  start: number;
 }
 
 /** One tar entry of a layer, as stored (whiteout markers included). */

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { chosenImage, compareReads } from '../../cli/compare.ts';
+import {
+  archiveOfLayers,
+  BASE_LAYERS as BASE,
+  BASE_ENV,
+  DERIVED_LAYERS as DERIVED,
+  DERIVED_ENV,
+} from '../../testing/compare-pair.ts';
 import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
-import { imageFrom, legacyArchive } from '../../testing/sample-image.ts';
-import { type TarInput, writeTar } from '../../testing/tar-writer.ts';
+import type { TarInput } from '../../testing/tar-writer.ts';
 import { envDifference } from './compare-images.ts';
 
 /**
@@ -72,49 +78,14 @@ function expected(left: Map<string, Seen>, right: Map<string, Seen>) {
   };
 }
 
-const dir = (name: string): TarInput => ({ name: `${name}/`, kind: 'dir', mode: 0o755 });
-const BASE: TarInput[][] = [
-  [
-    dir('etc'),
-    { name: 'etc/hostname', data: 'box\n' },
-    { name: 'etc/group', data: 'root:x:0:\n' },
-    { name: 'etc/mtab', kind: 'symlink', linkname: '/proc/mounts', mode: 0o777 },
-    dir('app'),
-    { name: 'app/config.txt', data: 'mode=slow\nlevel=1\n' },
-    { name: 'app/bin', data: 'binary v1', mode: 0o755 },
-    dir('app/cache'),
-    { name: 'app/cache/a', data: 'aaaa' },
-  ],
-  [dir('srv'), { name: 'srv/index.html', data: '<h1>hi</h1>' }],
-];
-const DERIVED: TarInput[][] = [
-  ...BASE,
-  [
-    dir('app'),
-    { name: 'app/config.txt', data: 'mode=fast\nlevel=1\n' },
-    { name: 'app/bin', data: 'binary v1', mode: 0o700 },
-    { name: 'app/.wh.cache' },
-    { name: 'app/cache', data: 'now a file' },
-    { name: 'etc/.wh.group' },
-    { name: 'etc/mtab', kind: 'symlink', linkname: '/proc/self/mounts', mode: 0o777 },
-    { name: 'etc/hostname', data: 'box\n', uid: 1000, gid: 1000 },
-    { name: 'app/new', kind: 'hardlink', linkname: 'srv/index.html' },
-  ],
-];
-
 async function archiveOf(layers: TarInput[][], env: string[], tag: string) {
-  const image = imageFrom(
-    layers.map((l, i) => ({ command: `step ${i}`, layer: writeTar(l) })),
-    ['sh'],
-    env,
-  );
-  return readBytes(legacyArchive(image, tag));
+  return readBytes(archiveOfLayers(layers, env, tag));
 }
 
 describe('compareImages', () => {
   it('finds the paths an independent replay of both images finds, and the shared base', async () => {
-    const left = await archiveOf(BASE, ['PATH=/bin', 'MODE=slow'], 'app:base');
-    const right = await archiveOf(DERIVED, ['PATH=/bin', 'MODE=fast', 'NEW=1'], 'app:next');
+    const left = await archiveOf(BASE, BASE_ENV, 'app:base');
+    const right = await archiveOf(DERIVED, DERIVED_ENV, 'app:next');
     const c = compareReads(left, 0, right, 0);
     const want = expected(replay(BASE), replay(DERIVED));
     expect(c.files.added).toEqual(want.added);

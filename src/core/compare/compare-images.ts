@@ -19,6 +19,15 @@ export interface ChangedPath {
   rightBytes: number;
 }
 
+export interface FileFacts {
+  addedBytes: number[];
+  addedKinds: string[];
+  removedBytes: number[];
+  removedKinds: string[];
+  /** The right side's kind of each changed path. */
+  changedKinds: string[];
+}
+
 export interface EnvDifference {
   /** `NAME=value` as the right image sets it; the left does not set NAME. */
   added: string[];
@@ -59,6 +68,8 @@ export interface ImageComparison {
   commonBase: number;
   config: ConfigDifferences;
   files: { added: string[]; removed: string[]; changed: ChangedPath[] };
+  /** For the page (not in the CLI's JSON): each listed path's size and kind, in list order. */
+  fileFacts: FileFacts;
   /** Uncompressed layer bytes. */
   bytes: ByteTotals;
   /** The same for the layer blobs as stored (compressed where they are). */
@@ -80,7 +91,7 @@ export function compareImages(left: CompareSide, right: CompareSide): ImageCompa
     if (!diverged) commonBase++;
   }
   const config = configDifferences(a, b);
-  const files = fileDifferences(left.snapshot, right.snapshot);
+  const { files, fileFacts } = fileDifferences(left.snapshot, right.snapshot);
   const bytes = byteTotals(left, right, (side, i) => side.layerSizes[i] ?? 0);
   const storedBytes = byteTotals(
     left,
@@ -94,6 +105,7 @@ export function compareImages(left: CompareSide, right: CompareSide): ImageCompa
     commonBase,
     config,
     files,
+    fileFacts,
     bytes,
     storedBytes,
     identical:
@@ -201,16 +213,20 @@ export function envDifference(left: string[], right: string[]): EnvDifference {
  * changed (type, content by hash, link target, mode, or owner differ; mtime is ignored). A path
  * whose type changed is not compared further for content or link.
  */
-export function fileDifferences(left: FsSnapshot, right: FsSnapshot): ImageComparison['files'] {
+export function fileDifferences(
+  left: FsSnapshot,
+  right: FsSnapshot,
+): Pick<ImageComparison, 'files' | 'fileFacts'> {
   const rowOf = new Map<string, number>();
   for (const [i, path] of left.paths.entries()) rowOf.set(path, i);
-  const added: string[] = [];
-  const changed: ChangedPath[] = [];
+  type Row = { path: string; bytes: number; kind: string };
+  const added: Row[] = [];
+  const changed: (ChangedPath & { kind: string })[] = [];
   const seen = new Uint8Array(left.paths.length);
   for (const [j, path] of right.paths.entries()) {
     const i = rowOf.get(path);
     if (i === undefined) {
-      added.push(`/${path}`);
+      added.push({ path: `/${path}`, bytes: right.sizes[j]!, kind: right.kinds[j]! });
       continue;
     }
     seen[i] = 1;
@@ -229,13 +245,29 @@ export function fileDifferences(left: FsSnapshot, right: FsSnapshot): ImageCompa
         kinds,
         leftBytes: left.sizes[i]!,
         rightBytes: right.sizes[j]!,
+        kind: right.kinds[j]!,
       });
   }
-  const removed: string[] = [];
-  for (const [i, path] of left.paths.entries()) if (!seen[i]) removed.push(`/${path}`);
-  const byPath = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const removed: Row[] = [];
+  for (const [i, path] of left.paths.entries())
+    if (!seen[i]) removed.push({ path: `/${path}`, bytes: left.sizes[i]!, kind: left.kinds[i]! });
+  const byPath = (x: { path: string }, y: { path: string }) =>
+    x.path < y.path ? -1 : x.path > y.path ? 1 : 0;
   added.sort(byPath);
   removed.sort(byPath);
-  changed.sort((x, y) => byPath(x.path, y.path));
-  return { added, removed, changed };
+  changed.sort(byPath);
+  return {
+    files: {
+      added: added.map((r) => r.path),
+      removed: removed.map((r) => r.path),
+      changed: changed.map(({ kind, ...c }) => c),
+    },
+    fileFacts: {
+      addedBytes: added.map((r) => r.bytes),
+      addedKinds: added.map((r) => r.kind),
+      removedBytes: removed.map((r) => r.bytes),
+      removedKinds: removed.map((r) => r.kind),
+      changedKinds: changed.map((c) => c.kind),
+    },
+  };
 }

@@ -75,7 +75,14 @@ function MetadataChanges({ older, newer }: { older?: VersionStep; newer?: Versio
   );
 }
 
-function ComparisonResult({ comparison }: { comparison: VersionComparison }) {
+/** A text diff, "Identical content.", or sizes and hashes; `labels` name the two sides. */
+export function ComparisonResult({
+  comparison,
+  labels = [`layer ${comparison.from}`, `layer ${comparison.to}`],
+}: {
+  comparison: VersionComparison;
+  labels?: [string, string];
+}) {
   const parts = useMemo(
     () => (comparison.kind === 'text' ? diffLines(comparison.older, comparison.newer) : []),
     [comparison],
@@ -96,7 +103,7 @@ function ComparisonResult({ comparison }: { comparison: VersionComparison }) {
       <dl className="binary-diff">
         {comparison.sides.map((side, i) => (
           <Fragment key={i}>
-            <dt>layer {i === 0 ? comparison.from : comparison.to}</dt>
+            <dt>{labels[i]}</dt>
             <dd>
               {formatBytes(side.size)} · sha256{' '}
               {side.partial ? `(first ${formatBytes(2 << 20)}) ` : ''}
