@@ -167,7 +167,7 @@ test('the view tabs follow the WAI-ARIA pattern: one tab stop, arrow keys, Home 
   await expect(tabs.getByRole('tab', { name: 'Summary' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tabpanel', { name: 'Summary' })).toBeVisible();
   await page.keyboard.press('End');
-  await expect(tabs.getByRole('tab', { name: 'Dockerfile' })).toBeFocused();
+  await expect(tabs.getByRole('tab', { name: 'Compare' })).toBeFocused();
   await page.keyboard.press('ArrowRight');
   await expect(tabs.getByRole('tab', { name: 'Files' })).toHaveAttribute('aria-selected', 'true');
   await expect(tabs.locator('[tabindex="0"]')).toHaveCount(1);
