@@ -9,6 +9,7 @@ import { verifyDigests } from '../core/verify.ts';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args.ts';
 import { chosenImage, compareReads, comparisonText, ImageChoiceError } from './compare.ts';
 import { FAIL, GateInputError, gateConfig, gateText, PASS, runGate, UNREADABLE } from './gate.ts';
+import { addPackages, sbomOf } from './packages.ts';
 
 /**
  * `strata analyze FILE [--json] [--no-verify] [--ci …]` (also `npm run analyze -- FILE …`): the same
@@ -34,9 +35,17 @@ export async function main(argv: string[]): Promise<number> {
   const unreadable = args.ci ? UNREADABLE : 1;
   try {
     const config = args.ci ? gateConfig(args, err) : undefined;
-    const read = await readFile(args.file, args.verify);
+    const { read, source } = await readFile(args.file, args.verify);
+    if (args.sbom) {
+      const image = chosenImage(read, args.image, '--image');
+      const { document, warnings } = await sbomOf(read, source, image, args.sbom);
+      for (const w of [...read.model.warnings, ...warnings]) err(`warning: ${w.message}`);
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return 0;
+    }
     if (args.compare !== undefined) {
-      const other = args.compare === args.file ? read : await readFile(args.compare, args.verify);
+      const other =
+        args.compare === args.file ? read : (await readFile(args.compare, args.verify)).read;
       const { fileFacts, ...comparison } = compareReads(
         read,
         chosenImage(read, args.image, '--image'),
@@ -74,7 +83,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(texts.join('\n'));
       return 0;
     }
-    const report = analyzeReport(read);
+    const analyses = new Map();
+    const report = analyzeReport(read, analyses);
+    if (args.packages) await addPackages(report, read, source, analyses);
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
     return 0;
   } catch (error) {
@@ -95,7 +106,7 @@ async function readFile(file: string, verify: boolean) {
   const source = blobSource(await openAsBlob(file));
   const read = await readArchive(source);
   if (verify) read.model.warnings.push(...(await verifyDigests(source, read.model)));
-  return read;
+  return { read, source };
 }
 
 function writeJunitError(file: string, message: string): void {

@@ -22,6 +22,10 @@ export interface CliArgs {
   /** A second archive to compare with, and which of its images. */
   compare: string | undefined;
   compareImage: number | undefined;
+  /** Catalogue each image's packages (and what each layer did to them). */
+  packages: boolean;
+  /** Print the SBOM of one image instead of the analysis. */
+  sbom: 'cyclonedx' | 'spdx' | undefined;
 }
 
 export class UsageError extends Error {}
@@ -31,6 +35,8 @@ export const USAGE = `usage: strata analyze FILE [options]
   --no-verify               skip the layer digest checks
   --image N                 only image N of the archive (from 0, in the archive's order)
   --dockerfile              print each image's history as a Dockerfile
+  --packages                add each image's packages and each layer's package changes
+  --sbom cyclonedx|spdx     print the SBOM (CycloneDX 1.6 or SPDX 2.3 JSON) of the image
   --compare FILE2           compare the image with one of FILE2 (FILE2 may be FILE itself)
   --compare-image N         which image of FILE2 (default: its first; --image picks FILE's)
   --ci                      evaluate dive's CI rules; exit 0 pass, 1 fail, 2 unreadable input
@@ -51,6 +57,8 @@ export function parseCli(argv: string[]): CliArgs {
     report: { type: 'string', multiple: true },
     image: { type: 'string' },
     compare: { type: 'string' },
+    packages: { type: 'boolean' },
+    sbom: { type: 'string' },
     'compare-image': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     lowestEfficiency: { type: 'string' },
@@ -100,6 +108,9 @@ export function parseCli(argv: string[]): CliArgs {
     if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} takes a number, not "${value}"`);
     return Number(value);
   };
+  const sbom = values.sbom;
+  if (sbom !== undefined && sbom !== 'cyclonedx' && sbom !== 'spdx')
+    throw new UsageError(`--sbom takes "cyclonedx" or "spdx", not "${sbom}"`);
   return {
     command,
     file: positionals[0],
@@ -113,5 +124,7 @@ export function parseCli(argv: string[]): CliArgs {
     image: imageNumber('image', values.image),
     compare: values.compare,
     compareImage: imageNumber('compare-image', values['compare-image']),
+    packages: values.packages ?? false,
+    sbom,
   };
 }

@@ -109,6 +109,38 @@ export class LayerContent {
     }
   }
 
+  /**
+   * The bodies of several entries of one layer, in offset order: each read directly when nothing
+   * is compressed, else all in one pass over the decompressed layer.
+   */
+  async *bodies(
+    at: LayerLocation,
+    key: string,
+    wanted: { id: number; dataOffset: number; size: number }[],
+    signal?: AbortSignal,
+  ): AsyncGenerator<[number, Uint8Array]> {
+    const inOrder = [...wanted].sort((a, b) => a.dataOffset - b.dataOffset);
+    if ((at.outer === 'none' && at.layer === 'none') || this.kept.has(key)) {
+      for (const w of inOrder)
+        yield [w.id, await this.read(at, key, w.dataOffset, 0, w.size, signal)];
+      return;
+    }
+    const reader = new ChunkReader(() => this.tar(at, signal), false, 0, signal);
+    try {
+      let position = 0;
+      for (const w of inOrder) {
+        if (w.dataOffset < position) continue;
+        await reader.skip(w.dataOffset - position, 'the layer');
+        const bytes = w.size === 0 ? new Uint8Array(0) : await reader.readExact(w.size, 'a file');
+        if (!bytes) throw new StrataError('truncated', 'The layer ends before a file it lists.');
+        position = w.dataOffset + w.size;
+        yield [w.id, bytes.slice()];
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+
   private keep(key: string, bytes: Uint8Array): void {
     for (const [k, v] of this.kept) {
       if (this.keptBytes + bytes.length <= this.keepLimit * 2) break;

@@ -1,5 +1,10 @@
 import type { Problem } from './errors.ts';
-import { analyzeImage, type ChangeLists, changeLists } from './fs/analyze-image.ts';
+import {
+  analyzeImage,
+  type ChangeLists,
+  changeLists,
+  type ImageAnalysis,
+} from './fs/analyze-image.ts';
 import type { DiveEfficiency } from './fs/dive-efficiency.ts';
 import type { FinalCounts } from './fs/merged.ts';
 import type { HiddenFile } from './fs/waste.ts';
@@ -57,7 +62,11 @@ export interface LayerReport {
   changes?: ChangeLists;
 }
 
-export function analyzeReport(read: ArchiveRead): AnalyzeReport {
+/** `analyses` holds images already analysed (by index), to reuse; new ones are added to it. */
+export function analyzeReport(
+  read: ArchiveRead,
+  analyses = new Map<number, ImageAnalysis>(),
+): AnalyzeReport {
   const { model, scans } = read;
   // Hardlinks to nothing are damage (the data they name is not there): said among the warnings.
   const brokenLinks: Problem[] = [];
@@ -77,8 +86,12 @@ export function analyzeReport(read: ArchiveRead): AnalyzeReport {
     variant: model.variant,
     compression: model.compression,
     archiveBytes: model.archiveBytes,
-    images: model.images.map((image) => {
-      const analysis = image.included ? analyzeImage(image, scans) : undefined;
+    images: model.images.map((image, index) => {
+      let analysis = analyses.get(index);
+      if (!analysis && image.included) {
+        analysis = analyzeImage(image, scans);
+        analyses.set(index, analysis);
+      }
       if (analysis) noteBrokenLinks(image, analysis.versions.oddities);
       return {
         id: image.id,

@@ -10,6 +10,7 @@ import { type MergedView, mergedAt } from '../core/fs/merged.ts';
 import { Change, DELETED, PathVersions } from '../core/fs/versions.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
+import { layerLocation } from '../core/layer-location.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import { plainMeta } from '../core/tar/encode.ts';
 import { readSparse } from '../core/tar/sparse.ts';
@@ -124,20 +125,7 @@ export class ArchiveQueries {
 
   /** Where a layer's blob lies and how it is compressed. */
   private locate(image: number, layer: number): { key: string; at: LayerLocation } {
-    const ref = this.read.model.images[image]?.layers[layer];
-    const outer = ref?.blobPath ? this.read.index.resolve(ref.blobPath) : undefined;
-    const scan = ref?.blobPath ? this.read.scans.get(ref.blobPath) : undefined;
-    if (!outer || !scan)
-      throw new StrataError('missing-blob', `Layer ${layer} is not in the archive.`);
-    return {
-      key: outer.path,
-      at: {
-        blobOffset: outer.dataOffset,
-        blobSize: outer.size,
-        outer: this.read.model.compression,
-        layer: scan.compression,
-      },
-    };
+    return layerLocation(this.read, image, layer);
   }
 
   /** A download, as a stream of chunks. */
