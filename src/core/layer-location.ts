@@ -11,7 +11,8 @@ export function layerLocation(
   const ref = read.model.images[image]?.layers[layer];
   const outer = ref?.blobPath ? read.index.resolve(ref.blobPath) : undefined;
   const scan = ref?.blobPath ? read.scans.get(ref.blobPath) : undefined;
-  if (!outer || !scan) throw new StrataError('missing-blob', `Layer ${layer} is not in the archive.`);
+  if (!outer || !scan)
+    throw new StrataError('missing-blob', `Layer ${layer} is not in the archive.`);
   return {
     key: outer.path,
     at: {

@@ -90,7 +90,10 @@ export async function catalogImage(
     if (!vRole) continue;
     byVersion.set(v, { path: p, role: vRole });
     let layerWants = wanted.get(dataLayer);
-    if (!layerWants) wanted.set(dataLayer, (layerWants = new Map()));
+    if (!layerWants) {
+      layerWants = new Map();
+      wanted.set(dataLayer, layerWants);
+    }
     if (!layerWants.has(dataEntry)) layerWants.set(dataEntry, { role: vRole, path: p, size });
   }
   // 2. Read and parse each body once, keyed by where its data lies.
