@@ -12,6 +12,7 @@ import {
   setMode,
 } from './explorer-actions.ts';
 import { parseHash, type ViewState } from './hash-state.ts';
+import { loadPackages } from './packages-actions.ts';
 import { endSession, isCurrent, startSession } from './session.ts';
 import { useStore } from './store.ts';
 
@@ -42,6 +43,7 @@ function beginOpen(name: string, size: number): AbortSignal {
   get().archiveCleared();
   get().explorerReset();
   get().contentCleared();
+  get().packagesCleared();
   get().requestsCleared();
   get().loadStarted(name, size);
   return fetching.signal;
@@ -61,6 +63,7 @@ function crashed(problem: Problem): void {
   get().archiveCleared();
   get().explorerReset();
   get().contentCleared();
+  get().packagesCleared();
   get().loadFailed(problem);
   get().reopenOffered(true);
 }
@@ -93,6 +96,7 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
     get().loadFinished(warnings);
     const model = get().model;
     if (model) void verify(session, model);
+    void loadPackages(get().imageIndex);
   } catch (error) {
     if (!isCurrent(session) || isCancellation(error)) return;
     // The file itself was refused: reading it again would say the same. (Cancel and a crash
@@ -282,6 +286,7 @@ export function cancelLoad(): void {
   get().archiveCleared();
   get().explorerReset();
   get().contentCleared();
+  get().packagesCleared();
   get().requestsCleared();
   get().loadCancelled(name);
 }

@@ -1,5 +1,6 @@
 import type { TreeMode } from '../core/fs/view.ts';
 import type { ChangeClass, SortOrder } from './explorer-slice.ts';
+import { loadPackages } from './packages-actions.ts';
 import { tracked } from './session.ts';
 import { useStore } from './store.ts';
 
@@ -16,6 +17,8 @@ export async function loadImage(imageIndex: number): Promise<void> {
   const tab = get().tab;
   get().explorerReset();
   get().set({ imageIndex, tab });
+  // Packages are catalogued once the whole archive is read; another image then asks again.
+  if (get().status === 'ready') void loadPackages(imageIndex);
   if (!image?.included || image.layers.length === 0) return;
   const analysis = await tracked('analysis', (s) =>
     s.request({ type: 'analysis', image: imageIndex }),

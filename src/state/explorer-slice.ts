@@ -4,7 +4,14 @@ import type { AnalysisSummary, PathDetails } from '../worker/protocol.ts';
 
 export type SortOrder = 'name' | 'size';
 export type ChangeClass = 'added' | 'modified' | 'deleted' | 'unchanged';
-export type Tab = 'files' | 'summary' | 'sizemap' | 'archive' | 'dockerfile' | 'compare';
+export type Tab =
+  | 'files'
+  | 'summary'
+  | 'sizemap'
+  | 'archive'
+  | 'dockerfile'
+  | 'packages'
+  | 'compare';
 
 /** What the explorer shows: the chosen image, layer, mode, selection, filter and open folders. */
 export interface ExplorerSlice {

@@ -22,7 +22,15 @@ export interface ViewState {
   compareImage?: number;
 }
 
-const TABS: readonly Tab[] = ['files', 'summary', 'sizemap', 'archive', 'dockerfile', 'compare'];
+const TABS: readonly Tab[] = [
+  'files',
+  'summary',
+  'sizemap',
+  'archive',
+  'dockerfile',
+  'packages',
+  'compare',
+];
 
 export function parseHash(hash: string): ViewState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));

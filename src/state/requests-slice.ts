@@ -12,7 +12,8 @@ export type RequestName =
   | 'archive-map'
   | 'archive-entry'
   | 'compare'
-  | 'compare-path';
+  | 'compare-path'
+  | 'packages';
 
 export interface RequestState {
   status: 'idle' | 'loading' | 'done' | 'error';

@@ -47,6 +47,7 @@ const SUPERSEDED: ReadonlySet<RequestName> = new Set([
   'archive-entry',
   'compare',
   'compare-path',
+  'packages',
 ]);
 const running = new Map<RequestName, AbortController>();
 

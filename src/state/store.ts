@@ -4,6 +4,7 @@ import { type CompareSlice, createCompareSlice } from './compare-slice.ts';
 import { type ContentSlice, createContentSlice } from './content-slice.ts';
 import { createExplorerSlice, type ExplorerSlice } from './explorer-slice.ts';
 import { createLoadSlice, type LoadSlice } from './load-slice.ts';
+import { createPackagesSlice, type PackagesSlice } from './packages-slice.ts';
 import { createRequestsSlice, type RequestName, type RequestsSlice } from './requests-slice.ts';
 
 /** The one store, made of slices with one concern each. */
@@ -12,7 +13,8 @@ export type StoreState = LoadSlice &
   ExplorerSlice &
   RequestsSlice &
   ContentSlice &
-  CompareSlice;
+  CompareSlice &
+  PackagesSlice;
 
 export const useStore = create<StoreState>()((...a) => ({
   ...createLoadSlice(...a),
@@ -21,6 +23,7 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createRequestsSlice(...a),
   ...createContentSlice(...a),
   ...createCompareSlice(...a),
+  ...createPackagesSlice(...a),
 }));
 
 // Selectors, defined once and reused: components select what they show, never the whole store.
@@ -48,3 +51,4 @@ export const useArchiveEntry = () => useStore((s) => s.archiveEntry);
 export const useCanReopen = () => useStore((s) => s.canReopen);
 export const useImageComparison = () => useStore((s) => s.imageComparison);
 export const usePathComparison = () => useStore((s) => s.pathComparison);
+export const usePackages = () => useStore((s) => s.packages);

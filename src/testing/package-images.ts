@@ -39,3 +39,54 @@ export function imageOfLayers(layers: TarInput[][], tag = 'packages:test'): Uint
     tag,
   );
 }
+
+const BIONIC = () => readFileSync(join(PACKAGES, 'dpkg/ubuntu-bionic/var/lib/dpkg/status'), 'utf8');
+
+/** The status file with one stanza replaced (or removed, with null) and others appended. */
+function editStatus(status: string, name: string, replacement: string | null, extra = ''): string {
+  const stanzas = status.split(/\n\n+/).filter((s) => s.trim());
+  const kept = stanzas.flatMap((s) =>
+    s.startsWith(`Package: ${name}\n`) ? (replacement === null ? [] : [replacement]) : [s],
+  );
+  return `${[...kept, extra].filter(Boolean).join('\n\n')}\n`;
+}
+
+/**
+ * An Ubuntu-like image in six layers, from the real databases: 0 the bionic dpkg status (90
+ * installed) with tar's md5sums and two of its files; 1 an apt run that removes adduser, upgrades
+ * tar to 1.30+dfsg-1 and adds curl; 2 Python site-packages (Pygments, requests); 3 an npm app's
+ * node_modules; 4 a Go binary and two Java archives; 5 requests' metadata deleted.
+ */
+export function debianLikeLayers(): TarInput[][] {
+  const status = BIONIC();
+  const upgraded = editStatus(
+    editStatus(status, 'adduser', null),
+    'tar',
+    'Package: tar\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.30+dfsg-1\nSource: tar',
+    'Package: curl\nStatus: install ok installed\nArchitecture: amd64\nVersion: 7.58.0-2ubuntu3\nSource: curl',
+  );
+  return [
+    [
+      { name: 'etc/os-release', data: 'ID=ubuntu\nVERSION_ID="18.04"\n' },
+      { name: 'var/lib/dpkg/status', data: status },
+      fixtureFile(
+        'dpkg/ubuntu-tar-md5sums/var/lib/dpkg/info/tar.md5sums',
+        'var/lib/dpkg/info/tar.md5sums',
+      ),
+      { name: 'usr/bin/tar', data: 'x'.repeat(1000), mode: 0o755 },
+      { name: 'usr/sbin/tarcat', data: 'y'.repeat(24), mode: 0o755 },
+    ],
+    [{ name: 'var/lib/dpkg/status', data: upgraded }],
+    fixtureTree('python/syft-site-packages'),
+    fixtureTree('npm/trivy-app-lockv1'),
+    [
+      fixtureFile('go/trivy-test.elf', 'usr/local/bin/test', 0o755),
+      fixtureFile(
+        'java/hadoop-shaded-guava-1.1.0-SNAPSHOT.jar',
+        'opt/lib/hadoop-shaded-guava-1.1.0-SNAPSHOT.jar',
+      ),
+      fixtureFile('java/multi-license-1.0.0.jar', 'opt/lib/multi-license-1.0.0.jar'),
+    ],
+    [{ name: 'usr/lib/python3.8/site-packages/.wh.requests-2.22.0.egg-info' }],
+  ];
+}

@@ -1,7 +1,7 @@
 import { Change } from '../core/fs/versions.ts';
 import { dirOf, normalise, resolve } from '../core/paths.ts';
 import { revealPath, selectLayer } from '../state/explorer-actions.ts';
-import { useCurrentImage, useDetails } from '../state/store.ts';
+import { useCurrentImage, useDetails, useStore } from '../state/store.ts';
 import { displayName } from './display.ts';
 import { formatBytes } from './format.ts';
 import { readableCommand } from './format-command.ts';
@@ -19,6 +19,13 @@ const CHANGE_WORDS: Record<number, string> = {
 export function Details() {
   const d = useDetails();
   const image = useCurrentImage();
+  // Ownership is known for the filesystem at the top (where the package databases say it).
+  const owner = useStore((s) => {
+    if (!d || !s.packages || !s.packageOwners) return null;
+    const index = s.packageOwners.get(d.pathId);
+    return index === undefined ? null : (s.packages.packages[index] ?? null);
+  });
+  const packagesKnown = useStore((s) => s.packages !== null);
   const commandOf = (layer: number) =>
     readableCommand(image?.history.find((h) => h.layer === layer)?.createdBy ?? '');
   if (!d) return <aside className="details empty-details">Select a file to see its details.</aside>;
@@ -45,6 +52,20 @@ export function Details() {
             <dd>
               {formatBytes(d.hardlinkSize ?? d.size)}{' '}
               <span className="muted">({(d.hardlinkSize ?? d.size).toLocaleString()} bytes)</span>
+            </dd>
+          </>
+        )}
+        {packagesKnown && d.kind !== 'dir' && (
+          <>
+            <dt>Package</dt>
+            <dd data-testid="owner-package">
+              {owner ? (
+                <>
+                  {owner.name} {owner.version} <span className="muted">({owner.type})</span>
+                </>
+              ) : (
+                <span className="muted">none (no package database lists this file)</span>
+              )}
             </dd>
           </>
         )}

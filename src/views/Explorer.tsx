@@ -7,6 +7,7 @@ import { CompareView } from './compare/CompareView.tsx';
 import { Details } from './Details.tsx';
 import { DockerfileView } from './DockerfileView.tsx';
 import { ImageHeader } from './ImageHeader.tsx';
+import { PackagesView } from './packages/PackagesView.tsx';
 import { RequestError } from './RequestError.tsx';
 import { Summary } from './Summary.tsx';
 import { SizeMap } from './sizemap/SizeMap.tsx';
@@ -22,6 +23,7 @@ const TAB_NAMES: Record<Tab, string> = {
   sizemap: 'Size map',
   archive: 'Archive',
   dockerfile: 'Dockerfile',
+  packages: 'Packages',
   compare: 'Compare',
 };
 const TABS = Object.keys(TAB_NAMES) as Tab[];
@@ -103,6 +105,11 @@ export function Explorer() {
           {tab === 'dockerfile' && (
             <div role="tabpanel" id="panel-dockerfile" aria-label="Dockerfile">
               <DockerfileView onOpenLayer={() => setTab('files')} />
+            </div>
+          )}
+          {tab === 'packages' && (
+            <div role="tabpanel" id="panel-packages" aria-label="Packages">
+              <PackagesView onShowFiles={() => setTab('files')} />
             </div>
           )}
           {tab === 'compare' && (

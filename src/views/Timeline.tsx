@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { selectLayer, stepLayer } from '../state/explorer-actions.ts';
-import { useAnalysis, useCurrentImage, useLayer } from '../state/store.ts';
+import { useAnalysis, useCurrentImage, useLayer, usePackages } from '../state/store.ts';
 import { formatBytes } from './format.ts';
 import { readableCommand } from './format-command.ts';
 
@@ -14,6 +14,7 @@ export function Timeline() {
   const image = useCurrentImage();
   const analysis = useAnalysis();
   const layer = useLayer();
+  const packages = usePackages();
   const [unfolded, setUnfolded] = useState<ReadonlySet<number>>(new Set());
 
   useEffect(() => {
@@ -100,6 +101,9 @@ export function Timeline() {
                   )}
                 </span>
               )}
+              {step.layer !== null && packages?.layers[step.layer] && (
+                <PackageCounts changes={packages.layers[step.layer]!} />
+              )}
               {stats && step.layer !== null && (
                 <LayerBar
                   size={sizes[step.layer]!.size}
@@ -165,6 +169,21 @@ export function Timeline() {
       </p>
     </nav>
   );
+}
+
+/** What a layer did to the packages, in words (not colour alone); nothing when it did nothing. */
+function PackageCounts({
+  changes,
+}: {
+  changes: { added: string[]; removed: string[]; changed: unknown[] };
+}) {
+  const parts = [
+    changes.added.length > 0 && `${changes.added.length} added`,
+    changes.changed.length > 0 && `${changes.changed.length} changed`,
+    changes.removed.length > 0 && `${changes.removed.length} removed`,
+  ].filter(Boolean);
+  if (parts.length === 0) return null;
+  return <span className="step-packages">packages: {parts.join(', ')}</span>;
 }
 
 /** A layer's size as a bar on the image's one scale; a thinner second bar for its stored size. */

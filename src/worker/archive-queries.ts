@@ -1,3 +1,4 @@
+import sqliteWasm from 'sql.js/dist/sql-wasm.wasm?url';
 import type { ByteSource } from '../core/bytes.ts';
 import { compareImages } from '../core/compare/compare-images.ts';
 import { compareSide } from '../core/compare/side.ts';
@@ -11,6 +12,9 @@ import { Change, DELETED, PathVersions } from '../core/fs/versions.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import { layerLocation } from '../core/layer-location.ts';
+import { catalogImage, type ImagePackages } from '../core/packages/catalog.ts';
+import { imageBodies } from '../core/packages/image-bodies.ts';
+import { sqliteWasmAt } from '../core/packages/rpm-sqlite.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import { plainMeta } from '../core/tar/encode.ts';
 import { readSparse } from '../core/tar/sparse.ts';
@@ -27,6 +31,9 @@ import type {
   VersionStep,
 } from './protocol.ts';
 
+// sql.js's WebAssembly file, as the build serves it (loaded only when an image has rpmdb.sqlite).
+sqliteWasmAt(sqliteWasm);
+
 /** An answer and the buffers it hands over (moved, not copied, to the page). */
 export interface Reply<K extends QueryType> {
   answer: Answers[K];
@@ -35,7 +42,10 @@ export interface Reply<K extends QueryType> {
 type Handler<K extends QueryType> = (
   query: QueryOf<K>,
   signal?: AbortSignal,
+  progress?: Progress,
 ) => Reply<K> | Promise<Reply<K>>;
+/** Told how far a long request has got. */
+type Progress = (done: number, total: number) => void;
 
 /**
  * Answers the page's questions about the archive its worker holds. The analysis of an image is computed
@@ -144,9 +154,13 @@ export class ArchiveQueries {
   }
 
   /** Answers one query; the table below gives each kind of query its one answer type. */
-  answer<K extends QueryType>(query: QueryOf<K>, signal?: AbortSignal): Promise<Reply<K>> {
+  answer<K extends QueryType>(
+    query: QueryOf<K>,
+    signal?: AbortSignal,
+    progress?: Progress,
+  ): Promise<Reply<K>> {
     const handler = this.handlers[query.type as K] as Handler<K>;
-    return Promise.resolve(handler(query, signal));
+    return Promise.resolve(handler(query, signal, progress));
   }
 
   private readonly handlers: { [K in QueryType]: Handler<K> } = {
@@ -230,7 +244,40 @@ export class ArchiveQueries {
       answer: compareImages(this.compareSide(q.image), q.right),
       transfer: [],
     }),
+    packages: async (q, signal, progress) => {
+      const found = await this.catalog(q.image, signal, progress);
+      const { owners, ...rest } = found;
+      const ownedPaths = Int32Array.from(owners.keys());
+      const ownerOf = Int32Array.from(owners.values());
+      return {
+        answer: { ...rest, image: q.image, ownedPaths, ownerOf },
+        transfer: [ownedPaths.buffer, ownerOf.buffer],
+      };
+    },
   };
+
+  private readonly catalogs = new Map<number, Promise<ImagePackages>>();
+
+  /** An image's packages, catalogued once (a request aborted before the end does not keep it). */
+  private catalog(
+    image: number,
+    signal?: AbortSignal,
+    progress?: Progress,
+  ): Promise<ImagePackages> {
+    if (!this.complete)
+      throw new StrataError('read-failed', 'The archive is still being read; packages come after.');
+    let found = this.catalogs.get(image);
+    if (!found) {
+      const versions = this.analysis(image).versions;
+      found = catalogImage(versions, imageBodies(this.read, image, versions, this.content), {
+        signal,
+        onProgress: progress,
+      });
+      this.catalogs.set(image, found);
+      found.catch(() => this.catalogs.delete(image));
+    }
+    return found;
+  }
 
   private compareSide(image: number) {
     if (!this.complete)

@@ -7,6 +7,7 @@ import type { TreeMode, TreeView } from '../core/fs/view.ts';
 import type { HiddenFile } from '../core/fs/waste.ts';
 import type { LayerNames } from '../core/image/archive-map.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
+import type { ImagePackages } from '../core/packages/catalog.ts';
 import type { Progress } from '../core/read-archive.ts';
 import type { EntryMeta } from '../core/tar/encode.ts';
 
@@ -51,7 +52,9 @@ export type Query =
   /** What this image brings to a comparison (its top filesystem as columns). */
   | { type: 'compare-side'; image: number }
   /** This image (left) against a side another session (or this one) gave (right). */
-  | { type: 'compare'; image: number; right: CompareSide };
+  | { type: 'compare'; image: number; right: CompareSide }
+  /** The image's packages after each layer (catalogued once, after the scan). */
+  | { type: 'packages'; image: number };
 
 export type QueryType = Query['type'];
 export type QueryOf<K extends QueryType> = Extract<Query, { type: K }>;
@@ -71,6 +74,15 @@ export interface Answers {
   'top-file-bytes': FileBytes;
   'compare-side': CompareSide;
   compare: ImageComparison;
+  packages: PackagesSummary;
+}
+
+/** An image's packages as the page needs them; owners as two parallel columns. */
+export interface PackagesSummary extends Omit<ImagePackages, 'owners'> {
+  image: number;
+  /** Path ids of owned files at the top, and the index of the package that owns each. */
+  ownedPaths: Int32Array;
+  ownerOf: Int32Array;
 }
 
 export interface FileBytes {
@@ -166,6 +178,8 @@ export type FromWorker =
   | { type: 'failed'; problem: Problem }
   | { type: 'answer'; id: number; answer: Answers[QueryType] }
   | { type: 'request-failed'; id: number; problem: Problem }
+  /** How far a long request has got (cataloguing packages). */
+  | { type: 'request-progress'; id: number; done: number; total: number }
   | { type: 'export-chunk'; id: number; chunk: Uint8Array }
   | { type: 'export-end'; id: number }
   | { type: 'export-failed'; id: number; problem: Problem };

@@ -151,10 +151,18 @@ export class ArchiveSession {
   }
 
   /** Asks the worker about the archive; the answer's type follows from the query's. */
-  request<K extends QueryType>(query: QueryOf<K>, signal?: AbortSignal): Promise<Answers[K]> {
+  request<K extends QueryType>(
+    query: QueryOf<K>,
+    signal?: AbortSignal,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Answers[K]> {
     const id = this.nextId++;
+    if (onProgress) this.progress.set(id, onProgress);
     return this.call<Answers[K]>(id, signal, () => this.post({ type: 'request', id, query }));
   }
+
+  /** Progress listeners of requests under way, by id. */
+  private readonly progress = new Map<number, (done: number, total: number) => void>();
 
   /**
    * Streams a download out of the worker: each chunk goes to `write` and is acknowledged once
@@ -194,6 +202,7 @@ export class ArchiveSession {
     if (!pending) return; // aborted, or its session ended: the answer is dropped
     this.pending.delete(id);
     this.exports.delete(id);
+    this.progress.delete(id);
     if (problem) pending.reject(new RequestFailed(problem));
     else pending.resolve(value as never);
   }
@@ -208,6 +217,9 @@ export class ArchiveSession {
       case 'request-failed':
       case 'export-failed':
         this.settle(message.id, undefined, message.problem);
+        break;
+      case 'request-progress':
+        this.progress.get(message.id)?.(message.done, message.total);
         break;
       case 'export-chunk':
         void this.receiveChunk(message.id, message.chunk);

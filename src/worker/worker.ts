@@ -37,7 +37,9 @@ function ready(): ArchiveQueries {
 
 async function answer(id: number, query: Query, signal: AbortSignal): Promise<void> {
   try {
-    const { answer, transfer } = await ready().answer(query, signal);
+    const { answer, transfer } = await ready().answer(query, signal, (done, total) =>
+      send({ type: 'request-progress', id, done, total }),
+    );
     if (!signal.aborted) send({ type: 'answer', id, answer }, transfer);
   } catch (error) {
     if (!signal.aborted) send({ type: 'request-failed', id, problem: toProblem(error) });

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureFile, fixtureTree, imageOfLayers, PACKAGES } from '../../testing/package-images.ts';
+import {
+  debianLikeLayers,
+  fixtureTree,
+  imageOfLayers,
+  PACKAGES,
+} from '../../testing/package-images.ts';
 import type { TarInput } from '../../testing/tar-writer.ts';
 import { bytesSource } from '../bytes.ts';
 import { LayerContent } from '../content.ts';
@@ -23,54 +28,12 @@ async function catalogue(layers: TarInput[][]): Promise<ImagePackages> {
   return catalogImage(versions, imageBodies(read, 0, versions, new LayerContent(source)));
 }
 
-const text = (file: string) => readFileSync(join(PACKAGES, file), 'utf8');
-const BIONIC = text('dpkg/ubuntu-bionic/var/lib/dpkg/status');
-const OS_RELEASE = 'ID=ubuntu\nVERSION_ID="18.04"\n';
-
-/** The status file with one stanza replaced (or removed, with null) and others appended. */
-function editStatus(status: string, name: string, replacement: string | null, extra = ''): string {
-  const stanzas = status.split(/\n\n+/).filter((s) => s.trim());
-  const kept = stanzas.flatMap((s) =>
-    s.startsWith(`Package: ${name}\n`) ? (replacement === null ? [] : [replacement]) : [s],
-  );
-  return `${[...kept, extra].filter(Boolean).join('\n\n')}\n`;
-}
+const BIONIC = readFileSync(join(PACKAGES, 'dpkg/ubuntu-bionic/var/lib/dpkg/status'), 'utf8');
 
 describe('catalogImage on a Debian-like image built in layers', () => {
   let found: ImagePackages;
-  const tarStanza = (version: string) =>
-    `Package: tar\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${version}\nSource: tar`;
   beforeAll(async () => {
-    const upgraded = editStatus(
-      editStatus(BIONIC, 'adduser', null),
-      'tar',
-      tarStanza('1.30+dfsg-1'),
-      'Package: curl\nStatus: install ok installed\nArchitecture: amd64\nVersion: 7.58.0-2ubuntu3\nSource: curl',
-    );
-    found = await catalogue([
-      [
-        { name: 'etc/os-release', data: OS_RELEASE },
-        { name: 'var/lib/dpkg/status', data: BIONIC },
-        fixtureFile(
-          'dpkg/ubuntu-tar-md5sums/var/lib/dpkg/info/tar.md5sums',
-          'var/lib/dpkg/info/tar.md5sums',
-        ),
-        { name: 'usr/bin/tar', data: 'x'.repeat(1000), mode: 0o755 },
-        { name: 'usr/sbin/tarcat', data: 'y'.repeat(24), mode: 0o755 },
-      ],
-      [{ name: 'var/lib/dpkg/status', data: upgraded }],
-      fixtureTree('python/syft-site-packages'),
-      fixtureTree('npm/trivy-app-lockv1'),
-      [
-        fixtureFile('go/trivy-test.elf', 'usr/local/bin/test', 0o755),
-        fixtureFile(
-          'java/hadoop-shaded-guava-1.1.0-SNAPSHOT.jar',
-          'opt/lib/hadoop-shaded-guava-1.1.0-SNAPSHOT.jar',
-        ),
-        fixtureFile('java/multi-license-1.0.0.jar', 'opt/lib/multi-license-1.0.0.jar'),
-      ],
-      [{ name: 'usr/lib/python3.8/site-packages/.wh.requests-2.22.0.egg-info' }],
-    ]);
+    found = await catalogue(debianLikeLayers());
   }, 60_000);
 
   it('reads the 90 installed packages of the bionic status file, not the config-files one', () => {

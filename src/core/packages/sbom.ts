@@ -14,6 +14,15 @@ export type SbomFormat = 'cyclonedx' | 'spdx';
 
 const TOOL = 'strata';
 
+/** A random (version 4) UUID; `crypto.randomUUID` exists only on secure origins. */
+function uuid(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /**
  * CycloneDX 1.6 JSON: the image as the described container, each package a library component
  * with its purl and licence, and its evidence: an occurrence at the database or manifest it was
@@ -27,7 +36,7 @@ export function cycloneDx(
   return {
     bomFormat: 'CycloneDX',
     specVersion: '1.6',
-    serialNumber: `urn:uuid:${crypto.randomUUID()}`,
+    serialNumber: `urn:uuid:${uuid()}`,
     version: 1,
     metadata: {
       timestamp: now.toISOString(),
@@ -81,7 +90,7 @@ export function spdx(
     dataLicense: 'CC0-1.0',
     SPDXID: 'SPDXRef-DOCUMENT',
     name: subject.name,
-    documentNamespace: `urn:uuid:${crypto.randomUUID()}`,
+    documentNamespace: `urn:uuid:${uuid()}`,
     creationInfo: { created, creators: [`Tool: ${TOOL}`] },
     documentDescribes: ['SPDXRef-Image'],
     packages: [
