@@ -28,8 +28,8 @@ test('the Packages tab lists what the databases hold, and what each layer did', 
   await panel.getByLabel('Layer').selectOption('1');
   const changes = panel.getByTestId('layer-packages');
   await expect(changes).toContainText('tar 1.29b-2 → 1.30+dfsg-1');
-  await expect(changes).toContainText('added ubuntu/curl@7.58.0-2ubuntu3');
-  await expect(changes).toContainText('removed ubuntu/adduser@3.116ubuntu1');
+  await expect(changes).toContainText('added curl 7.58.0-2ubuntu3');
+  await expect(changes).toContainText('removed adduser 3.116ubuntu1');
   // The table now shows what layer 1 installed.
   await expect(panel.locator('tbody tr[data-purl]')).toHaveCount(2);
 

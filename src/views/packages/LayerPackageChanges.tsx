@@ -12,8 +12,14 @@ export function LayerPackageChanges({
   changes: PackageChanges;
   onOpenLayer: (layer: number) => void;
 }) {
-  const nameOf = (purl: string) =>
-    decodeURIComponent(purl.replace(/^pkg:[^/]+\//, '').split('?')[0]!);
+  // `pkg:deb/ubuntu/curl@7.58` reads "curl 7.58"; a distribution namespace says nothing here.
+  const nameOf = (purl: string) => {
+    const m = /^pkg:([^/]+)\/([^?#]+)/.exec(purl);
+    if (!m) return purl;
+    const parts = m[2]!.split('/').map(decodeURIComponent);
+    const shown = ['deb', 'apk', 'rpm'].includes(m[1]!) ? parts.slice(-1) : parts;
+    return shown.join('/').replace(/@([^@]*)$/, ' $1');
+  };
   return (
     <div className="layer-packages" data-testid="layer-packages">
       <h3>
