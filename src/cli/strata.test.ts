@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'junit2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../testing/fixtures.ts';
+import { debianLikeLayers, imageOfLayers } from '../testing/package-images.ts';
 
 /**
  * The `strata` command as a CI job runs it: the compiled entry (package.json `bin`), built fresh
@@ -221,5 +222,45 @@ describe('strata analyze --compare', () => {
     const run = strata(['analyze', DIVE, '--compare', MULTI, '--compare-image', '9']);
     expect(run.code).toBe(2);
     expect(run.err).toMatch(/--compare-image 9/);
+  });
+});
+
+describe('strata analyze --packages and --sbom', () => {
+  const image = join(dir, 'ubuntu-like.tar');
+  beforeAll(() => writeFileSync(image, imageOfLayers(debianLikeLayers(), 'ubuntu-like:1')));
+
+  it('adds each image’s packages and each layer’s package changes to the JSON', () => {
+    const run = strata(['analyze', image, '--packages', '--json', '--no-verify']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.out);
+    const found = report.images[0];
+    expect(found.packages).toHaveLength(110);
+    expect(found.packages.find((p: { name: string }) => p.name === 'bsdutils')).toMatchObject({
+      type: 'deb',
+      version: '1:2.31.1-0.4ubuntu3.1',
+      arch: 'amd64',
+      layer: 0,
+      source: '/var/lib/dpkg/status',
+    });
+    expect(found.layers[1].packageChanges).toEqual({
+      added: ['pkg:deb/ubuntu/curl@7.58.0-2ubuntu3?arch=amd64&distro=ubuntu-18.04'],
+      removed: ['pkg:deb/ubuntu/adduser@3.116ubuntu1?arch=all&distro=ubuntu-18.04'],
+      changed: [{ name: 'tar', type: 'deb', from: '1.29b-2', to: '1.30+dfsg-1' }],
+    });
+  });
+
+  it('prints the SBOM in either format', () => {
+    const cdx = JSON.parse(strata(['analyze', image, '--sbom', 'cyclonedx', '--no-verify']).out);
+    expect(cdx.specVersion).toBe('1.6');
+    expect(cdx.components).toHaveLength(110);
+    const doc = JSON.parse(strata(['analyze', image, '--sbom=spdx', '--no-verify']).out);
+    expect(doc.spdxVersion).toBe('SPDX-2.3');
+    expect(doc.packages).toHaveLength(111);
+  });
+
+  it('refuses an SBOM format it does not write', () => {
+    const run = strata(['analyze', image, '--sbom', 'xml']);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('--sbom takes "cyclonedx" or "spdx"');
   });
 });
