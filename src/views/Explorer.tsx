@@ -86,8 +86,9 @@ export function Explorer() {
                 <DownloadBar />
                 <FileTree epoch={epoch} />
               </div>
-              <Details />
-              <div className="viewer-row">
+              {/* Beside the tree when there is room (sticky, scrolling on its own), below it when not. */}
+              <div className="side-column">
+                <Details />
                 <FileViewer />
               </div>
             </div>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { concatBytes } from '../../core/bytes.ts';
 import { type ContentKind, contentKind, hexLines, trimPartial } from '../../core/content-kind.ts';
 import { fileBlob, readContent, readMoreContent } from '../../state/content-actions.ts';
@@ -8,6 +8,26 @@ import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
 import { RequestError } from '../RequestError.tsx';
 import { VersionDiff } from './VersionDiff.tsx';
+
+/** Whether the last input was a key that moves through a list (then the page is not scrolled). */
+let steppingByKeys = false;
+if (typeof window !== 'undefined') {
+  const KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End']);
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      steppingByKeys = KEYS.has(e.key);
+    },
+    true,
+  );
+  window.addEventListener(
+    'pointerdown',
+    () => {
+      steppingByKeys = false;
+    },
+    true,
+  );
+}
 
 /**
  * The selected file's content: text with line numbers, a hex dump for binary data, images as
@@ -42,9 +62,23 @@ export function FileViewer() {
   const kind: ContentKind | null = pages.length > 0 ? contentKind(bytes) : null;
   const loading = request?.status === 'loading';
 
+  // Where the viewer sits below the tree (narrow windows), a file chosen by a click or a filter
+  // match is brought into view; stepping through the tree with the keys leaves the page alone.
+  const box = useRef<HTMLElement>(null);
+  const shownFor = useRef<number | null>(null);
+  const arrived = pages.length > 0;
+  useEffect(() => {
+    if (path === null || !hasContent || !arrived || shownFor.current === path) return;
+    shownFor.current = path;
+    const element = box.current;
+    if (steppingByKeys || !element || !window.matchMedia('(max-width: 1100px)').matches) return;
+    const { top, bottom } = element.getBoundingClientRect();
+    if (top > window.innerHeight - 160 || bottom < 0) element.scrollIntoView({ block: 'start' });
+  }, [path, hasContent, arrived]);
+
   if (!details || !hasContent) return null;
   return (
-    <section className="viewer" aria-label="File content">
+    <section className="viewer" aria-label="File content" ref={box}>
       <header className="viewer-head">
         <h2 className="path">{displayName(details.path)}</h2>
         <span className="muted">
