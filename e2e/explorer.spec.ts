@@ -125,3 +125,32 @@ test('the path filter counts matches and steps through them', async ({ page }) =
   await expect(page.locator('.match-count')).toHaveText(/^2 of \d+ matches/);
   await expect(page.getByRole('complementary', { name: 'Details' })).toContainText('somefile');
 });
+
+test('a hidden file in Summary opens in Files at the layer that stored it, selected', async ({
+  page,
+}) => {
+  await openFixture(page, 'dive__test-docker-image.tar');
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  const row = page.locator('table.hidden-files tbody tr').first();
+  const stored = Number((await row.locator('td').nth(2).innerText()).replace('layer ', ''));
+  const path = (await row.locator('td').first().getByRole('button').innerText()).trim();
+  await expect(row.locator('td').nth(4)).toHaveText(
+    /^(deleted|deleted with its folder|hidden by an opaque folder|overwritten|copied again for a permission change)$/,
+  );
+  await row.locator('td').first().getByRole('button').click();
+  await expect(page.getByRole('tab', { name: 'Files' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.tree-box')).toHaveAttribute('data-layer', String(stored));
+  await expect(
+    page.getByRole('complementary', { name: 'Details' }).locator('.details-path'),
+  ).toHaveText(path);
+  await expect(page.locator(`.tree-row.selected`)).toBeVisible();
+});
+
+test('the layers in Summary’s hidden files are links to Files at that layer', async ({ page }) => {
+  await openFixture(page, 'dive__test-docker-image.tar');
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  const hiddenBy = page.locator('table.hidden-files tbody tr').first().locator('td').nth(3);
+  const layer = (await hiddenBy.innerText()).replace('layer ', '');
+  await hiddenBy.getByRole('button').click();
+  await expect(page.locator('.tree-box')).toHaveAttribute('data-layer', layer);
+});

@@ -194,3 +194,19 @@ export function moveMatch(delta: number): number | undefined {
   void selectPath(id);
   return id;
 }
+
+/**
+ * A path named elsewhere (Summary, Packages) shown in Files: at `layer` when given (the layer that
+ * stored a hidden file), else at the current one, with the path selected and its folders open.
+ */
+export async function showInFiles(path: string, layer?: number): Promise<void> {
+  get().set({ tab: 'files' });
+  if (layer !== undefined && layer !== get().layer) await selectLayer(layer);
+  await revealPath(path);
+}
+
+/** A layer named elsewhere, shown in Files. */
+export function showLayerInFiles(layer: number): Promise<void> {
+  get().set({ tab: 'files' });
+  return selectLayer(layer);
+}

@@ -1,4 +1,4 @@
-import { revealPath } from '../state/explorer-actions.ts';
+import { showInFiles, showLayerInFiles } from '../state/explorer-actions.ts';
 import { useAnalysis, useCurrentImage, useWarnings } from '../state/store.ts';
 import { displayName } from './display.ts';
 import { formatBytes } from './format.ts';
@@ -100,7 +100,15 @@ export function Summary() {
               <tbody>
                 {e.inefficientFiles.slice(0, 100).map((f) => (
                   <tr key={f.path}>
-                    <td className="path">{displayName(f.path)}</td>
+                    <td className="path">
+                      <button
+                        type="button"
+                        className="link-button path"
+                        onClick={() => void showInFiles(f.path)}
+                      >
+                        {displayName(f.path)}
+                      </button>
+                    </td>
                     <td className="num">{f.count}</td>
                     <td className="num">{f.bytes.toLocaleString()}</td>
                   </tr>
@@ -130,6 +138,7 @@ export function Summary() {
                   </th>
                   <th scope="col">Stored in</th>
                   <th scope="col">Hidden by</th>
+                  <th scope="col">How</th>
                 </tr>
               </thead>
               <tbody>
@@ -139,15 +148,18 @@ export function Summary() {
                       <button
                         type="button"
                         className="link-button path"
-                        onClick={() => void revealPath(f.path)}
+                        onClick={() => void showInFiles(f.path, f.storedIn)}
                       >
                         /{displayName(f.path)}
                       </button>
                       {f.secret && <span className="badge secret">looks like a secret</span>}
                     </td>
                     <td className="num">{formatBytes(f.bytes)}</td>
-                    <td>layer {f.storedIn}</td>
-                    <td>{f.hiddenBy >= 0 ? `layer ${f.hiddenBy}` : '-'}</td>
+                    <td>
+                      <LayerLink layer={f.storedIn} />
+                    </td>
+                    <td>{f.hiddenBy >= 0 ? <LayerLink layer={f.hiddenBy} /> : '-'}</td>
+                    <td>{f.reason}</td>
                   </tr>
                 ))}
               </tbody>
@@ -168,6 +180,15 @@ export function Summary() {
         </>
       )}
     </section>
+  );
+}
+
+/** A layer named in a table: opens Files at that layer. */
+function LayerLink({ layer }: { layer: number }) {
+  return (
+    <button type="button" className="link-button" onClick={() => void showLayerInFiles(layer)}>
+      layer {layer}
+    </button>
   );
 }
 

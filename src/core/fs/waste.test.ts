@@ -89,7 +89,14 @@ describe('reclaimable bytes', () => {
     const h = new PathVersions(layers);
     const r = reclaimable(h, mergedAt(h, 1));
     expect(r.files).toEqual([
-      { path: 'root/.ssh/id_rsa', bytes: 1700, storedIn: 0, hiddenBy: 1, secret: true },
+      {
+        path: 'root/.ssh/id_rsa',
+        bytes: 1700,
+        storedIn: 0,
+        hiddenBy: 1,
+        secret: true,
+        reason: 'deleted',
+      },
     ]);
   });
 
@@ -109,5 +116,37 @@ describe('reclaimable bytes', () => {
     }
     for (const p of ['etc/passwd', 'app/config.json', 'usr/share/keys.txt', 'environment'])
       expect(looksSecret(p), p).toBe(false);
+  });
+});
+
+describe('why a hidden file is hidden', () => {
+  it('names each way a layer can hide data', async () => {
+    const layers = await layersOf([
+      [
+        sized('gone', 10),
+        sized('cache/a', 20),
+        sized('opaque/b', 30),
+        sized('rewritten', 40),
+        { name: 'chmodded', data: 'y'.repeat(50), mode: 0o644 },
+      ],
+      [
+        { name: '.wh.gone', data: '' },
+        { name: '.wh.cache', data: '' },
+        { name: 'opaque/.wh..wh..opq', data: '' },
+        sized('rewritten', 41),
+        { name: 'chmodded', data: 'y'.repeat(50), mode: 0o755 },
+      ],
+    ]);
+    const versions = new PathVersions(layers);
+    const { files } = reclaimable(versions, mergedAt(versions, 1));
+    const reasons = Object.fromEntries(files.map((f) => [f.path, f.reason]));
+    expect(reasons).toEqual({
+      gone: 'deleted',
+      'cache/a': 'deleted with its folder',
+      'opaque/b': 'hidden by an opaque folder',
+      rewritten: 'overwritten',
+      chmodded: 'copied again for a permission change',
+    });
+    expect(files.every((f) => f.storedIn === 0 && f.hiddenBy === 1)).toBe(true);
   });
 });

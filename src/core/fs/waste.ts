@@ -1,3 +1,4 @@
+import { Marker } from '../layer/entries.ts';
 import type { MergedView } from './merged.ts';
 import { DELETED, type PathVersions } from './versions.ts';
 
@@ -11,7 +12,17 @@ export interface HiddenFile {
   hiddenBy: number;
   /** The name looks like it holds a secret: deleting it later did not remove it from the image. */
   secret: boolean;
+  /** How it was hidden. */
+  reason: HiddenReason;
 }
+
+export type HiddenReason =
+  | 'deleted'
+  | 'deleted with its folder'
+  | 'hidden by an opaque folder'
+  | 'overwritten'
+  | 'copied again for a permission change'
+  | 'not visible';
 
 export interface Reclaimable {
   bytes: number;
@@ -60,6 +71,7 @@ export function reclaimable(versions: PathVersions, top: MergedView): Reclaimabl
       visibleData.add(key(versions.vDataLayer[v]!, versions.vDataEntry[v]!));
   }
   const files: HiddenFile[] = [];
+  const markers = new Map<number, Set<string>>();
   const byStoringLayer = new Array<number>(layerCount).fill(0);
   const byHidingLayer = new Array<number>(layerCount).fill(0);
   let bytes = 0;
@@ -73,11 +85,60 @@ export function reclaimable(versions: PathVersions, top: MergedView): Reclaimabl
     const size = entries.size(entry);
     const path = versions.table.paths[versions.vPath[v]!]!;
     const hiddenBy = versions.vHiddenBy[v]!;
-    files.push({ path, bytes: size, storedIn: layer, hiddenBy, secret: looksSecret(path) });
+    files.push({
+      path,
+      bytes: size,
+      storedIn: layer,
+      hiddenBy,
+      secret: looksSecret(path),
+      reason: reasonHidden(versions, v, hiddenBy, markers),
+    });
     bytes += size;
     byStoringLayer[layer]! += size;
     if (hiddenBy >= 0) byHidingLayer[hiddenBy]! += size;
   }
   files.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
   return { bytes, files, byStoringLayer, byHidingLayer };
+}
+
+/**
+ * How version `v` came to be hidden by layer `by`: the next version of its path says whether it was
+ * written over (with new content, or the same content for a mode or owner change) or removed; a
+ * removal is told apart by the markers of the hiding layer (a whiteout of the path itself, an
+ * opaque marker in a folder above it, else a folder above it removed or replaced).
+ */
+function reasonHidden(
+  versions: PathVersions,
+  v: number,
+  by: number,
+  markers: Map<number, Set<string>>,
+): HiddenReason {
+  if (by < 0) return 'not visible';
+  const path = versions.vPath[v]!;
+  const next = versions.versionsOf(path).find((x) => x > v && versions.vLayer[x] === by);
+  if (next !== undefined && versions.vEntry[next]! >= 0) {
+    const a = versions.describe(v);
+    const b = versions.describe(next);
+    return a.kind === b.kind && a.size === b.size && a.hash === b.hash
+      ? 'copied again for a permission change'
+      : 'overwritten';
+  }
+  let names = markers.get(by);
+  if (!names) {
+    names = new Set();
+    const entries = versions.layers[by];
+    if (entries)
+      for (let i = 0; i < entries.length; i++)
+        if (entries.marker(i) !== Marker.None) names.add(entries.paths[i]!);
+    markers.set(by, names);
+  }
+  const full = versions.table.paths[path]!;
+  const slash = full.lastIndexOf('/');
+  const dir = slash < 0 ? '' : full.slice(0, slash);
+  if (names.has(`${dir ? `${dir}/` : ''}.wh.${full.slice(slash + 1)}`)) return 'deleted';
+  for (let d = dir; ; d = d.slice(0, Math.max(0, d.lastIndexOf('/')))) {
+    if (names.has(`${d ? `${d}/` : ''}.wh..wh..opq`)) return 'hidden by an opaque folder';
+    if (d === '') break;
+  }
+  return 'deleted with its folder';
 }
