@@ -132,8 +132,10 @@ test('a hidden file in Summary opens in Files at the layer that stored it, selec
   await openFixture(page, 'dive__test-docker-image.tar');
   await page.getByRole('tab', { name: 'Summary' }).click();
   const row = page.locator('table.hidden-files tbody tr').first();
-  const stored = Number((await row.locator('td').nth(2).innerText()).replace('layer ', ''));
-  const path = (await row.locator('td').first().getByRole('button').innerText()).trim();
+  const stored = Number(
+    ((await row.locator('td').nth(2).textContent()) ?? '').replace('layer ', ''),
+  );
+  const path = ((await row.locator('td').first().getByRole('button').textContent()) ?? '').trim();
   await expect(row.locator('td').nth(4)).toHaveText(
     /^(deleted|deleted with its folder|hidden by an opaque folder|overwritten|copied again for a permission change)$/,
   );
@@ -150,7 +152,7 @@ test('the layers in Summary’s hidden files are links to Files at that layer', 
   await openFixture(page, 'dive__test-docker-image.tar');
   await page.getByRole('tab', { name: 'Summary' }).click();
   const hiddenBy = page.locator('table.hidden-files tbody tr').first().locator('td').nth(3);
-  const layer = (await hiddenBy.innerText()).replace('layer ', '');
+  const layer = ((await hiddenBy.textContent()) ?? '').replace('layer ', '');
   await hiddenBy.getByRole('button').click();
   await expect(page.locator('.tree-box')).toHaveAttribute('data-layer', layer);
 });

@@ -70,7 +70,7 @@ async function showView(layer: number, mode: TreeMode): Promise<void> {
   const ticket = ++latest.view;
   const image = get().imageIndex;
   const view = await tracked('view', (s, signal) =>
-    s.request({ type: 'view', image, layer, mode }, signal),
+    s.request({ type: 'view', image, layer, mode, meta: get().showMeta }, signal),
   );
   if (!view || ticket !== latest.view) return;
   get().set({ view, layer, mode });
@@ -87,6 +87,12 @@ export function selectLayer(layer: number): Promise<void> {
 
 export function stepLayer(delta: number): Promise<void> {
   return selectLayer(get().layer + delta);
+}
+
+/** Permission and owner columns on or off (they come with the view, so it is asked again). */
+export function setShowMeta(showMeta: boolean): Promise<void> {
+  get().set({ showMeta });
+  return showView(get().layer, get().mode);
 }
 
 export function setMode(mode: TreeMode): Promise<void> {

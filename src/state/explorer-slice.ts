@@ -25,6 +25,8 @@ export interface ExplorerSlice {
   selectedPath: number | null;
   details: PathDetails | null;
   sort: SortOrder;
+  /** Rows show permissions and owner, as `ls -l` does. */
+  showMeta: boolean;
   /** Which change classes the tree shows (in changes mode). */
   showChanges: Record<ChangeClass, boolean>;
   openDirs: ReadonlySet<number>;
@@ -50,6 +52,7 @@ export const initialExplorer = {
   selectedPath: null,
   details: null,
   sort: 'name' as SortOrder,
+  showMeta: false,
   showChanges: { added: true, modified: true, deleted: true, unchanged: true },
   openDirs: new Set<number>(),
   filter: '',

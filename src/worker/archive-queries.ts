@@ -174,6 +174,7 @@ export class ArchiveQueries {
         q.layer,
         q.mode,
         this.mergedView(q.image, q.layer),
+        q.meta ?? false,
       );
       return {
         answer: view,
@@ -184,6 +185,8 @@ export class ArchiveQueries {
           view.bytes.buffer,
           view.count.buffer,
           view.writer.buffer,
+          view.changedBelow.buffer,
+          ...(view.meta ? [view.meta.mode.buffer, view.meta.uid.buffer, view.meta.gid.buffer] : []),
         ],
       };
     },

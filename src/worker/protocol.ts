@@ -33,7 +33,7 @@ export interface ExportWhat {
 /** Questions the explorer asks about the open archive; each has one answer type below. */
 export type Query =
   | { type: 'analysis'; image: number }
-  | { type: 'view'; image: number; layer: number; mode: TreeMode }
+  | { type: 'view'; image: number; layer: number; mode: TreeMode; meta?: boolean }
   | { type: 'details'; image: number; path: number; layer: number }
   | { type: 'filter'; image: number; pattern: string }
   | { type: 'archive-map'; image: number }

@@ -25,6 +25,14 @@ export interface TreeView {
   count: Int32Array;
   /** The layer that last wrote the path up to this layer (-1: none). */
   writer: Int16Array;
+  /** For a directory: how many paths below it this layer added, changed or deleted. */
+  changedBelow: Int32Array;
+  /** Where shown symlinks point and what shown hardlinks name, by path id. */
+  links: Map<number, string>;
+  /** What a path this layer deleted held (files: their size), by path id. */
+  held: Map<number, number>;
+  /** Mode, uid and gid of each shown path, when asked for (an `ls -l` view). */
+  meta?: { mode: Uint16Array; uid: Uint32Array; gid: Uint32Array };
 }
 
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
@@ -35,6 +43,7 @@ export function treeView(
   layer: number,
   mode: TreeMode,
   merged = mergedAt(versions, layer),
+  withMeta = false,
 ): TreeView {
   const n = versions.table.size;
   const shown = new Uint8Array(n);
@@ -43,6 +52,12 @@ export function treeView(
   const bytes = new Float64Array(n);
   const count = new Int32Array(n);
   const writer = new Int16Array(n).fill(-1);
+  const changedBelow = new Int32Array(n);
+  const links = new Map<number, string>();
+  const held = new Map<number, number>();
+  const meta = withMeta
+    ? { mode: new Uint16Array(n), uid: new Uint32Array(n), gid: new Uint32Array(n) }
+    : undefined;
   const parents = versions.table.parents;
   const { paths, changes } = versions.changes[layer] ?? { paths: [], changes: [] };
   for (const [i, p] of paths.entries()) change[p] = changes[i]!;
@@ -51,8 +66,19 @@ export function treeView(
     let v = merged.version[p]!;
     if (v < 0 && change[p] === Change.Deleted) v = lastLiveBefore(versions, p, layer);
     if (v < 0) continue;
-    kind[p] = KIND_INDEX.get(versions.kind(v)) ?? 0;
+    const k = versions.kind(v);
+    kind[p] = KIND_INDEX.get(k) ?? 0;
     writer[p] = versions.vLayer[v]!;
+    const entry = versions.vEntry[v]!;
+    if (entry >= 0 && (k === 'symlink' || k === 'hardlink'))
+      links.set(p, versions.layers[versions.vLayer[v]!]!.linkTarget(entry));
+    if (change[p] === Change.Deleted && !versions.isDir(v)) held.set(p, versions.describe(v).size);
+    if (meta) {
+      const d = versions.describe(v);
+      meta.mode[p] = d.mode;
+      meta.uid[p] = d.uid;
+      meta.gid[p] = d.gid;
+    }
     if (mode === 'merged') {
       shown[p] = 1;
       bytes[p] = merged.version[p]! >= 0 ? merged.bytes[p]! : 0;
@@ -71,9 +97,24 @@ export function treeView(
     shown[parent] = 1;
     count[parent]! += count[p]! + 1;
     if (mode === 'changes') bytes[parent]! += bytes[p]!;
+    const own = change[p] !== 0 && change[p] !== Change.Unchanged ? 1 : 0;
+    changedBelow[parent]! += changedBelow[p]! + own;
   }
   if (mode === 'merged') bytes[0] = merged.bytes[0]!;
-  return { layer, mode, shown, kind, change, bytes, count, writer };
+  return {
+    layer,
+    mode,
+    shown,
+    kind,
+    change,
+    bytes,
+    count,
+    writer,
+    changedBelow,
+    links,
+    held,
+    ...(meta ? { meta } : {}),
+  };
 }
 
 /** The version a path had just before `layer` deleted it. */

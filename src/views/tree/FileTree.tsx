@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type NodeApi, type NodeRendererProps, Tree, type TreeApi } from 'react-arborist';
+import { KINDS } from '../../core/layer/entries.ts';
 import { selectPath, toggleDir } from '../../state/explorer-actions.ts';
 import { useStore } from '../../state/store.ts';
 import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
+import { permissionString } from '../permissions.ts';
 import {
   changeClass,
   childIndex,
@@ -156,6 +158,13 @@ export function FileTree({ epoch }: { epoch: number }) {
   );
 }
 
+const CHANGE_NAMES: Record<string, string> = {
+  added: 'added',
+  modified: 'modified',
+  deleted: 'deleted',
+  unchanged: 'written again, unchanged',
+};
+
 function TreeRow({ node, style }: NodeRendererProps<Row>) {
   const view = useStore((s) => s.view);
   const pid = node.data.pid;
@@ -163,18 +172,48 @@ function TreeRow({ node, style }: NodeRendererProps<Row>) {
   const change = changeClass(view.change[pid]!);
   const bytes = view.bytes[pid]!;
   const count = view.count[pid]!;
+  const link = view.links.get(pid);
+  const kind = KINDS[view.kind[pid]!];
+  const below = node.data.isDir ? view.changedBelow[pid]! : 0;
+  const held = view.held.get(pid);
   return (
     <div
       style={style}
       className={`tree-row${node.isSelected ? ' selected' : ''}`}
       data-change={change ?? 'none'}
       data-path={pid}
+      data-changed-below={below > 0 ? below : undefined}
     >
       <span className="twisty" aria-hidden="true">
         {node.data.isDir ? (node.isOpen ? '▾' : '▸') : ''}
       </span>
+      {view.meta && (
+        <span className="tree-meta mono">
+          {permissionString(view.meta.mode[pid]!, kind ?? 'file')} {view.meta.uid[pid]}:
+          {view.meta.gid[pid]}
+        </span>
+      )}
       <span className="tree-name">{displayName(node.data.name)}</span>
-      {change === 'deleted' && <span className="deleted-note">deleted in layer {view.layer}</span>}
+      {link !== undefined && (
+        <span className="tree-link">
+          {kind === 'hardlink' ? ' ⇒ /' : ' → '}
+          {displayName(link)}
+        </span>
+      )}
+      {change && change !== 'unchanged' && change !== 'deleted' && (
+        <span className="visually-hidden"> ({CHANGE_NAMES[change]})</span>
+      )}
+      {change === 'deleted' && (
+        <span className="deleted-note">
+          deleted in layer {view.layer}
+          {held !== undefined && held > 0 ? `, held ${formatBytes(held)}` : ''}
+        </span>
+      )}
+      {below > 0 && view.mode === 'merged' && (
+        <span className="changed-below" title={`${below} changed below`}>
+          {below.toLocaleString()} changed
+        </span>
+      )}
       <span className="tree-size">
         {node.data.isDir && count > 0 && (
           <span className="tree-count">{count.toLocaleString()} · </span>

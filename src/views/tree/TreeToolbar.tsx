@@ -4,6 +4,7 @@ import {
   setFilter,
   setMode,
   setOpenDirs,
+  setShowMeta,
   setSort,
   toggleChange,
 } from '../../state/explorer-actions.ts';
@@ -21,6 +22,7 @@ const CLASSES: { key: ChangeClass; label: string }[] = [
 export function TreeToolbar({ remount }: { remount: () => void }) {
   const mode = useStore((s) => s.mode);
   const sort = useStore((s) => s.sort);
+  const showMeta = useStore((s) => s.showMeta);
   const show = useStore((s) => s.showChanges);
   const matches = useStore((s) => s.filterMatches);
   const cursor = useStore((s) => s.matchCursor);
@@ -87,6 +89,14 @@ export function TreeToolbar({ remount }: { remount: () => void }) {
             <option value="name">by name</option>
             <option value="size">by size</option>
           </select>
+        </label>
+        <label className="legend-item">
+          <input
+            type="checkbox"
+            checked={showMeta}
+            onChange={(e) => void setShowMeta(e.target.checked)}
+          />
+          Permissions and owner
         </label>
         <button type="button" onClick={expandAll}>
           Expand all

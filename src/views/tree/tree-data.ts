@@ -64,8 +64,9 @@ export function visibleMask(
     for (let p = 1; p < n; p++) {
       if (!view.shown[p]) continue;
       const cls = changeClass(view.change[p]!);
-      // In the changes mode, unchanged context folders have no class and are kept by their children.
-      if (cls === null ? view.mode === 'merged' : show[cls]) mask[p] = 1;
+      // A path this layer did not touch counts as unchanged (dive's "hide unmodified"): with
+      // Unchanged off only the change set stays, with the folders above it.
+      if (cls === null ? view.mode === 'merged' && show.unchanged : show[cls]) mask[p] = 1;
     }
   }
   if (matches && !allClasses) {
