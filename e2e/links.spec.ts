@@ -193,3 +193,31 @@ test('the app asks no other host for anything, and its files name no outside res
       expect(url, file).toMatch(allowed);
   }
 });
+
+test('Back and Forward move between the views, and a local file’s link asks for that file', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(fixture(DIVE));
+  expect(await settled(page)).toBe('ready');
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  await page.getByRole('tab', { name: 'Archive' }).click();
+  await page.goBack();
+  await expect(page.getByRole('tab', { name: 'Summary' })).toHaveAttribute('aria-selected', 'true');
+  await page.goBack();
+  await expect(page.getByRole('tab', { name: 'Files' })).toHaveAttribute('aria-selected', 'true');
+  await page.goForward();
+  await expect(page.getByRole('tab', { name: 'Summary' })).toHaveAttribute('aria-selected', 'true');
+
+  // The link names the local file: opened fresh, the page asks for it by name and size.
+  const link = page.url();
+  const fresh = await page.context().newPage();
+  await fresh.goto(link);
+  await expect(fresh.getByTestId('continue-note')).toContainText(`${DIVE} (1.52 MB)`);
+  await fresh.getByTestId('file-input').setInputFiles(fixture(DIVE));
+  expect(await settled(fresh)).toBe('ready');
+  await expect(fresh.getByRole('tab', { name: 'Summary' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+});
