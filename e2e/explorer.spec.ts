@@ -114,16 +114,29 @@ test('a multi-platform index offers its platforms', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Image' })).toContainText('linux/arm64');
 });
 
-test('the path filter counts matches and steps through them', async ({ page }) => {
+test('the path filter counts matches and steps through them in tree order', async ({ page }) => {
   await openFixture(page, 'dive__test-docker-image.tar');
-  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('somefile');
+  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('saved');
   // "1 of N" is the match selected: none until the first move, which goes to the first match.
-  await expect(page.locator('.match-count')).toHaveText(/^\d+ matches$/);
-  await page.getByRole('button', { name: 'Next match' }).click();
-  await expect(page.locator('.match-count')).toHaveText(/^1 of \d+ matches/);
-  await page.getByRole('button', { name: 'Next match' }).click();
-  await expect(page.locator('.match-count')).toHaveText(/^2 of \d+ matches/);
-  await expect(page.getByRole('complementary', { name: 'Details' })).toContainText('somefile');
+  await expect(page.locator('.match-count')).toHaveText('4 matches');
+  const details = page.getByRole('complementary', { name: 'Details' }).locator('.details-path');
+  // Folders first, then names, as the tree lists them.
+  const order = [
+    '/root/.data/saved.again2.txt',
+    '/root/.saved.txt',
+    '/root/saved.txt',
+    '/tmp/saved.again1.txt',
+  ];
+  for (const [i, path] of order.entries()) {
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect(page.locator('.match-count')).toHaveText(`${i + 1} of 4 matches`);
+    await expect(details).toHaveText(path);
+  }
+  // A folder counts the matches below it while the filter is on.
+  const root = page
+    .locator('.tree-row')
+    .filter({ has: page.locator('.tree-name', { hasText: /^root$/ }) });
+  await expect(root.locator('.tree-count')).toHaveText('3 matches ·');
 });
 
 test('a hidden file in Summary opens in Files at the layer that stored it, selected', async ({

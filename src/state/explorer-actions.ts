@@ -1,3 +1,4 @@
+import { inTreeOrder } from '../core/fs/tree-order.ts';
 import type { TreeMode } from '../core/fs/view.ts';
 import type { ChangeClass, SortOrder } from './explorer-slice.ts';
 import { loadPackages } from './packages-actions.ts';
@@ -74,6 +75,9 @@ async function showView(layer: number, mode: TreeMode): Promise<void> {
   );
   if (!view || ticket !== latest.view) return;
   get().set({ view, layer, mode });
+  // Matches follow what the tree shows: another layer or mode shows other paths.
+  const filter = get().filterApplied;
+  if (filter) await setFilter(filter);
   const selected = get().selectedPath;
   if (selected !== null) await selectPath(selected);
 }
@@ -166,6 +170,7 @@ export function setOpenDirs(ids: Iterable<number>): void {
 
 export function setSort(sort: SortOrder): void {
   get().set({ sort });
+  if (get().filterApplied) void setFilter(get().filterApplied);
 }
 
 export function toggleChange(change: ChangeClass): void {
@@ -185,8 +190,20 @@ export async function setFilter(filter: string): Promise<void> {
     s.request({ type: 'filter', image, pattern: filter }, signal),
   );
   if (!matches || ticket !== latest.filter) return;
-  // No match is selected yet: the first Enter (or Next) goes to the first one.
-  get().set({ filterMatches: matches, filterApplied: filter, matchCursor: -1 });
+  // A new filter has no match selected: the first Enter (or Next) goes to the first one. The same
+  // filter again (another layer, another sort) keeps its place on the selected path.
+  const list = ordered(matches);
+  const again = filter === get().filterApplied && get().matchCursor >= 0;
+  const selected = get().selectedPath;
+  const cursor = again && selected !== null ? list.indexOf(selected) : -1;
+  get().set({ filterMatches: list, filterApplied: filter, matchCursor: cursor });
+}
+
+/** Matches as the tree lists them, those it does not show left out. */
+function ordered(matches: Int32Array): Int32Array {
+  const { analysis, view, sort } = get();
+  if (!analysis || !view) return matches;
+  return inTreeOrder(matches, analysis.parents, analysis.names, view, sort);
 }
 
 export function moveMatch(delta: number): number | undefined {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type NodeApi, type NodeRendererProps, Tree, type TreeApi } from 'react-arborist';
+import { matchesBelow } from '../../core/fs/tree-order.ts';
 import { KINDS } from '../../core/layer/entries.ts';
 import { selectPath, toggleDir } from '../../state/explorer-actions.ts';
 import { useStore } from '../../state/store.ts';
@@ -158,6 +159,17 @@ export function FileTree({ epoch }: { epoch: number }) {
   );
 }
 
+/** Matches below each folder, computed once per set of matches. */
+const belowCache = new WeakMap<Int32Array, Map<number, number>>();
+function belowOf(matches: Int32Array, parents: Int32Array): Map<number, number> {
+  let counts = belowCache.get(matches);
+  if (!counts) {
+    counts = matchesBelow(matches, parents);
+    belowCache.set(matches, counts);
+  }
+  return counts;
+}
+
 const CHANGE_NAMES: Record<string, string> = {
   added: 'added',
   modified: 'modified',
@@ -168,6 +180,11 @@ const CHANGE_NAMES: Record<string, string> = {
 function TreeRow({ node, style }: NodeRendererProps<Row>) {
   const view = useStore((s) => s.view);
   const pid = node.data.pid;
+  const found = useStore((s) =>
+    s.filterMatches && s.analysis && node.data.isDir
+      ? (belowOf(s.filterMatches, s.analysis.parents).get(pid) ?? 0)
+      : null,
+  );
   if (!view) return null;
   const change = changeClass(view.change[pid]!);
   const bytes = view.bytes[pid]!;
@@ -215,8 +232,13 @@ function TreeRow({ node, style }: NodeRendererProps<Row>) {
         </span>
       )}
       <span className="tree-size">
-        {node.data.isDir && count > 0 && (
-          <span className="tree-count">{count.toLocaleString()} · </span>
+        {node.data.isDir && found !== null && found > 0 ? (
+          <span className="tree-count">
+            {found.toLocaleString()} match{found === 1 ? '' : 'es'} ·{' '}
+          </span>
+        ) : (
+          node.data.isDir &&
+          count > 0 && <span className="tree-count">{count.toLocaleString()} · </span>
         )}
         {node.data.isDir || bytes > 0 ? formatBytes(bytes) : ''}
       </span>
