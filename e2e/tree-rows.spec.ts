@@ -47,3 +47,31 @@ test('a deleted file says what it held', async ({ page }) => {
   });
   await expect(deleted.first()).toHaveText(/^deleted in layer 9, held \d+(\.\d+)? (B|kB)$/);
 });
+
+test('Tab leaves the tree, and the focused row shows a focus ring', async ({ page }) => {
+  await open(page, 'dive__test-docker-image.tar');
+  await tree(page).locator('.tree-row').first().click();
+  await page.keyboard.press('ArrowDown');
+  const focused = page.locator(':focus');
+  await expect(focused).toHaveAttribute('role', 'treeitem');
+  expect(await focused.evaluate((e) => getComputedStyle(e).outlineStyle)).toBe('solid');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => !!document.activeElement?.closest('[role=tree]'))).toBe(false);
+});
+
+test('Summary ranks the largest files and layers, each a link into Files', async ({ page }) => {
+  await open(page, 'dive__test-docker-image.tar');
+  await page.getByRole('tab', { name: 'Summary' }).click();
+  const files = page.getByTestId('largest-files').locator('li');
+  await expect(files.first()).toContainText('/bin/');
+  const sizes = await page
+    .getByTestId('largest-layers')
+    .locator('li > .num')
+    .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+  expect(sizes.length).toBeGreaterThan(1);
+  await files.first().getByRole('button').first().click();
+  await expect(page.getByRole('tab', { name: 'Files' })).toHaveAttribute('aria-selected', 'true');
+  await expect(
+    page.getByRole('complementary', { name: 'Details' }).locator('.details-path'),
+  ).toHaveText(/^\/bin\//);
+});

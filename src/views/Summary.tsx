@@ -2,6 +2,7 @@ import { showInFiles, showLayerInFiles } from '../state/explorer-actions.ts';
 import { useAnalysis, useCurrentImage, useWarnings } from '../state/store.ts';
 import { displayName } from './display.ts';
 import { formatBytes } from './format.ts';
+import { readableCommand } from './format-command.ts';
 
 /** Config, both waste figures and what separates them, the biggest hidden files, warnings. */
 export function Summary() {
@@ -49,6 +50,7 @@ export function Summary() {
       </dl>
 
       {analysis && <LayerChart />}
+      {analysis?.complete && <RankedLists />}
 
       {analysis && !analysis.complete && (
         <p className="hint" role="status">
@@ -180,6 +182,60 @@ export function Summary() {
         </>
       )}
     </section>
+  );
+}
+
+/** The largest files of the final filesystem and the largest layers, ranked, each a link. */
+function RankedLists() {
+  const analysis = useAnalysis();
+  const image = useCurrentImage();
+  if (!analysis || !image) return null;
+  const layers = analysis.layers
+    .map((l) => ({
+      index: l.index,
+      size: l.size ?? 0,
+      stored: image.layers[l.index]?.compressedBytes ?? null,
+      command: readableCommand(image.history.find((h) => h.layer === l.index)?.createdBy ?? ''),
+    }))
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 10);
+  return (
+    <div className="ranked">
+      <section aria-label="Largest files">
+        <h2>Largest files</h2>
+        <ol className="ranked-list" data-testid="largest-files">
+          {analysis.largestFiles.slice(0, 15).map((f) => (
+            <li key={f.path}>
+              <button
+                type="button"
+                className="link-button path"
+                onClick={() => void showInFiles(f.path)}
+              >
+                {displayName(f.path)}
+              </button>{' '}
+              <span className="num">{formatBytes(f.bytes)}</span>{' '}
+              <span className="muted">
+                from <LayerLink layer={f.layer} />
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section aria-label="Largest layers">
+        <h2>Largest layers</h2>
+        <ol className="ranked-list" data-testid="largest-layers">
+          {layers.map((l) => (
+            <li key={l.index}>
+              <LayerLink layer={l.index} /> <span className="num">{formatBytes(l.size)}</span>
+              {l.stored !== null && (
+                <span className="muted"> ({formatBytes(l.stored)} stored)</span>
+              )}{' '}
+              <code className="muted">{l.command.slice(0, 80)}</code>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
   );
 }
 

@@ -351,6 +351,7 @@ export class ArchiveQueries {
       reclaimableBytes: a?.reclaimable.bytes ?? null,
       hiddenFiles: a?.reclaimable.files.slice(0, 500) ?? [],
       hiddenFileCount: a?.reclaimable.files.length ?? 0,
+      largestFiles: a ? largestFiles(a) : [],
       oddities: versions.oddities.slice(0, 200),
     };
   }
@@ -409,4 +410,29 @@ export class ArchiveQueries {
       hardlinkSize: meta.kind === 'hardlink' ? store.describe(shown).size : null,
     };
   }
+}
+
+/** The largest files at the top, largest first (hardlinks to data already listed left out). */
+function largestFiles(a: ImageAnalysis): AnalysisSummary['largestFiles'] {
+  const { versions, top } = a;
+  const found: { p: number; bytes: number }[] = [];
+  const seen = new Set<number>();
+  for (let p = 1; p < top.version.length; p++) {
+    const v = top.version[p]!;
+    if (v < 0 || versions.isDir(v) || versions.kind(v) === 'symlink') continue;
+    const bytes = top.bytes[p]!;
+    if (bytes === 0) continue;
+    found.push({ p, bytes });
+  }
+  found.sort((x, y) => y.bytes - x.bytes);
+  const out: AnalysisSummary['largestFiles'] = [];
+  for (const { p, bytes } of found) {
+    const v = top.version[p]!;
+    const data = versions.vDataLayer[v]! * 2 ** 32 + versions.vDataEntry[v]!;
+    if (seen.has(data)) continue;
+    seen.add(data);
+    out.push({ path: `/${versions.table.paths[p]}`, bytes, layer: versions.vLayer[v]! });
+    if (out.length === 50) break;
+  }
+  return out;
 }

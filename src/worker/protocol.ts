@@ -131,6 +131,8 @@ export interface AnalysisSummary {
   /** The largest hidden files (at most 500), and how many there are in all. */
   hiddenFiles: HiddenFile[];
   hiddenFileCount: number;
+  /** The largest files of the final filesystem (at most 50), with the layer that wrote each. */
+  largestFiles: { path: string; bytes: number; layer: number }[];
   oddities: { layer: number; path: string; what: string }[];
 }
 
