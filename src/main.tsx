@@ -1,7 +1,9 @@
+// Tokens and base styles first: every component's style sheet builds on them.
+import './views/styles/tokens.css';
+import './views/styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './views/App.tsx';
-import './views/app.css';
 
 // Offline after the first visit (public/sw.js); not in development, where files change as you edit.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {

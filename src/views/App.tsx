@@ -1,3 +1,4 @@
+import './shell.css';
 import { useEffect } from 'react';
 import { openFromHash } from '../state/actions.ts';
 import { startHashSync } from '../state/hash-sync.ts';

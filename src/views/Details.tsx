@@ -1,3 +1,4 @@
+import './details.css';
 import { Change } from '../core/fs/versions.ts';
 import { dirOf, normalise, resolve } from '../core/paths.ts';
 import { revealPath, selectLayer } from '../state/explorer-actions.ts';

@@ -1,3 +1,4 @@
+import './dockerfile.css';
 import { dockerfileText, recipeOf } from '../core/image/dockerfile.ts';
 import { selectLayer } from '../state/explorer-actions.ts';
 import { saveBlob } from '../state/save-blob.ts';

@@ -1,3 +1,4 @@
+import './explorer.css';
 import { useCallback, useState } from 'react';
 import type { Tab } from '../state/explorer-slice.ts';
 import { useStore } from '../state/store.ts';

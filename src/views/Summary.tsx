@@ -1,3 +1,4 @@
+import './summary.css';
 import { showInFiles, showLayerInFiles } from '../state/explorer-actions.ts';
 import { useAnalysis, useCurrentImage, useWarnings } from '../state/store.ts';
 import { displayName } from './display.ts';
@@ -95,7 +96,7 @@ export function Summary() {
                     Copies
                   </th>
                   <th scope="col" className="num">
-                    Bytes
+                    Size
                   </th>
                 </tr>
               </thead>
@@ -112,7 +113,7 @@ export function Summary() {
                       </button>
                     </td>
                     <td className="num">{f.count}</td>
-                    <td className="num">{f.bytes.toLocaleString()}</td>
+                    <td className="num">{formatBytes(f.bytes)}</td>
                   </tr>
                 ))}
               </tbody>

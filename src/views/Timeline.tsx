@@ -1,3 +1,4 @@
+import './timeline.css';
 import { useEffect, useState } from 'react';
 import { selectLayer, stepLayer } from '../state/explorer-actions.ts';
 import { useAnalysis, useCurrentImage, useLayer, usePackages } from '../state/store.ts';

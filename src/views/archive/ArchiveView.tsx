@@ -1,3 +1,4 @@
+import './archive.css';
 import { useEffect, useMemo, useState } from 'react';
 import { normalise } from '../../core/paths.ts';
 
@@ -102,12 +103,8 @@ export function ArchiveView({ onOpenLayer }: { onOpenLayer: () => void }) {
                         'not in the archive'
                       )}
                     </td>
-                    <td className="mono digest" title={l.diffId ?? ''}>
-                      {short(l.diffId)}
-                    </td>
-                    <td className="mono digest" title={l.digest ?? ''}>
-                      {short(l.digest)}
-                    </td>
+                    <td className="mono digest">{l.diffId ?? '-'}</td>
+                    <td className="mono digest">{l.digest ?? '-'}</td>
                     <td className="mono digest">
                       {l.v1Id
                         ? `${l.v1Id.slice(0, 12)} → ${l.v1Parent ? l.v1Parent.slice(0, 12) : 'none'}`
@@ -216,9 +213,6 @@ export function ArchiveView({ onOpenLayer }: { onOpenLayer: () => void }) {
     </div>
   );
 }
-
-const short = (digest: string | null) =>
-  digest ? `${digest.replace('sha256:', '').slice(0, 12)}…` : '-';
 
 function EntryPanel({
   path,

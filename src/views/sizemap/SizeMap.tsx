@@ -1,3 +1,4 @@
+import './sizemap.css';
 import type { HierarchyRectangularNode } from 'd3-hierarchy';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Change } from '../../core/fs/versions.ts';

@@ -1,3 +1,4 @@
+import './tree.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type NodeApi, type NodeRendererProps, Tree, type TreeApi } from 'react-arborist';
 import { matchesBelow } from '../../core/fs/tree-order.ts';

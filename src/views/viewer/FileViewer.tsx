@@ -1,3 +1,4 @@
+import './viewer.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { concatBytes } from '../../core/bytes.ts';
 import { type ContentKind, contentKind, hexLines, trimPartial } from '../../core/content-kind.ts';
