@@ -94,9 +94,23 @@ export function Timeline() {
               {stats && (
                 <span className="step-stats">
                   {stats.size !== null ? formatBytes(stats.size) : 'not read'}
-                  <span className="stat-added"> +{stats.added}</span>
-                  <span className="stat-modified"> ~{stats.content + stats.metadata}</span>
-                  <span className="stat-deleted"> −{stats.deleted}</span>
+                  {/* Symbols for the eye, words for screen readers. */}
+                  <span className="stat-added" aria-hidden="true">
+                    {' '}
+                    +{stats.added}
+                  </span>
+                  <span className="stat-modified" aria-hidden="true">
+                    {' '}
+                    ~{stats.content + stats.metadata}
+                  </span>
+                  <span className="stat-deleted" aria-hidden="true">
+                    {' '}
+                    −{stats.deleted}
+                  </span>
+                  <span className="visually-hidden">
+                    , {stats.added} added, {stats.content + stats.metadata} modified,{' '}
+                    {stats.deleted} deleted
+                  </span>
                   {stats.compression && stats.compression !== 'none' && (
                     <span className="muted"> · {stats.compression}</span>
                   )}

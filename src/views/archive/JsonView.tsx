@@ -35,16 +35,21 @@ export function JsonView({
     const target = linkFor(value);
     if (!target) continue;
     parts.push(pretty.slice(last, at));
+    // A link, not a button: it flows with the text and wraps like it, so the comma after a long
+    // digest stays on its line. The href names the entry; the click opens it in place.
     parts.push(
-      <button
+      <a
         key={at}
-        type="button"
+        href={`#entry=${encodeURIComponent(target)}`}
         className="json-link"
-        onClick={() => onFollow(target)}
+        onClick={(event) => {
+          event.preventDefault();
+          onFollow(target);
+        }}
         title={`Go to ${target}`}
       >
         {literal}
-      </button>,
+      </a>,
     );
     last = at + literal.length;
   }
