@@ -36,12 +36,20 @@ export async function peek(
   }
   const head = concatBytes(seen).subarray(0, n);
   async function* stream() {
-    yield* seen;
-    if (done) return;
-    while (true) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
+    try {
+      yield* seen;
+      if (done) return;
+      while (true) {
+        const next = await iterator.next();
+        if (next.done) {
+          done = true;
+          return;
+        }
+        yield next.value;
+      }
+    } finally {
+      // A reader that stops early releases the source too.
+      if (!done) await iterator.return?.();
     }
   }
   return { head, stream: stream() };

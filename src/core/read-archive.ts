@@ -48,6 +48,11 @@ export interface ReadOptions {
   onProgress?: (progress: Progress) => void;
   /** Defaults to DEFAULT_LIMITS; tests lower them. */
   limits?: Limits;
+  /**
+   * Headers first: in an uncompressed archive, bodies of uncompressed layers of at least this many
+   * bytes are skipped, their hashes left pending for fillHashes (layer/scan.ts PENDING_HASH).
+   */
+  skipBodiesFrom?: number;
 }
 
 export interface ArchiveRead {
@@ -195,6 +200,19 @@ export async function readArchive(
       scan = await scanLayer(blob, open, {
         signal,
         ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.skipBodiesFrom !== undefined && source.seekable
+          ? {
+              seek: {
+                open: (offset: number) => source.read(start + offset, start + entry.size, signal),
+                size: entry.size,
+                skipFrom: options.skipBodiesFrom,
+              },
+              onBytes: (n: number) => {
+                progress.bytesRead = base + n;
+                report();
+              },
+            }
+          : {}),
       });
       progress.bytesRead = base + entry.size;
       scans.set(entry.path, scan);

@@ -88,6 +88,16 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
       onProgress: (progress) => {
         if (isCurrent(session)) get().loadProgressed(progress);
       },
+      onChecking: (done, total) => {
+        if (isCurrent(session))
+          get().checkingChanged({ done: Math.max(0, done), total, stopped: done < 0 });
+      },
+      onRefined: () => {
+        if (!isCurrent(session)) return;
+        get().checkingChanged(null);
+        // The same-size rewrites are now told from copies: counts and the tree are asked again.
+        void refreshAnalysis();
+      },
     });
     if (!isCurrent(session)) return;
     await loadImage(firstIncluded(get().model, restore?.image));

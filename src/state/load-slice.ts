@@ -21,6 +21,11 @@ export interface LoadSlice {
   problem: Problem | null;
   warnings: Problem[];
   verification: Verification;
+  /**
+   * The second pass over large files whose content the change figures need (headers first):
+   * how many are hashed; null when there is none or it is over. `stopped`: it could not finish.
+   */
+  checking: { done: number; total: number; stopped: boolean } | null;
   /** The file that was open can be read again (after a cancel or a crash). */
   canReopen: boolean;
   loadStarted: (fileName: string, fileSize: number) => void;
@@ -29,6 +34,7 @@ export interface LoadSlice {
   loadFailed: (problem: Problem) => void;
   loadCancelled: (fileName: string) => void;
   verificationChanged: (verification: Verification) => void;
+  checkingChanged: (checking: LoadSlice['checking']) => void;
   reopenOffered: (canReopen: boolean) => void;
 }
 
@@ -41,6 +47,7 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
   problem: null,
   warnings: [],
   verification: { state: 'waiting' },
+  checking: null,
   canReopen: false,
   loadStarted: (fileName, fileSize) =>
     set({
@@ -52,12 +59,14 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
       problem: null,
       warnings: [],
       verification: { state: 'waiting' },
+      checking: null,
       canReopen: false,
     }),
   loadProgressed: (progress) => set({ progress }),
   loadFinished: (warnings) => set({ status: 'ready', warnings }),
   loadFailed: (problem) => set({ status: 'error', problem }),
   verificationChanged: (verification) => set({ verification }),
+  checkingChanged: (checking) => set({ checking }),
   reopenOffered: (canReopen) => set({ canReopen }),
   loadCancelled: (fileName) =>
     set({

@@ -1,4 +1,4 @@
-import { useStatus, useVerification } from '../state/store.ts';
+import { useStatus, useStore, useVerification } from '../state/store.ts';
 import { ProblemList } from './ProblemList.tsx';
 
 /**
@@ -9,6 +9,36 @@ export function VerificationStatus() {
   const status = useStatus();
   const verification = useVerification();
   if (status !== 'ready') return null;
+  return (
+    <>
+      <ContentCheck />
+      <DigestStatus verification={verification} />
+    </>
+  );
+}
+
+/**
+ * Large files were skipped to show the image sooner; those whose content decides a change
+ * (rewritten with the same size) are being read. Until then such a change may be counted as
+ * modified where it was only a copy.
+ */
+function ContentCheck() {
+  const checking = useStore((s) => s.checking);
+  if (!checking) return null;
+  return (
+    <p
+      className="verification"
+      role="status"
+      data-checking={checking.stopped ? 'stopped' : 'running'}
+    >
+      {checking.stopped
+        ? `Could not check the contents of ${checking.total} large file${checking.total === 1 ? '' : 's'}: files rewritten with the same size may be counted as modified.`
+        : `Checking contents… ${checking.done} of ${checking.total} large file${checking.total === 1 ? '' : 's'} rewritten with the same size`}
+    </p>
+  );
+}
+
+function DigestStatus({ verification }: { verification: ReturnType<typeof useVerification> }) {
   switch (verification.state) {
     case 'waiting':
       return null;

@@ -5,6 +5,7 @@ import { compareSide } from '../core/compare/side.ts';
 import { snapshotBuffers } from '../core/compare/snapshot.ts';
 import { LayerContent, type LayerLocation } from '../core/content.ts';
 import { StrataError } from '../core/errors.ts';
+import { fillHashes, pendingBodies } from '../core/fill-hashes.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { filesystemTar } from '../core/fs/export-tar.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
@@ -60,13 +61,21 @@ export class ArchiveQueries {
 
   constructor(
     private readonly read: ArchiveRead,
-    source: ByteSource,
+    private readonly source: ByteSource,
   ) {
     this.content = new LayerContent(source);
   }
 
   /** Set by the worker when every layer has been read. */
   complete = false;
+
+  /** Hashes of skipped bodies arrived: analyses are made again from the layers, on next ask. */
+  refresh(): void {
+    this.analyses.clear();
+    this.growing.clear();
+    this.merged.clear();
+    this.searches.clear();
+  }
   /** Histories built layer by layer while the archive is still being read. */
   private readonly growing = new Map<number, PathVersions>();
 
@@ -239,12 +248,12 @@ export class ArchiveQueries {
       if (id === undefined) throw new StrataError('read-failed', `${q.path} is not in this image.`);
       return this.fileBytes(q.image, id, versions.layers.length - 1, q.start, q.length, signal);
     },
-    'compare-side': (q) => {
-      const side = this.compareSide(q.image);
+    'compare-side': async (q, signal) => {
+      const side = await this.compareSide(q.image, signal);
       return { answer: side, transfer: snapshotBuffers(side.snapshot) };
     },
-    compare: (q) => ({
-      answer: compareImages(this.compareSide(q.image), q.right),
+    compare: async (q, signal) => ({
+      answer: compareImages(await this.compareSide(q.image, signal), q.right),
       transfer: [],
     }),
     packages: async (q, signal, progress) => {
@@ -282,7 +291,7 @@ export class ArchiveQueries {
     return found;
   }
 
-  private compareSide(image: number) {
+  private async compareSide(image: number, signal?: AbortSignal) {
     if (!this.complete)
       throw new StrataError(
         'read-failed',
@@ -290,6 +299,10 @@ export class ArchiveQueries {
       );
     const record = this.read.model.images[image];
     if (!record?.included) throw new StrataError('read-failed', `No image ${image} to compare.`);
+    // Another image's files are compared by content: every body the first pass skipped is read.
+    const blobs = new Set(record.layers.map((l) => l.blobPath));
+    const skipped = pendingBodies(this.read, 'all').filter((b) => blobs.has(b.blobPath));
+    if (skipped.length > 0) await fillHashes(this.read, this.source, skipped, { signal });
     return compareSide(record, this.read.scans, this.analysis(image));
   }
 

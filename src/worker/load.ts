@@ -1,5 +1,6 @@
 import type { ByteSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
+import { fillHashes, pendingBodies } from '../core/fill-hashes.ts';
 import { type ArchiveRead, readArchive } from '../core/read-archive.ts';
 import type { FromWorker } from './protocol.ts';
 
@@ -13,10 +14,18 @@ export async function loadArchive(
   send: (message: FromWorker) => void,
   /** Gets the read as soon as the model is known; its layer scans fill in afterwards. */
   onStarted?: (read: ArchiveRead) => void,
+  /**
+   * Headers first: large bodies are skipped in the first pass (see ReadOptions.skipBodiesFrom);
+   * after `done`, those whose hash the change model needs are read, then `onRefined` is called
+   * and the page told (`refined`) to ask again.
+   */
+  headersFirst?: { skipBodiesFrom: number; onRefined: () => void },
 ): Promise<ArchiveRead | undefined> {
+  let read: ArchiveRead;
   try {
-    const read = await readArchive(source, {
+    read = await readArchive(source, {
       signal,
+      ...(headersFirst ? { skipBodiesFrom: headersFirst.skipBodiesFrom } : {}),
       onModel: (model, read) => {
         onStarted?.(read);
         send({ type: 'model', model });
@@ -34,10 +43,25 @@ export async function loadArchive(
           },
         }),
     });
-    send({ type: 'done', warnings: read.model.warnings });
-    return read;
   } catch (error) {
     if (!signal.aborted) send({ type: 'failed', problem: toProblem(error) });
     return undefined;
   }
+  const needed = headersFirst ? pendingBodies(read, 'needed') : [];
+  send({ type: 'done', warnings: read.model.warnings, checking: needed.length });
+  if (headersFirst && needed.length > 0) {
+    try {
+      await fillHashes(read, source, needed, {
+        signal,
+        onProgress: (done, total) => send({ type: 'checking', done, total }),
+      });
+    } catch {
+      // The figures stay as first classified; the page is told the check did not finish.
+      if (!signal.aborted) send({ type: 'checking', done: -1, total: needed.length });
+      return read;
+    }
+    headersFirst.onRefined();
+    send({ type: 'refined' });
+  }
+  return read;
 }

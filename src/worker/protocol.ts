@@ -176,7 +176,12 @@ export type FromWorker =
   | { type: 'progress'; progress: Progress }
   | { type: 'model'; model: ArchiveModel }
   | { type: 'layer'; layer: LayerSummary }
-  | { type: 'done'; warnings: Problem[] }
+  /** The first pass is over: the tree is ready. `checking` large bodies are still to be hashed. */
+  | { type: 'done'; warnings: Problem[]; checking?: number }
+  /** How far the second pass (hashing skipped bodies) has got; done -1: it stopped. */
+  | { type: 'checking'; done: number; total: number }
+  /** The second pass is over: figures that depended on those hashes may have changed. */
+  | { type: 'refined' }
   | { type: 'failed'; problem: Problem }
   | { type: 'answer'; id: number; answer: Answers[QueryType] }
   | { type: 'request-failed'; id: number; problem: Problem }

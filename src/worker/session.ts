@@ -17,6 +17,10 @@ export interface OpenHandlers {
   onModel?: (model: ArchiveModel) => void;
   onLayer?: (layer: LayerSummary) => void;
   onProgress?: (progress: Progress) => void;
+  /** After the open resolves: the second pass hashing skipped bodies (done -1: it stopped). */
+  onChecking?: (done: number, total: number) => void;
+  /** The second pass is over: ask the analysis again. */
+  onRefined?: () => void;
 }
 
 /** A request that failed: carries the worker's Problem (a crash has the code `worker-crashed`). */
@@ -69,6 +73,8 @@ export class ArchiveSession {
   private readonly pending = new Map<number, Pending>();
   private readonly exports = new Map<number, (chunk: Uint8Array) => Promise<void> | void>();
   private opening: (Pending & { handlers: OpenHandlers }) | undefined;
+  /** The open's handlers, kept for what the worker says after the open resolves. */
+  private handlers: OpenHandlers = {};
   private endedWith: Error | undefined;
 
   constructor(
@@ -126,6 +132,7 @@ export class ArchiveSession {
     return new Promise((resolve, reject) => {
       if (this.endedWith) return reject(this.endedWith);
       this.opening = { resolve: resolve as (value: never) => void, reject, handlers };
+      this.handlers = handlers;
       this.post({ type: 'open', source: this.source, name: this.name });
     });
   }
@@ -236,7 +243,14 @@ export class ArchiveSession {
       case 'layer':
         opening?.handlers.onLayer?.(message.layer);
         break;
+      case 'checking':
+        this.handlers.onChecking?.(message.done, message.total);
+        break;
+      case 'refined':
+        this.handlers.onRefined?.();
+        break;
       case 'done':
+        if (message.checking) this.handlers.onChecking?.(0, message.checking);
         this.opening = undefined;
         opening?.resolve(message.warnings as never);
         break;

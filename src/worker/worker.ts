@@ -13,6 +13,11 @@ import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
 declare const self: DedicatedWorkerGlobalScope;
 
 let archive: ArchiveQueries | undefined;
+/**
+ * Bodies this large are not read in the first pass of an uncompressed archive: reopening the file
+ * past one costs about a millisecond, reading 4 MiB several (shared/docs/TOOLCHAIN.md).
+ */
+const SKIP_BODIES_FROM = 4 << 20;
 let complete = false;
 /** Requests and exports under way, by id, so that the page can abort them. */
 const running = new Map<number, AbortController>();
@@ -24,9 +29,19 @@ async function open(spec: SourceSpec): Promise<void> {
   const source = openSource(spec);
   // The queries exist from the moment the model is known, so the tree can fill in as layers
   // finish; they are marked complete when the last one has been read.
-  const read = await loadArchive(source, new AbortController().signal, send, (started) => {
-    archive = new ArchiveQueries(started, source);
-  });
+  const read = await loadArchive(
+    source,
+    new AbortController().signal,
+    (message) => {
+      // Complete as the page hears it is done: the views may ask for full analyses from then on.
+      if (message.type === 'done' && archive) archive.complete = complete = true;
+      send(message);
+    },
+    (started) => {
+      archive = new ArchiveQueries(started, source);
+    },
+    { skipBodiesFrom: SKIP_BODIES_FROM, onRefined: () => archive?.refresh() },
+  );
   if (read && archive) archive.complete = complete = true;
 }
 

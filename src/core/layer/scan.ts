@@ -25,8 +25,16 @@ export interface LayerScan {
   clamped?: { count: number; example: string } | undefined;
 }
 
+/** The hash of a body not read in the first pass (headers first); filled in by fillHashes. */
+export const PENDING_HASH = '?';
+
 export interface ScanOptions {
   signal?: AbortSignal;
+  /**
+   * Headers first: for an uncompressed blob that can be read from any offset, bodies of at least
+   * `skipFrom` bytes are skipped (the blob is reopened past them) and their hash left PENDING_HASH.
+   */
+  seek?: { open: (offset: number) => AsyncIterable<Uint8Array>; size: number; skipFrom: number };
   limits?: Limits;
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
@@ -48,11 +56,21 @@ export async function scanLayer(
   const limits = options.limits ?? DEFAULT_LIMITS;
   const { head, stream } = await peek(blob, 6);
   const compression = detectCompression(head);
-  const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
+  const seek = compression === 'none' ? options.seek : undefined;
+  let reader: ChunkReader;
+  if (seek) {
+    // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
+    const it = stream[Symbol.asyncIterator]();
+    await it.next();
+    await it.return?.();
+    reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
+  } else {
+    const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
+    reader = new ChunkReader(() => tar, false, 0, options.signal);
+  }
   let skipped: LayerScan['skipped'];
   let clamped: LayerScan['clamped'];
   let tarEntries = 0;
-  const reader = new ChunkReader(() => tar, false, 0, options.signal);
   const entries = new LayerEntries();
   const hasher = await createXXHash64();
   const update = (piece: Uint8Array) => hasher.update(piece);
@@ -62,7 +80,10 @@ export async function scanLayer(
   try {
     for await (const entry of readTar(reader)) {
       let contentHash = '';
-      if (entry.kind === 'file' && entry.dataSize > 0) {
+      if (seek && entry.kind === 'file' && entry.dataSize >= seek.skipFrom && !entry.sparse) {
+        // Not read now: the tar walk jumps past the body (the reader reopens the blob after it).
+        contentHash = PENDING_HASH;
+      } else if (entry.kind === 'file' && entry.dataSize > 0) {
         // A sparse file's stored segments (and its map, below) identify its content as well.
         hasher.init();
         if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));

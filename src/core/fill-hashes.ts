@@ -1,0 +1,87 @@
+import { createXXHash64 } from 'hash-wasm';
+import type { ByteSource } from './bytes.ts';
+import { throwIfAborted } from './errors.ts';
+import { PENDING_HASH } from './layer/scan.ts';
+import type { ArchiveRead } from './read-archive.ts';
+
+/** An entry whose body the first pass skipped: its layer blob and index. */
+export interface PendingBody {
+  blobPath: string;
+  entry: number;
+  size: number;
+}
+
+/**
+ * The skipped bodies whose hash the change model needs: a file whose path another layer of the
+ * same image also writes with the same size (a same-size rewrite must be told from a copy made
+ * for a chmod). `all` gives every skipped body (for exact figures everywhere, as the CLI wants).
+ */
+export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): PendingBody[] {
+  const out = new Map<string, PendingBody>();
+  const add = (p: PendingBody) => out.set(`${p.blobPath}\0${p.entry}`, p);
+  for (const [blobPath, scan] of read.scans) {
+    if (which !== 'all') continue;
+    const { entries } = scan;
+    for (let i = 0; i < entries.length; i++)
+      if (entries.hashes[i] === PENDING_HASH) add({ blobPath, entry: i, size: entries.size(i) });
+  }
+  if (which === 'all') return [...out.values()];
+  for (const image of read.model.images) {
+    const scans = image.layers.flatMap((layer) => {
+      const scan = layer.blobPath ? read.scans.get(layer.blobPath) : undefined;
+      return scan && layer.blobPath ? [{ blobPath: layer.blobPath, entries: scan.entries }] : [];
+    });
+    // Paths with a skipped body (few: only large files are skipped), then every file at them.
+    const paths = new Set<string>();
+    for (const { entries } of scans)
+      for (let i = 0; i < entries.length; i++)
+        if (entries.hashes[i] === PENDING_HASH) paths.add(entries.paths[i]!);
+    if (paths.size === 0) continue;
+    const byPath = new Map<string, (PendingBody & { pending: boolean })[]>();
+    for (const { blobPath, entries } of scans)
+      for (let i = 0; i < entries.length; i++) {
+        const path = entries.paths[i]!;
+        if (!paths.has(path) || entries.kind(i) !== 'file') continue;
+        const body = {
+          blobPath,
+          entry: i,
+          size: entries.size(i),
+          pending: entries.hashes[i] === PENDING_HASH,
+        };
+        const list = byPath.get(path);
+        if (list) list.push(body);
+        else byPath.set(path, [body]);
+      }
+    for (const list of byPath.values())
+      for (const body of list)
+        if (body.pending && list.some((other) => other !== body && other.size === body.size))
+          add({ blobPath: body.blobPath, entry: body.entry, size: body.size });
+  }
+  return [...out.values()];
+}
+
+/**
+ * Hashes skipped bodies (xxhash64, as the first pass hashes the others) straight from the file,
+ * each by its own range, and writes the hashes into the scans.
+ */
+export async function fillHashes(
+  read: ArchiveRead,
+  source: ByteSource,
+  bodies: PendingBody[],
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<void> {
+  const hasher = await createXXHash64();
+  let done = 0;
+  for (const body of bodies) {
+    throwIfAborted(options.signal);
+    const scan = read.scans.get(body.blobPath);
+    const outer = read.index.resolve(body.blobPath);
+    if (!scan || !outer) continue;
+    const start = outer.dataOffset + scan.entries.get(body.entry).dataOffset;
+    hasher.init();
+    for await (const chunk of source.read(start, start + body.size, options.signal))
+      hasher.update(chunk);
+    scan.entries.hashes[body.entry] = hasher.digest('hex');
+    options.onProgress?.(++done, bodies.length);
+  }
+}
