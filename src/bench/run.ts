@@ -70,7 +70,12 @@ async function main() {
     process.pid;
   try {
     for (const [label, path, kinds, limit] of [
-      ['uncompressed layers', images.plain, ['drain', 'strata', 'modern-tar', 'js-untar'], 'drain'],
+      [
+        'uncompressed layers',
+        images.plain,
+        ['drain', 'strata', 'strata-headers', 'strata-checked', 'modern-tar', 'js-untar'],
+        'drain',
+      ],
       [
         'gzip layers',
         images.gzip,
@@ -93,7 +98,8 @@ async function main() {
       // One unreported drain first, so that every reader below finds the file in the OS page
       // cache: otherwise whoever runs first pays for the disk and the ratios favour the others.
       await page.evaluate((k) => window.runBench(k), 'drain' as BenchKind);
-      for (const kind of quick ? (['drain', 'strata', 'drain', 'strata'] as const) : kinds) {
+      const again = ['drain', 'strata', 'strata-headers', 'strata-checked'] as const;
+      for (const kind of quick ? [...again, ...again] : kinds) {
         // Settle first: collect garbage and let the last run's worker go, so each baseline is clean.
         await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
         await new Promise((r) => setTimeout(r, 1000));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameSizeRewrites } from '../testing/large-files.ts';
+import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
+import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource } from './bytes.ts';
 import { fillHashes, pendingBodies } from './fill-hashes.ts';
 import { analyzeImage, changeLists } from './fs/analyze-image.ts';
@@ -11,7 +13,7 @@ import { readArchive } from './read-archive.ts';
  * change read in a second; the result must equal a full read's.
  */
 describe('headers first', () => {
-  it('skips large bodies, then hashes only those a same-size rewrite needs, to a full read’s result', async () => {
+  it('hashes no body at first, then only those a same-size rewrite needs, to a full read’s result', async () => {
     const bytes = sameSizeRewrites();
     const full = await readArchive(bytesSource(bytes));
     const source = bytesSource(bytes, 256 << 10);
@@ -20,9 +22,10 @@ describe('headers first', () => {
     const skipped = [...quick.scans.values()].flatMap((s) =>
       s.entries.hashes.filter((h) => h === PENDING_HASH),
     );
-    expect(skipped).toHaveLength(5);
+    // No body is hashed in the first pass (the large ones are not even read).
+    expect(skipped).toHaveLength(6);
     const needed = pendingBodies(quick, 'needed');
-    // alone.bin is written once: its content decides nothing.
+    // alone.bin and small.txt are written once: their content decides nothing.
     expect(needed).toHaveLength(4);
     await fillHashes(quick, source, needed);
 
@@ -36,6 +39,32 @@ describe('headers first', () => {
 
     // Every hash, once filled, is the one a full read computes.
     await fillHashes(quick, source, pendingBodies(quick, 'all'));
+    for (const [path, scan] of full.scans)
+      expect(quick.scans.get(path)!.entries.hashes).toEqual(scan.entries.hashes);
+  });
+});
+
+describe('fillHashes', () => {
+  it('hashes many small bodies read together as a full read does, empty ones included', async () => {
+    const files = Array.from({ length: 300 }, (_, i) => ({
+      name: `f/${i}.txt`,
+      // Layers big enough not to be kept in memory by the first pass (which hashes kept ones).
+      data: i % 50 === 0 ? '' : `${i}`.padEnd(20_000 + i, '.'),
+    }));
+    const layers = [
+      writeTar(files),
+      // A chmod of everything: every path again, same size.
+      writeTar(files.map((f) => ({ ...f, mode: 0o600 }))),
+    ];
+    const bytes = legacyArchive(imageFrom(layers.map((layer, i) => ({ command: `s${i}`, layer }))));
+    const full = await readArchive(bytesSource(bytes));
+    const source = bytesSource(bytes, 4096);
+    const quick = await readArchive(source, { skipBodiesFrom: 4 << 20 });
+    const needed = pendingBodies(quick, 'needed');
+    expect(needed.length).toBe(588);
+    let progress = 0;
+    await fillHashes(quick, source, needed, { onProgress: (done) => (progress = done) });
+    expect(progress).toBe(588);
     for (const [path, scan] of full.scans)
       expect(quick.scans.get(path)!.entries.hashes).toEqual(scan.entries.hashes);
   });

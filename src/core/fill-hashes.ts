@@ -61,8 +61,9 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
 }
 
 /**
- * Hashes skipped bodies (xxhash64, as the first pass hashes the others) straight from the file,
- * each by its own range, and writes the hashes into the scans.
+ * Hashes skipped bodies (xxhash64, as a full scan hashes them) straight from the file and writes
+ * them into the scans. Bodies close together are read in one stream (gaps under 1 MiB are read
+ * through), so thousands of small files cost a few reads, not thousands.
  */
 export async function fillHashes(
   read: ArchiveRead,
@@ -71,17 +72,52 @@ export async function fillHashes(
   options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<void> {
   const hasher = await createXXHash64();
-  let done = 0;
-  for (const body of bodies) {
-    throwIfAborted(options.signal);
+  const located = bodies.flatMap((body) => {
     const scan = read.scans.get(body.blobPath);
     const outer = read.index.resolve(body.blobPath);
-    if (!scan || !outer) continue;
+    if (!scan || !outer) return [];
     const start = outer.dataOffset + scan.entries.get(body.entry).dataOffset;
+    return [{ body, scan, start, end: start + body.size }];
+  });
+  located.sort((a, b) => a.start - b.start);
+  let done = 0;
+  for (let i = 0; i < located.length; ) {
+    // One run: bodies whose gaps are small enough to read through.
+    let j = i + 1;
+    while (j < located.length && located[j]!.start - located[j - 1]!.end < 1 << 20) j++;
+    const run = located.slice(i, j);
+    i = j;
+    throwIfAborted(options.signal);
+    let at = run[0]!.start;
+    let k = 0;
     hasher.init();
-    for await (const chunk of source.read(start, start + body.size, options.signal))
-      hasher.update(chunk);
-    scan.entries.hashes[body.entry] = hasher.digest('hex');
-    options.onProgress?.(++done, bodies.length);
+    const finish = () => {
+      const { scan, body } = run[k]!;
+      scan.entries.hashes[body.entry] = hasher.digest('hex');
+      options.onProgress?.(++done, located.length);
+      k++;
+      hasher.init();
+    };
+    // Bodies of size 0 need no bytes.
+    while (k < run.length && run[k]!.start === run[k]!.end) finish();
+    for await (const chunk of source.read(at, run.at(-1)!.end, options.signal)) {
+      let offset = 0;
+      while (offset < chunk.length && k < run.length) {
+        const current = run[k]!;
+        const position = at + offset;
+        if (position < current.start) {
+          offset += Math.min(current.start - position, chunk.length - offset);
+          continue;
+        }
+        const take = Math.min(current.end - position, chunk.length - offset);
+        hasher.update(chunk.subarray(offset, offset + take));
+        offset += take;
+        if (at + offset >= current.end) {
+          finish();
+          while (k < run.length && run[k]!.start === run[k]!.end) finish();
+        }
+      }
+      at += chunk.length;
+    }
   }
 }

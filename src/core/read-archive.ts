@@ -49,8 +49,9 @@ export interface ReadOptions {
   /** Defaults to DEFAULT_LIMITS; tests lower them. */
   limits?: Limits;
   /**
-   * Headers first: in an uncompressed archive, bodies of uncompressed layers of at least this many
-   * bytes are skipped, their hashes left pending for fillHashes (layer/scan.ts PENDING_HASH).
+   * Headers first: in an uncompressed archive, the bodies of uncompressed layers are not hashed
+   * (fillHashes does it later, for those that matter), and those of at least this many bytes are
+   * not read at all (layer/scan.ts ScanOptions.seek).
    */
   skipBodiesFrom?: number;
 }

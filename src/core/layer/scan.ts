@@ -31,8 +31,9 @@ export const PENDING_HASH = '?';
 export interface ScanOptions {
   signal?: AbortSignal;
   /**
-   * Headers first: for an uncompressed blob that can be read from any offset, bodies of at least
-   * `skipFrom` bytes are skipped (the blob is reopened past them) and their hash left PENDING_HASH.
+   * Headers first: for an uncompressed blob that can be read from any offset, no body is hashed
+   * (its hash is left PENDING_HASH) and bodies of at least `skipFrom` bytes are not even read (the
+   * blob is reopened past them).
    */
   seek?: { open: (offset: number) => AsyncIterable<Uint8Array>; size: number; skipFrom: number };
   limits?: Limits;
@@ -80,8 +81,8 @@ export async function scanLayer(
   try {
     for await (const entry of readTar(reader)) {
       let contentHash = '';
-      if (seek && entry.kind === 'file' && entry.dataSize >= seek.skipFrom && !entry.sparse) {
-        // Not read now: the tar walk jumps past the body (the reader reopens the blob after it).
+      if (seek && entry.kind === 'file' && entry.dataSize > 0 && !entry.sparse) {
+        // Not hashed now: the tar walk passes the body (reopening the blob after a large one).
         contentHash = PENDING_HASH;
       } else if (entry.kind === 'file' && entry.dataSize > 0) {
         // A sparse file's stored segments (and its map, below) identify its content as well.
