@@ -39,7 +39,7 @@ const runs: Record<WorkerKind, (file: File) => Promise<{ bytes: number; entries:
   },
   /** What the app does first (headers first): bodies of 4 MiB and more skipped; the tree is ready. */
   async 'strata-headers'(file) {
-    const read = await readArchive(blobSource(file), { skipBodiesFrom: 4 << 20 });
+    const read = await readArchive(blobSource(file), { skipBodiesFrom: 1 << 20 });
     let entries = 0;
     for (const scan of read.scans.values()) entries += scan.entries.length;
     return { bytes: file.size, entries };
@@ -47,7 +47,7 @@ const runs: Record<WorkerKind, (file: File) => Promise<{ bytes: number; entries:
   /** The same, then the second pass: the skipped bodies a same-size rewrite needs, hashed. */
   async 'strata-checked'(file) {
     const source = blobSource(file);
-    const read = await readArchive(source, { skipBodiesFrom: 4 << 20 });
+    const read = await readArchive(source, { skipBodiesFrom: 1 << 20 });
     await fillHashes(read, source, pendingBodies(read, 'needed'));
     let entries = 0;
     for (const scan of read.scans.values()) entries += scan.entries.length;
