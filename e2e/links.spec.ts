@@ -221,3 +221,22 @@ test('Back and Forward move between the views, and a local file’s link asks fo
     'true',
   );
 });
+
+test('a link holds both sides of a comparison of two archives on a server, and the tab', async ({
+  page,
+}) => {
+  const left = `${base}/range/${DIVE}`;
+  const right = `${base}/whole/dive__test-oci-gzip-image.tar`;
+  await page.goto(
+    `/#url=${encodeURIComponent(left)}&tab=compare&compare=${encodeURIComponent(right)}&compareImage=0`,
+  );
+  expect(await settled(page)).toBe('ready');
+  const panel = page.getByRole('tabpanel', { name: 'Compare' });
+  await expect(panel.locator('.compare')).toHaveAttribute('data-phase', 'ready');
+  await expect(panel.getByTestId('compare-target')).toHaveText('dive__test-oci-gzip-image.tar');
+  await expect(panel.getByTestId('config-diff')).toContainText('linux/arm64');
+  // The page's own link keeps both addresses.
+  await expect
+    .poll(() => page.evaluate(() => decodeURIComponent(location.hash)))
+    .toContain(`compare=${right}`);
+});
