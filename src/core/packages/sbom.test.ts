@@ -84,13 +84,35 @@ describe('cycloneDx', () => {
 });
 
 /**
- * SPDX 2.3's mandatory fields and formats (spdx-spec chapters 2, 3 and 11), as JSON Schema: the
- * published spdx-schema.json is in no package this machine can install, so the parts of it this
- * document uses are restated here from the specification.
+ * SPDX 2.3's JSON schema (spdx-spec, schemas/spdx-schema-2-3.json) restated for the parts this
+ * document uses: its required fields, the property names it allows where it allows no others, and
+ * its enumerations (note OPERATING_SYSTEM with an underscore, PACKAGE-MANAGER with a hyphen). The
+ * schema file itself is in no package this machine can install.
  */
+const only = (names: string[]) => ({
+  propertyNames: { enum: names },
+});
 const SPDX_23 = {
   type: 'object',
-  required: ['spdxVersion', 'dataLicense', 'SPDXID', 'name', 'documentNamespace', 'creationInfo'],
+  required: ['SPDXID', 'creationInfo', 'dataLicense', 'name', 'spdxVersion'],
+  ...only([
+    'SPDXID',
+    'annotations',
+    'comment',
+    'creationInfo',
+    'dataLicense',
+    'externalDocumentRefs',
+    'hasExtractedLicensingInfos',
+    'name',
+    'revieweds',
+    'spdxVersion',
+    'documentNamespace',
+    'documentDescribes',
+    'packages',
+    'files',
+    'snippets',
+    'relationships',
+  ]),
   properties: {
     spdxVersion: { const: 'SPDX-2.3' },
     dataLicense: { const: 'CC0-1.0' },
@@ -101,6 +123,7 @@ const SPDX_23 = {
     creationInfo: {
       type: 'object',
       required: ['created', 'creators'],
+      ...only(['comment', 'created', 'creators', 'licenseListVersion']),
       properties: {
         created: { type: 'string', pattern: '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$' },
         creators: {
@@ -114,35 +137,66 @@ const SPDX_23 = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['name', 'SPDXID', 'downloadLocation'],
+        required: ['SPDXID', 'downloadLocation', 'name'],
+        ...only([
+          'SPDXID',
+          'annotations',
+          'attributionTexts',
+          'builtDate',
+          'checksums',
+          'comment',
+          'copyrightText',
+          'description',
+          'downloadLocation',
+          'externalRefs',
+          'filesAnalyzed',
+          'hasFiles',
+          'homepage',
+          'licenseComments',
+          'licenseConcluded',
+          'licenseDeclared',
+          'licenseInfoFromFiles',
+          'name',
+          'originator',
+          'packageFileName',
+          'packageVerificationCode',
+          'primaryPackagePurpose',
+          'releaseDate',
+          'sourceInfo',
+          'summary',
+          'supplier',
+          'validUntilDate',
+          'versionInfo',
+        ]),
         properties: {
           SPDXID: { type: 'string', pattern: '^SPDXRef-[\\da-zA-Z.-]+$' },
           downloadLocation: { type: 'string' },
           filesAnalyzed: { type: 'boolean' },
           primaryPackagePurpose: {
             enum: [
+              'OTHER',
+              'INSTALL',
+              'ARCHIVE',
+              'FIRMWARE',
               'APPLICATION',
               'FRAMEWORK',
               'LIBRARY',
               'CONTAINER',
-              'OPERATING-SYSTEM',
-              'DEVICE',
-              'FIRMWARE',
               'SOURCE',
-              'ARCHIVE',
+              'DEVICE',
+              'OPERATING_SYSTEM',
               'FILE',
-              'INSTALL',
-              'OTHER',
             ],
           },
           externalRefs: {
             type: 'array',
             items: {
               type: 'object',
-              required: ['referenceCategory', 'referenceType', 'referenceLocator'],
+              required: ['referenceCategory', 'referenceLocator', 'referenceType'],
+              ...only(['comment', 'referenceCategory', 'referenceLocator', 'referenceType']),
               properties: {
                 referenceCategory: {
-                  enum: ['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER'],
+                  enum: ['OTHER', 'PERSISTENT-ID', 'SECURITY', 'PACKAGE-MANAGER'],
                 },
                 referenceLocator: { type: 'string', pattern: '^\\S+$' },
               },
@@ -155,15 +209,18 @@ const SPDX_23 = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['spdxElementId', 'relationshipType', 'relatedSpdxElement'],
-        properties: { relationshipType: { enum: ['DESCRIBES', 'CONTAINS'] } },
+        required: ['spdxElementId', 'relatedSpdxElement', 'relationshipType'],
+        ...only(['spdxElementId', 'comment', 'relatedSpdxElement', 'relationshipType']),
+        properties: {
+          relationshipType: { enum: ['DESCRIBES', 'CONTAINS', 'DEPENDS_ON', 'OTHER'] },
+        },
       },
     },
   },
 };
 
 describe('spdx', () => {
-  it('has SPDX 2.3’s mandatory fields in their formats', () => {
+  it('follows the SPDX 2.3 schema’s required fields, allowed names and enumerations', () => {
     const ajv = new Ajv({ allErrors: true });
     addFormats(ajv);
     const valid = ajv.validate(SPDX_23, spdx(subject, PACKAGES));

@@ -112,7 +112,7 @@ export function spdx(
         downloadLocation: 'NOASSERTION',
         filesAnalyzed: false,
         primaryPackagePurpose:
-          p.type === 'deb' || p.type === 'apk' || p.type === 'rpm' ? 'OPERATING-SYSTEM' : 'LIBRARY',
+          p.type === 'deb' || p.type === 'apk' || p.type === 'rpm' ? 'OPERATING_SYSTEM' : 'LIBRARY',
         licenseConcluded: 'NOASSERTION',
         licenseDeclared: 'NOASSERTION',
         ...(p.license ? { licenseComments: `Declared licence: ${p.license}` } : {}),
