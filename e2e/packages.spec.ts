@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { debianLikeLayers, imageOfLayers } from '../src/testing/package-images.ts';
+import { debianLikeLayers, fixtureTree, imageOfLayers } from '../src/testing/package-images.ts';
 import { settled } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-packages-'));
@@ -81,4 +81,31 @@ test('files no package owns are listed, and open in Files', async ({ page }) => 
     page.getByRole('complementary', { name: 'Details' }).locator('.details-path'),
   ).toHaveText('/etc/os-release');
   await expect(page.getByTestId('owner-package')).toContainText('none');
+});
+
+test('an rpm SQLite database is read in the browser (sql.js loaded on demand)', async ({
+  page,
+}) => {
+  const rpm = join(dir, 'mariner.tar');
+  writeFileSync(
+    rpm,
+    imageOfLayers(
+      [
+        [
+          { name: 'etc/os-release', data: 'ID=mariner\nVERSION_ID="2.0"\n' },
+          ...fixtureTree('rpm/sqlite-cbl-mariner-2.0'),
+        ],
+      ],
+      'mariner:2',
+    ),
+  );
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(rpm);
+  expect(await settled(page)).toBe('ready');
+  await page.getByRole('tab', { name: 'Packages' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Packages' });
+  await expect(panel.getByTestId('package-count')).toContainText('129 packages');
+  await panel.getByRole('searchbox', { name: 'Search packages' }).fill('pkg:rpm/mariner/curl@');
+  await expect(panel.locator('tbody tr[data-purl]')).toHaveCount(1);
+  await expect(panel.locator('tbody tr[data-purl]')).toContainText('7.76.0-6.cm2');
 });

@@ -160,6 +160,29 @@ describe('catalogImage on other distributions', () => {
     ]);
   });
 
+  it('takes a Debian package’s licences from its machine-readable copyright file', async () => {
+    const copyright = [
+      'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
+      '',
+      'Files: *',
+      'License: GPL-2+',
+      ' The full text.',
+      '',
+      'Files: debian/*',
+      'License: LGPL-2.1',
+      '',
+      'Files: other/*',
+      'License: GPL-2+',
+    ].join('\n');
+    const found = await catalogue([
+      [
+        ...fixtureTree('dpkg/debian-libpam'),
+        { name: 'usr/share/doc/libpam-runtime/copyright', data: copyright },
+      ],
+    ]);
+    expect(found.packages[0]!.license).toBe('GPL-2+, LGPL-2.1');
+  });
+
   it('reads Alpine’s installed database, skipping the entry without a version (and saying so)', async () => {
     const found = await catalogue([fixtureTree('apk/alpine-trivy')]);
     expect(found.packages).toHaveLength(15);

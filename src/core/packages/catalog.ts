@@ -1,5 +1,5 @@
 import { DELETED, type PathVersions } from '../fs/versions.ts';
-import { parseDpkgFileList } from './dpkg.ts';
+import { dpkgCopyrightLicenses, parseDpkgFileList } from './dpkg.ts';
 import type { CatalogProblem, FoundPackage, PackageType } from './model.ts';
 import { type Distro, parseOsRelease } from './os-release.ts';
 import { type ParsedBody, parseBody } from './parse-body.ts';
@@ -228,6 +228,10 @@ function assemble(
   for (const f of text('dpkg-files')) dpkgLists.set(table.paths[f.path]!, f.body.text);
   const records = new Map<string, string>();
   for (const f of text('python-record')) records.set(table.paths[f.path]!, f.body.text);
+  // Debian records licences only in usr/share/doc/NAME/copyright.
+  const copyrights = new Map<string, string>();
+  for (const f of text('dpkg-copyright'))
+    copyrights.set(table.paths[f.path]!.split('/')[3]!, f.body.text);
 
   const out: FoundWithPurl[] = [];
   for (const f of files) {
@@ -250,6 +254,11 @@ function assemble(
     }
     for (const p of found) {
       const pkg = { ...p, purl: purlOf(p, distro) };
+      if (pkg.type === 'deb' && pkg.license === null) {
+        const text = copyrights.get(pkg.name);
+        const licenses = text ? dpkgCopyrightLicenses(text) : [];
+        if (licenses.length > 0) pkg.license = licenses.join(', ');
+      }
       if (withFiles) pkg.files = ownedFiles(pkg, f.path, versions, dpkgLists);
       out.push(pkg);
     }

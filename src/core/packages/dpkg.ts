@@ -52,3 +52,16 @@ export function parseDpkgFileList(text: string, kind: 'list' | 'md5sums' | 'conf
   }
   return paths;
 }
+
+/**
+ * The licences a Debian copyright file names, in the machine-readable format (DEP-5): each
+ * `License:` field's first line, once each, in order. A free-form file names none.
+ */
+export function dpkgCopyrightLicenses(text: string): string[] {
+  const found: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^License:\s*(.+?)\s*$/.exec(line);
+    if (m && !found.includes(m[1]!)) found.push(m[1]!);
+  }
+  return found;
+}

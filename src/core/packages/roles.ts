@@ -6,6 +6,7 @@ export type Role =
   | 'dpkg-status'
   | 'dpkg-status-d'
   | 'dpkg-files'
+  | 'dpkg-copyright'
   | 'apk'
   | 'rpm-bdb'
   | 'rpm-ndb'
@@ -46,6 +47,7 @@ export function roleByPath(path: string): Role | null {
     if (name.endsWith('.md5sums')) return 'dpkg-files';
     return DPKG_SCRIPTS.test(name) ? null : 'dpkg-status-d';
   }
+  if (/^usr\/share\/doc\/[^/]+\/copyright$/.test(path)) return 'dpkg-copyright';
   if (path.startsWith('var/lib/dpkg/info/'))
     return /^var\/lib\/dpkg\/info\/[^/]+\.(list|md5sums|conffiles)$/.test(path)
       ? 'dpkg-files'
@@ -68,6 +70,7 @@ export const LARGEST_BODY: Record<Role, number> = {
   'dpkg-status': 256 << 20,
   'dpkg-status-d': 16 << 20,
   'dpkg-files': 64 << 20,
+  'dpkg-copyright': 4 << 20,
   apk: 256 << 20,
   'rpm-bdb': 512 << 20,
   'rpm-ndb': 512 << 20,
