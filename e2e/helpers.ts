@@ -4,9 +4,16 @@ import type { Page } from '@playwright/test';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures');
 
-/** Waits for the app to finish (ready or error), as users see it: never a sleep. */
+/**
+ * Waits for the app to finish (ready or error), as users see it: never a sleep. Ready includes
+ * the content check that may follow the first pass (headers first), so figures are final.
+ */
 export async function settled(page: Page): Promise<string> {
-  await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
+  await page.waitForFunction(
+    () =>
+      ['ready', 'error'].includes(document.body.dataset.state ?? '') &&
+      document.body.dataset.checking !== 'running',
+  );
   return (await page.evaluate(() => document.body.dataset.state)) ?? '';
 }
 

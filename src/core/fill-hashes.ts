@@ -9,6 +9,31 @@ export interface PendingBody {
   blobPath: string;
   entry: number;
   size: number;
+  /** For `needed` bodies: the other entries of the same path and size it is compared with. */
+  peers?: { blobPath: string; entry: number }[];
+}
+
+/**
+ * Whether filling these bodies' hashes changes any comparison the first pass made: a skipped
+ * hash compares equal to another skipped one and unequal to any known one, so a change of figures
+ * happens only where that guess was wrong. (No change: the page need not ask again.)
+ */
+export function hashesChangedComparisons(
+  read: ArchiveRead,
+  bodies: PendingBody[],
+  before: Map<string, string>,
+): boolean {
+  const hashOf = (blobPath: string, entry: number) =>
+    read.scans.get(blobPath)?.entries.hashes[entry] ?? '';
+  const guessOf = (blobPath: string, entry: number) =>
+    before.get(`${blobPath}\0${entry}`) ?? hashOf(blobPath, entry);
+  for (const body of bodies)
+    for (const peer of body.peers ?? []) {
+      const guessed = guessOf(body.blobPath, body.entry) === guessOf(peer.blobPath, peer.entry);
+      const known = hashOf(body.blobPath, body.entry) === hashOf(peer.blobPath, peer.entry);
+      if (guessed !== known) return true;
+    }
+  return false;
 }
 
 /**
@@ -53,9 +78,16 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
         else byPath.set(path, [body]);
       }
     for (const list of byPath.values())
-      for (const body of list)
-        if (body.pending && list.some((other) => other !== body && other.size === body.size))
-          add({ blobPath: body.blobPath, entry: body.entry, size: body.size });
+      for (const body of list) {
+        const peers = list.filter((other) => other !== body && other.size === body.size);
+        if (body.pending && peers.length > 0)
+          add({
+            blobPath: body.blobPath,
+            entry: body.entry,
+            size: body.size,
+            peers: peers.map((p) => ({ blobPath: p.blobPath, entry: p.entry })),
+          });
+      }
   }
   return [...out.values()];
 }

@@ -94,9 +94,11 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
       },
       onRefined: () => {
         if (!isCurrent(session)) return;
-        get().checkingChanged(null);
-        // The same-size rewrites are now told from copies: counts and the tree are asked again.
-        void refreshAnalysis();
+        // The same-size rewrites are now told from copies: counts and the tree are asked again;
+        // the check is over once they are shown.
+        void refreshAnalysis().then(() => {
+          if (isCurrent(session)) get().checkingChanged(null);
+        });
       },
     });
     if (!isCurrent(session)) return;

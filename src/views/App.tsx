@@ -2,7 +2,7 @@ import './shell.css';
 import { useEffect } from 'react';
 import { openFromHash } from '../state/actions.ts';
 import { startHashSync } from '../state/hash-sync.ts';
-import { useFileName, useModel, useStatus } from '../state/store.ts';
+import { useFileName, useModel, useStatus, useStore } from '../state/store.ts';
 import { DropZone } from './DropZone.tsx';
 import { Explorer } from './Explorer.tsx';
 import { Landing } from './Landing.tsx';
@@ -25,6 +25,11 @@ export function App() {
   useEffect(() => {
     document.body.dataset.state = status;
   }, [status]);
+  // Set while the second pass checks contents after the image is shown (headers first).
+  const checking = useStore((s) => s.checking !== null && !s.checking.stopped);
+  useEffect(() => {
+    document.body.dataset.checking = checking ? 'running' : 'done';
+  }, [checking]);
 
   return (
     <DropZone>

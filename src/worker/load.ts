@@ -1,6 +1,7 @@
 import type { ByteSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
-import { fillHashes, pendingBodies } from '../core/fill-hashes.ts';
+import { fillHashes, hashesChangedComparisons, pendingBodies } from '../core/fill-hashes.ts';
+import { PENDING_HASH } from '../core/layer/scan.ts';
 import { type ArchiveRead, readArchive } from '../core/read-archive.ts';
 import type { FromWorker } from './protocol.ts';
 
@@ -50,18 +51,34 @@ export async function loadArchive(
   const needed = headersFirst ? pendingBodies(read, 'needed') : [];
   send({ type: 'done', warnings: read.model.warnings, checking: needed.length });
   if (headersFirst && needed.length > 0) {
+    // What the first pass compared with: every body it skipped reads as PENDING_HASH.
+    const before = new Map<string, string>();
+    for (const body of needed) {
+      before.set(`${body.blobPath}\0${body.entry}`, PENDING_HASH);
+      for (const peer of body.peers ?? [])
+        before.set(
+          `${peer.blobPath}\0${peer.entry}`,
+          read.scans.get(peer.blobPath)?.entries.hashes[peer.entry] ?? '',
+        );
+    }
     try {
       await fillHashes(read, source, needed, {
         signal,
-        onProgress: (done, total) => send({ type: 'checking', done, total }),
+        // The last word is `refined` or a final `checking`, never a progress message.
+        onProgress: (done, total) => {
+          if (done < total) send({ type: 'checking', done, total });
+        },
       });
     } catch {
       // The figures stay as first classified; the page is told the check did not finish.
       if (!signal.aborted) send({ type: 'checking', done: -1, total: needed.length });
       return read;
     }
-    headersFirst.onRefined();
-    send({ type: 'refined' });
+    // Only when a same-size rewrite turned out otherwise than first counted do the figures change.
+    if (hashesChangedComparisons(read, needed, before)) {
+      headersFirst.onRefined();
+      send({ type: 'refined' });
+    } else send({ type: 'checking', done: needed.length, total: needed.length });
   }
   return read;
 }
