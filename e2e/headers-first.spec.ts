@@ -8,23 +8,43 @@ import { settled } from './helpers.ts';
 const dir = mkdtempSync(join(tmpdir(), 'strata-headers-'));
 const IMAGE = join(dir, 'same-size.tar');
 writeFileSync(IMAGE, sameSizeRewrites());
+// 40 MiB files: the four bodies to check (160 MiB) are more than the page checks before showing
+// the image, so they are checked after it, and the figures asked for again.
+const LARGE = join(dir, 'same-size-large.tar');
+writeFileSync(LARGE, sameSizeRewrites(40 << 20));
 
-test('large bodies skipped at first are checked afterwards, and the changes they decide are right', async ({
-  page,
-}) => {
-  await page.goto('/');
-  await page.getByTestId('file-input').setInputFiles(IMAGE);
-  expect(await settled(page)).toBe('ready');
-  // The second pass reads the two same-size rewrites (four bodies), then the figures are asked again.
-  await expect(page.locator('.verification[data-checking]')).toHaveCount(0);
-  expect(await page.evaluate(() => document.body.dataset.checking)).toBe('done');
-  const history = page.getByRole('complementary', { name: 'Details' });
-  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/data/rewritten.bin');
-  await expect(page.locator('.tree-box')).toHaveAttribute('data-filtered', '/data/rewritten.bin');
-  await page.getByRole('button', { name: 'Next match' }).click();
-  await expect(history).toContainText(/layer 1\s+modified/);
-  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/data/same.bin');
-  await expect(page.locator('.tree-box')).toHaveAttribute('data-filtered', '/data/same.bin');
-  await page.getByRole('button', { name: 'Next match' }).click();
-  await expect(history).toContainText(/layer 1\s+permissions or owner changed/);
-});
+for (const [label, file, after] of [
+  ['before the image is shown (a small check)', IMAGE, false],
+  ['after the image is shown (a large check)', LARGE, true],
+] as const) {
+  test(`large bodies skipped at first are checked ${label}, and the changes they decide are right`, async ({
+    page,
+  }) => {
+    await page.goto('/');
+    // Notes whether the page ever said it was checking contents.
+    await page.evaluate(() => {
+      new MutationObserver(() => {
+        if (document.body.dataset.checking === 'running')
+          (window as { sawChecking?: boolean }).sawChecking = true;
+      }).observe(document.body, { attributes: true });
+    });
+    await page.getByTestId('file-input').setInputFiles(file);
+    expect(await settled(page)).toBe('ready');
+    // The four bodies of the two same-size rewrites are read: before the image is shown when they
+    // are few, else after it, with "Checking contents…" meanwhile.
+    expect(
+      await page.evaluate(() => (window as { sawChecking?: boolean }).sawChecking ?? false),
+    ).toBe(after);
+    await expect(page.locator('.verification[data-checking]')).toHaveCount(0);
+    expect(await page.evaluate(() => document.body.dataset.checking)).toBe('done');
+    const history = page.getByRole('complementary', { name: 'Details' });
+    await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/data/rewritten.bin');
+    await expect(page.locator('.tree-box')).toHaveAttribute('data-filtered', '/data/rewritten.bin');
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect(history).toContainText(/layer 1\s+modified/);
+    await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/data/same.bin');
+    await expect(page.locator('.tree-box')).toHaveAttribute('data-filtered', '/data/same.bin');
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect(history).toContainText(/layer 1\s+permissions or owner changed/);
+  });
+}

@@ -2,26 +2,26 @@ import { imageFrom, legacyArchive } from './sample-image.ts';
 import { writeTar } from './tar-writer.ts';
 
 /**
- * An image whose large files (5 MiB, over the headers-first threshold) are rewritten in a second
+ * An image whose large files (5 MiB by default, over the headers-first threshold) are rewritten in a second
  * layer with the same size: data/same.bin with the same bytes and a new mode (a metadata change),
  * data/rewritten.bin with other bytes (a content change); data/alone.bin is written once.
  */
 const MB = 1 << 20;
-const big = (fill: number, size = 5 * MB) => new Uint8Array(size).fill(fill);
+const big = (fill: number, size: number) => new Uint8Array(size).fill(fill);
 
-export function sameSizeRewrites(): Uint8Array {
+export function sameSizeRewrites(size = 5 * MB): Uint8Array {
   const layers = [
     writeTar([
-      { name: 'data/same.bin', data: big(1), mode: 0o644 },
-      { name: 'data/rewritten.bin', data: big(2), mode: 0o644 },
-      { name: 'data/alone.bin', data: big(3), mode: 0o644 },
+      { name: 'data/same.bin', data: big(1, size), mode: 0o644 },
+      { name: 'data/rewritten.bin', data: big(2, size), mode: 0o644 },
+      { name: 'data/alone.bin', data: big(3, size), mode: 0o644 },
       { name: 'small.txt', data: 'hello' },
     ]),
     writeTar([
       // A chmod copy: same bytes, new mode (a metadata change).
-      { name: 'data/same.bin', data: big(1), mode: 0o755 },
+      { name: 'data/same.bin', data: big(1, size), mode: 0o755 },
       // Same size, other bytes (a content change).
-      { name: 'data/rewritten.bin', data: big(4), mode: 0o644 },
+      { name: 'data/rewritten.bin', data: big(4, size), mode: 0o644 },
     ]),
   ];
   return legacyArchive(imageFrom(layers.map((layer, i) => ({ command: `step ${i}`, layer }))));

@@ -5,6 +5,11 @@ import { PENDING_HASH } from '../core/layer/scan.ts';
 import { type ArchiveRead, readArchive } from '../core/read-archive.ts';
 import type { FromWorker } from './protocol.ts';
 
+/** Bodies to check (headers first) up to this many bytes are checked before the image is shown. */
+const CHECK_BEFORE_READY = 64 << 20;
+
+const bytesOf = (bodies: { size: number }[]) => bodies.reduce((n, b) => n + b.size, 0);
+
 /**
  * Opens one archive and reports each step. A plain async function with nothing worker-specific in
  * it: the worker entry wires it to postMessage, tests can call it directly.
@@ -49,6 +54,17 @@ export async function loadArchive(
     return undefined;
   }
   const needed = headersFirst ? pendingBodies(read, 'needed') : [];
+  // A check this small is done before the image is shown: its figures are then final at once.
+  if (headersFirst && needed.length > 0 && bytesOf(needed) <= CHECK_BEFORE_READY) {
+    try {
+      await fillHashes(read, source, needed, { signal });
+      headersFirst.onRefined();
+      send({ type: 'done', warnings: read.model.warnings });
+      return read;
+    } catch {
+      // Read again after the image is shown, as a larger check is (below).
+    }
+  }
   send({ type: 'done', warnings: read.model.warnings, checking: needed.length });
   if (headersFirst && needed.length > 0) {
     // What the first pass compared with: every body it skipped reads as PENDING_HASH.
