@@ -9,7 +9,7 @@ import { fillHashes, pendingBodies } from '../core/fill-hashes.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { filesystemTar } from '../core/fs/export-tar.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
-import { Change, DELETED, PathVersions } from '../core/fs/versions.ts';
+import { PathVersions } from '../core/fs/versions.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import { layerLocation } from '../core/layer-location.ts';
@@ -17,19 +17,17 @@ import { catalogImage, type ImagePackages } from '../core/packages/catalog.ts';
 import { imageBodies } from '../core/packages/image-bodies.ts';
 import { sqliteWasmAt } from '../core/packages/rpm-sqlite.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
-import { plainMeta } from '../core/tar/encode.ts';
 import { readSparse } from '../core/tar/sparse.ts';
+import { analysisSummary } from './analysis-summary.ts';
+import { pathDetails } from './path-details.ts';
 import type {
   AnalysisSummary,
   Answers,
   ExportWhat,
   FileBytes,
-  LayerStats,
-  PathDetails,
   QueryOf,
   QueryType,
   RawEntry,
-  VersionStep,
 } from './protocol.ts';
 
 // sql.js's WebAssembly file, as the build serves it (loaded only when an image has rpmdb.sqlite).
@@ -199,7 +197,10 @@ export class ArchiveQueries {
         ],
       };
     },
-    details: (q) => ({ answer: this.details(q.image, q.path, q.layer), transfer: [] }),
+    details: (q) => ({
+      answer: pathDetails(this.versions(q.image), q.path, q.layer),
+      transfer: [],
+    }),
     filter: (q) => {
       // While layers still arrive the path table grows, so a search is kept only once complete.
       let search = this.complete ? this.searches.get(q.image) : undefined;
@@ -331,121 +332,12 @@ export class ArchiveQueries {
     const record = this.read.model.images[image]!;
     const versions = this.versions(image);
     const complete = this.complete && versions.layers.length === record.layers.length;
-    const a = complete ? this.analysis(image) : undefined;
-    const layers: LayerStats[] = record.layers.map((layer, i) => {
-      const scan = layer.blobPath ? this.read.scans.get(layer.blobPath) : undefined;
-      const counts = { added: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 };
-      for (const change of versions.changes[i]?.changes ?? []) {
-        if (change === Change.Added) counts.added++;
-        else if (change === Change.Content) counts.content++;
-        else if (change === Change.Metadata) counts.metadata++;
-        else if (change === Change.Unchanged) counts.unchanged++;
-        else counts.deleted++;
-      }
-      return {
-        index: i,
-        size: scan?.size ?? null,
-        entries: scan?.entries.length ?? null,
-        compression: scan?.compression ?? null,
-        ...counts,
-        reclaimableStored: a?.reclaimable.byStoringLayer[i] ?? 0,
-        reclaimableHidden: a?.reclaimable.byHidingLayer[i] ?? 0,
-      };
-    });
-    return {
+    return analysisSummary(
       image,
-      names: versions.table.names,
-      parents: Int32Array.from(versions.table.parents),
-      layers,
-      layersReady: versions.layers.length,
-      complete,
-      final: a?.final ?? null,
-      efficiency: a?.efficiency ?? null,
-      reclaimableBytes: a?.reclaimable.bytes ?? null,
-      hiddenFiles: a?.reclaimable.files.slice(0, 500) ?? [],
-      hiddenFileCount: a?.reclaimable.files.length ?? 0,
-      largestFiles: a ? largestFiles(a) : [],
-      oddities: versions.oddities.slice(0, 200),
-    };
+      record,
+      versions,
+      this.read.scans,
+      complete ? this.analysis(image) : undefined,
+    );
   }
-
-  private details(image: number, path: number, layer: number): PathDetails | null {
-    const store = this.versions(image);
-    const own = store.versionsOf(path);
-    if (own.length === 0) return null;
-    // The version shown: the one visible at `layer`, else the last before it (a deleted path).
-    let shown = store.versionAt(path, layer);
-    if (shown < 0)
-      shown =
-        [...own].reverse().find((v) => store.vLayer[v]! <= layer && store.vEntry[v] !== DELETED) ??
-        own[0]!;
-    const steps: VersionStep[] = own.map((v) => {
-      const l = store.vLayer[v]!;
-      const list = store.changes[l];
-      const at = list ? list.paths.indexOf(path) : -1;
-      const live = store.vEntry[v]! >= 0;
-      const d = live ? store.describe(v) : undefined;
-      return {
-        layer: l,
-        change: at >= 0 ? list!.changes[at]! : 0,
-        implicit: store.vEntry[v] === -1,
-        size: d?.size ?? 0,
-        kind: d?.kind ?? (store.vEntry[v] === -1 ? 'dir' : 'deleted'),
-        mode: d?.mode ?? 0,
-        uid: d?.uid ?? 0,
-        gid: d?.gid ?? 0,
-      };
-    });
-    const entryIndex = store.vEntry[shown]!;
-    const base = {
-      path: `/${store.table.paths[path]}`,
-      pathId: path,
-      layer: store.vLayer[shown]!,
-      deletedAtLayer: store.versionAt(path, layer) < 0,
-      versions: steps,
-    };
-    if (entryIndex < 0) {
-      return {
-        ...plainMeta(base.path, 'dir'),
-        ...base,
-        implicit: true,
-        xattrs: {},
-        hardlinkSize: null,
-      };
-    }
-    const { marker, dataOffset, contentHash, xattrs, ...meta } =
-      store.layers[store.vLayer[shown]!]!.get(entryIndex);
-    return {
-      ...meta,
-      ...base,
-      implicit: false,
-      xattrs: xattrs ?? {},
-      hardlinkSize: meta.kind === 'hardlink' ? store.describe(shown).size : null,
-    };
-  }
-}
-
-/** The largest files at the top, largest first (hardlinks to data already listed left out). */
-function largestFiles(a: ImageAnalysis): AnalysisSummary['largestFiles'] {
-  const { versions, top } = a;
-  const found: { p: number; bytes: number }[] = [];
-  const seen = new Set<number>();
-  for (let p = 1; p < top.version.length; p++) {
-    const v = top.version[p]!;
-    if (v < 0 || versions.isDir(v) || versions.kind(v) === 'symlink') continue;
-    const bytes = top.bytes[p]!;
-    if (bytes === 0) continue;
-    found.push({ p, bytes });
-  }
-  found.sort((x, y) => y.bytes - x.bytes);
-  const out: AnalysisSummary['largestFiles'] = [];
-  for (const { p, bytes } of found) {
-    const v = top.version[p]!;
-    const data = versions.vDataLayer[v]! * 2 ** 32 + versions.vDataEntry[v]!;
-    if (seen.has(data)) continue;
-    seen.add(data);
-    out.push({ path: `/${versions.table.paths[p]}`, bytes, layer: versions.vLayer[v]! });
-    if (out.length === 50) break;
-  }
-  return out;
 }

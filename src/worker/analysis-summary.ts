@@ -1,0 +1,55 @@
+import type { ImageAnalysis } from '../core/fs/analyze-image.ts';
+import { largestFiles } from '../core/fs/largest-files.ts';
+import { Change, type PathVersions } from '../core/fs/versions.ts';
+import type { ImageRecord } from '../core/image/model.ts';
+import type { LayerScan } from '../core/layer/scan.ts';
+import type { AnalysisSummary, LayerStats } from './protocol.ts';
+
+/**
+ * One image's analysis as the page needs it: per-layer counts from the layers read so far, and,
+ * once every layer is read (`a` given), the figures of the whole image.
+ */
+export function analysisSummary(
+  image: number,
+  record: ImageRecord,
+  versions: PathVersions,
+  scans: Map<string, LayerScan>,
+  a: ImageAnalysis | undefined,
+): AnalysisSummary {
+  const complete = a !== undefined;
+  const layers: LayerStats[] = record.layers.map((layer, i) => {
+    const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
+    const counts = { added: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 };
+    for (const change of versions.changes[i]?.changes ?? []) {
+      if (change === Change.Added) counts.added++;
+      else if (change === Change.Content) counts.content++;
+      else if (change === Change.Metadata) counts.metadata++;
+      else if (change === Change.Unchanged) counts.unchanged++;
+      else counts.deleted++;
+    }
+    return {
+      index: i,
+      size: scan?.size ?? null,
+      entries: scan?.entries.length ?? null,
+      compression: scan?.compression ?? null,
+      ...counts,
+      reclaimableStored: a?.reclaimable.byStoringLayer[i] ?? 0,
+      reclaimableHidden: a?.reclaimable.byHidingLayer[i] ?? 0,
+    };
+  });
+  return {
+    image,
+    names: versions.table.names,
+    parents: Int32Array.from(versions.table.parents),
+    layers,
+    layersReady: versions.layers.length,
+    complete,
+    final: a?.final ?? null,
+    efficiency: a?.efficiency ?? null,
+    reclaimableBytes: a?.reclaimable.bytes ?? null,
+    hiddenFiles: a?.reclaimable.files.slice(0, 500) ?? [],
+    hiddenFileCount: a?.reclaimable.files.length ?? 0,
+    largestFiles: a ? largestFiles(a.versions, a.top) : [],
+    oddities: versions.oddities.slice(0, 200),
+  };
+}
