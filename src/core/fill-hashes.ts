@@ -18,15 +18,13 @@ export interface PendingBody {
  * hash compares equal to another skipped one and unequal to any known one, so a change of figures
  * happens only where that guess was wrong. (No change: the page need not ask again.)
  */
-export function hashesChangedComparisons(
-  read: ArchiveRead,
-  bodies: PendingBody[],
-  before: Map<string, string>,
-): boolean {
+export function hashesChangedComparisons(read: ArchiveRead, bodies: PendingBody[]): boolean {
   const hashOf = (blobPath: string, entry: number) =>
     read.scans.get(blobPath)?.entries.hashes[entry] ?? '';
+  // Every body just filled was PENDING_HASH in the first pass; a peer not among them was known.
+  const filled = new Set(bodies.map((b) => `${b.blobPath}\0${b.entry}`));
   const guessOf = (blobPath: string, entry: number) =>
-    before.get(`${blobPath}\0${entry}`) ?? hashOf(blobPath, entry);
+    filled.has(`${blobPath}\0${entry}`) ? PENDING_HASH : hashOf(blobPath, entry);
   for (const body of bodies)
     for (const peer of body.peers ?? []) {
       const guessed = guessOf(body.blobPath, body.entry) === guessOf(peer.blobPath, peer.entry);
@@ -44,13 +42,12 @@ export function hashesChangedComparisons(
 export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): PendingBody[] {
   const out = new Map<string, PendingBody>();
   const add = (p: PendingBody) => out.set(`${p.blobPath}\0${p.entry}`, p);
-  for (const [blobPath, scan] of read.scans) {
-    if (which !== 'all') continue;
-    const { entries } = scan;
-    for (let i = 0; i < entries.length; i++)
-      if (entries.hashes[i] === PENDING_HASH) add({ blobPath, entry: i, size: entries.size(i) });
+  if (which === 'all') {
+    for (const [blobPath, { entries }] of read.scans)
+      for (let i = 0; i < entries.length; i++)
+        if (entries.hashes[i] === PENDING_HASH) add({ blobPath, entry: i, size: entries.size(i) });
+    return [...out.values()];
   }
-  if (which === 'all') return [...out.values()];
   for (const image of read.model.images) {
     const scans = image.layers.flatMap((layer) => {
       const scan = layer.blobPath ? read.scans.get(layer.blobPath) : undefined;

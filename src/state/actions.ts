@@ -1,6 +1,6 @@
 import type { SourceSpec } from '../core/bytes.ts';
 import type { Problem } from '../core/errors.ts';
-import type { ArchiveModel } from '../core/image/model.ts';
+import { type ArchiveModel, firstIncludedImage } from '../core/image/model.ts';
 import { type ArchiveSession, isCancellation, RequestFailed } from '../worker/session.ts';
 import { compareWithImage, compareWithUrl, endComparison } from './compare-actions.ts';
 import {
@@ -49,15 +49,6 @@ function beginOpen(name: string, size: number): AbortSignal {
   return fetching.signal;
 }
 
-function firstIncluded(model: ArchiveModel | null, wanted?: number): number {
-  const images = model?.images ?? [];
-  if (wanted !== undefined && images[wanted]?.included) return wanted;
-  return Math.max(
-    0,
-    images.findIndex((image) => image.included),
-  );
-}
-
 function crashed(problem: Problem): void {
   endComparison();
   get().archiveCleared();
@@ -77,7 +68,7 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
         if (!isCurrent(session)) return;
         get().modelArrived(model);
         // Metadata at once; the tree fills in as layers finish.
-        void loadImage(firstIncluded(model, restore?.image));
+        void loadImage(firstIncludedImage(model.images, restore?.image));
       },
       onLayer: (layer) => {
         if (!isCurrent(session)) return;
@@ -102,7 +93,7 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
       },
     });
     if (!isCurrent(session)) return;
-    await loadImage(firstIncluded(get().model, restore?.image));
+    await loadImage(firstIncludedImage(get().model?.images ?? [], restore?.image));
     if (restore) await applyViewState(restore);
     if (!isCurrent(session)) return;
     get().loadFinished(warnings);

@@ -1,4 +1,5 @@
 import type { SourceSpec } from '../core/bytes.ts';
+import { firstIncludedImage } from '../core/image/model.ts';
 import { ArchiveSession, isCancellation, RequestFailed } from '../worker/session.ts';
 import type { CompareTarget, Comparison } from './compare-slice.ts';
 import { bytesCompared, COMPARE_LIMIT } from './content-actions.ts';
@@ -26,13 +27,6 @@ export function endComparison(): void {
   other?.end('The comparison was closed.');
   other = undefined;
   get().comparisonChanged(null);
-}
-
-function firstIncluded(images: { included: boolean }[]): number {
-  return Math.max(
-    0,
-    images.findIndex((i) => i.included),
-  );
 }
 
 /** Another image of the open archive. */
@@ -79,11 +73,7 @@ export async function compareWithArchive(
     await session.open({
       onModel: (model) => {
         if (mine !== ticket) return;
-        const wanted = rightImage !== undefined && model.images[rightImage]?.included;
-        changed({
-          rightModel: model,
-          rightImage: wanted ? rightImage : firstIncluded(model.images),
-        });
+        changed({ rightModel: model, rightImage: firstIncludedImage(model.images, rightImage) });
       },
       onProgress: (p) => {
         if (mine === ticket) changed({ read: { done: p.bytesRead, total: p.bytesTotal } });

@@ -1,7 +1,6 @@
 import type { ByteSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { fillHashes, hashesChangedComparisons, pendingBodies } from '../core/fill-hashes.ts';
-import { PENDING_HASH } from '../core/layer/scan.ts';
 import { type ArchiveRead, readArchive } from '../core/read-archive.ts';
 import type { FromWorker } from './protocol.ts';
 
@@ -67,16 +66,6 @@ export async function loadArchive(
   }
   send({ type: 'done', warnings: read.model.warnings, checking: needed.length });
   if (headersFirst && needed.length > 0) {
-    // What the first pass compared with: every body it skipped reads as PENDING_HASH.
-    const before = new Map<string, string>();
-    for (const body of needed) {
-      before.set(`${body.blobPath}\0${body.entry}`, PENDING_HASH);
-      for (const peer of body.peers ?? [])
-        before.set(
-          `${peer.blobPath}\0${peer.entry}`,
-          read.scans.get(peer.blobPath)?.entries.hashes[peer.entry] ?? '',
-        );
-    }
     try {
       await fillHashes(read, source, needed, {
         signal,
@@ -91,7 +80,7 @@ export async function loadArchive(
       return read;
     }
     // Only when a same-size rewrite turned out otherwise than first counted do the figures change.
-    if (hashesChangedComparisons(read, needed, before)) {
+    if (hashesChangedComparisons(read, needed)) {
       headersFirst.onRefined();
       send({ type: 'refined' });
     } else send({ type: 'checking', done: needed.length, total: needed.length });

@@ -106,3 +106,12 @@ export interface ArchiveModel {
   artifacts: ArtifactRecord[];
   warnings: Problem[];
 }
+
+/** Image `wanted` when the archive holds its layers, else the first image it holds (else 0). */
+export function firstIncludedImage(images: readonly ImageRecord[], wanted?: number): number {
+  if (wanted !== undefined && images[wanted]?.included) return wanted;
+  return Math.max(
+    0,
+    images.findIndex((image) => image.included),
+  );
+}

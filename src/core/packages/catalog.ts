@@ -1,7 +1,9 @@
-import { DELETED, type PathVersions } from '../fs/versions.ts';
+import type { PathVersions } from '../fs/versions.ts';
 import { dpkgCopyrightLicenses, parseDpkgFileList } from './dpkg.ts';
 import type { CatalogProblem, FoundPackage, PackageType } from './model.ts';
 import { type Distro, parseOsRelease } from './os-release.ts';
+import { ownership } from './ownership.ts';
+import { changesBetween } from './package-changes.ts';
 import { type ParsedBody, parseBody } from './parse-body.ts';
 import { purlOf } from './purl.ts';
 import { parsePythonMetadata } from './python.ts';
@@ -193,7 +195,7 @@ export async function catalogImage(
   };
 }
 
-type FoundWithPurl = FoundPackage & { purl: string };
+export type FoundWithPurl = FoundPackage & { purl: string };
 
 function compareRows(a: PackageRow, b: PackageRow): number {
   return (
@@ -305,87 +307,4 @@ function folderFiles(versions: PathVersions, folder: number): string[] {
     for (const c of table.children[p] ?? []) stack.push(c);
   }
   return out;
-}
-
-/** Owned files that exist at the top: counts, bytes (shared data once), owners, and the rest. */
-function ownership(
-  versions: PathVersions,
-  top: number,
-  rows: PackageRow[],
-  owned: string[][],
-): Pick<ImagePackages, 'owners' | 'unowned' | 'unownedCount' | 'unownedBytes'> {
-  const owners = new Map<number, number>();
-  const table = versions.table;
-  rows.forEach((row, i) => {
-    const seen = new Set<number>();
-    let files = 0;
-    let bytes = 0;
-    for (const path of owned[i]!) {
-      const id = table.get(path.replace(/^\/+/, ''));
-      const v = id === undefined || top < 0 ? -1 : versions.versionAt(id, top);
-      if (v >= 0 && versions.isDir(v)) continue;
-      files++;
-      if (v < 0 || id === undefined) continue;
-      if (!owners.has(id)) owners.set(id, i);
-      const d = versions.describe(v);
-      if (d.kind !== 'file') continue;
-      const data = versions.vDataLayer[v]! * 2 ** 32 + versions.vDataEntry[v]!;
-      if (seen.has(data)) continue;
-      seen.add(data);
-      bytes += d.size;
-    }
-    row.files = files;
-    row.bytes = bytes;
-  });
-  const unowned: { path: string; bytes: number }[] = [];
-  let unownedCount = 0;
-  let unownedBytes = 0;
-  if (top >= 0)
-    for (let p = 1; p < table.size; p++) {
-      if (owners.has(p)) continue;
-      const v = versions.versionAt(p, top);
-      if (v < 0 || versions.vEntry[v] === DELETED || versions.isDir(v)) continue;
-      const d = versions.describe(v);
-      if (d.kind !== 'file') continue;
-      unownedCount++;
-      unownedBytes += d.size;
-      unowned.push({ path: `/${table.paths[p]}`, bytes: d.size });
-    }
-  unowned.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
-  return { owners, unowned: unowned.slice(0, 500), unownedCount, unownedBytes };
-}
-
-/** By type and name: names new in this layer, names gone, names whose versions changed. */
-function changesBetween(below: FoundWithPurl[], now: FoundWithPurl[]): PackageChanges {
-  const group = (list: FoundWithPurl[]) => {
-    const m = new Map<string, FoundWithPurl[]>();
-    for (const p of list) {
-      const k = `${p.type}\0${p.name}`;
-      const g = m.get(k);
-      if (g) g.push(p);
-      else m.set(k, [p]);
-    }
-    return m;
-  };
-  const a = group(below);
-  const b = group(now);
-  const versionsOf = (g: FoundWithPurl[]) =>
-    [...new Set(g.map((p) => p.version))].sort().join(', ');
-  const changes: PackageChanges = { added: [], removed: [], changed: [] };
-  for (const [k, g] of b) {
-    const was = a.get(k);
-    if (!was) changes.added.push(...new Set(g.map((p) => p.purl)));
-    else if (versionsOf(was) !== versionsOf(g))
-      changes.changed.push({
-        name: g[0]!.name,
-        type: g[0]!.type,
-        from: versionsOf(was),
-        to: versionsOf(g),
-      });
-  }
-  for (const [k, g] of a) if (!b.has(k)) changes.removed.push(...new Set(g.map((p) => p.purl)));
-  changes.added.sort();
-  changes.removed.sort();
-  changes.changed.sort((x, y) => x.name.localeCompare(y.name) || x.type.localeCompare(y.type));
-  return changes;
 }
