@@ -1,27 +1,16 @@
 import { useRef } from 'react';
 import { openFile, openFolder, openSample } from '../state/actions.ts';
+import { ChooseFileButton } from './ChooseFileButton.tsx';
 import { filesOfInput } from './folder-files.ts';
 
 /** "Choose file" over a hidden file input, and the sample image. */
 export function OpenButtons() {
-  const input = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
   return (
     <div className="open-buttons">
-      <button type="button" className="primary" onClick={() => input.current?.click()}>
+      <ChooseFileButton testId="file-input" onFile={(file) => void openFile(file, file.name)}>
         Choose file
-      </button>
-      <input
-        ref={input}
-        type="file"
-        hidden
-        data-testid="file-input"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          if (file) void openFile(file, file.name);
-          event.target.value = '';
-        }}
-      />
+      </ChooseFileButton>
       <button type="button" onClick={() => folder.current?.click()}>
         Choose folder
       </button>

@@ -1,13 +1,13 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { compareWithArchive, compareWithImage } from '../../state/compare-actions.ts';
 import { useStore } from '../../state/store.ts';
+import { ChooseFileButton } from '../ChooseFileButton.tsx';
 import { imageLabel } from './labels.ts';
 
 /** What to compare the open image with: a second archive (chosen or dropped) or another image of this one. */
 export function ComparePicker() {
   const model = useStore((s) => s.model);
   const imageIndex = useStore((s) => s.imageIndex);
-  const input = useRef<HTMLInputElement>(null);
   const others = (model?.images ?? [])
     .map((image, index) => ({ image, index }))
     .filter(({ image, index }) => image.included && index !== imageIndex);
@@ -40,20 +40,9 @@ export function ComparePicker() {
         Drop a second archive here, or choose one: both stay open, and the differences (shared
         layers, configuration, files) are shown here.
       </p>
-      <button type="button" className="primary" onClick={() => input.current?.click()}>
+      <ChooseFileButton testId="compare-input" onFile={openFile}>
         Compare with…
-      </button>
-      <input
-        ref={input}
-        type="file"
-        hidden
-        data-testid="compare-input"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          if (file) openFile(file);
-          event.target.value = '';
-        }}
-      />
+      </ChooseFileButton>
       {others.length > 0 && pick !== null && (
         <p className="compare-same-archive">
           <label>
