@@ -1,5 +1,6 @@
 import { concatBytes, releaseFailed } from './bytes.ts';
 import { StrataError } from './errors.ts';
+import { zstdDecode } from './zstd.ts';
 
 /**
  * Compression is told by magic bytes, never by a file name or media type: a `.tar` may be gzip
@@ -98,7 +99,7 @@ async function* decompress(
       return;
     }
     case 'zstd':
-      yield* pushDecoder(chunks, await fzstdDecoder());
+      yield* zstdDecode(chunks);
       return;
     case 'bzip2':
     case 'xz':
@@ -220,7 +221,7 @@ function toReadableStream(
   });
 }
 
-/** A push-style decoder (fflate, fzstd): `push(chunk, final)` and an `ondata` callback. */
+/** A push-style decoder (fflate): `push(chunk, final)` and an `ondata` callback. */
 interface PushDecoder {
   ondata: (data: Uint8Array, final: boolean) => void;
   push(chunk: Uint8Array, final?: boolean): void;
@@ -239,7 +240,7 @@ async function* pushDecoder(
     }
   };
   // A push decodes all it is given at once, so input goes in slices: 4 KiB to start, less when
-  // output balloons (a zstd RLE block turns 4 bytes into 128 KiB), more when it is tame. This
+  // output balloons (deflate turns 258 bytes of zeros into a 2-bit code), more when it is tame. This
   // keeps what is held between yields small, and lets a bomb be stopped early.
   let slice = 4096;
   try {
@@ -270,10 +271,4 @@ async function* pushDecoder(
 async function fflateGunzip(): Promise<PushDecoder> {
   const { Gunzip } = await import('fflate');
   return new Gunzip() as unknown as PushDecoder;
-}
-
-async function fzstdDecoder(): Promise<PushDecoder> {
-  // Loaded only when a zstd layer turns up.
-  const { Decompress } = await import('fzstd');
-  return new Decompress() as unknown as PushDecoder;
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureBytes } from '../testing/fixtures.ts';
+import { zstdFrame } from '../testing/hostile.ts';
+import { writeTar } from '../testing/tar-writer.ts';
+import { bytesSource, concatBytes } from './bytes.ts';
+import { scanLayer } from './layer/scan.ts';
+import { zstdDecode } from './zstd.ts';
+
+/** The zstd layer blob of dive's OCI zstd fixture: the tar body that starts with zstd's magic. */
+function realZstdLayer(): Uint8Array {
+  const archive = fixtureBytes('dive__test-oci-zstd-image.tar');
+  for (let at = 0; at + 1024 <= archive.length; at += 512) {
+    const body = archive.subarray(at + 512);
+    if (body[0] === 0x28 && body[1] === 0xb5 && body[2] === 0x2f && body[3] === 0xfd) {
+      const size = Number.parseInt(
+        new TextDecoder().decode(archive.subarray(at + 124, at + 136)).replace(/\0.*$/, ''),
+        8,
+      );
+      return body.subarray(0, size);
+    }
+  }
+  throw new Error('no zstd layer in the fixture');
+}
+
+async function decodeAll(blob: Uint8Array, chunkSize: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const part of zstdDecode(bytesSource(blob, chunkSize).read(0))) parts.push(part);
+  return concatBytes(parts);
+}
+
+describe('zstd through WebAssembly', () => {
+  it('decodes a real layer to the same tar whatever the input chunk size', async () => {
+    const blob = realZstdLayer();
+    const whole = await decodeAll(blob, 1 << 20);
+    const small = await decodeAll(blob, 7);
+    expect(small).toEqual(whole);
+    const scan = await scanLayer(bytesSource(whole).read(0));
+    expect(scan.error).toBeUndefined();
+    expect(scan.entries.length).toBeGreaterThan(0);
+    expect(scan.entries.paths).toEqual(['README.md']);
+  });
+
+  it('reads frames one after another, skipping a skippable frame (zstd:chunked layers)', async () => {
+    const first = writeTar([{ name: 'a', data: 'first frame' }]).subarray(0, 1024);
+    const second = writeTar([{ name: 'b', data: 'second frame' }]);
+    // RFC 8878 §3.1.2: magic 0x184D2A5? and a 4-byte length, then that many bytes to skip.
+    const skippable = new Uint8Array([0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3]);
+    const blob = concatBytes([zstdFrame(first, 0), skippable, zstdFrame(second, 0)]);
+    expect(await decodeAll(blob, 5)).toEqual(concatBytes([first, second]));
+  });
+
+  it('damaged data ends with a clear error, not an endless loop', async () => {
+    const blob = realZstdLayer().slice();
+    for (let at = 64; at < blob.length - 64; at += 97) blob[at] = blob[at]! ^ 0x5a;
+    await expect(decodeAll(blob, 4096)).rejects.toMatchObject({ code: 'bad-compression' });
+  });
+
+  it('a cut layer ends with an error', async () => {
+    const blob = realZstdLayer();
+    await expect(decodeAll(blob.subarray(0, blob.length >> 1), 4096)).rejects.toMatchObject({
+      code: 'bad-compression',
+    });
+  });
+});
