@@ -2,6 +2,7 @@ import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { type Compression, guardedDecompress } from './compression.ts';
 import { StrataError } from './errors.ts';
+import type { KeptLayers } from './kept-layers.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 
 /** Where a layer blob lies in the archive, and how both are compressed. */
@@ -18,8 +19,10 @@ export interface LayerLocation {
  *
  * Only what is needed is read: an uncompressed layer in an uncompressed archive gives a file's
  * body as its own slice of the archive; a compressed layer is decompressed from its start up to the
- * file (and a compressed archive from its start up to the layer). Small decompressed layers are
- * kept, so that opening the next file of the same layer is instant.
+ * file (and a compressed archive from its start up to the layer), unless the layer has been kept
+ * decompressed on disk (`onDisk`, kept-layers.ts), when it is read there at its offset. Small
+ * decompressed layers are kept in memory, so that opening the next file of the same layer is
+ * instant.
  */
 export class LayerContent {
   private readonly kept = new Map<string, Uint8Array>();
@@ -29,6 +32,8 @@ export class LayerContent {
     private readonly source: ByteSource,
     /** Decompressed layers up to this size are kept, up to twice it in all. */
     private readonly keepLimit = 64 << 20,
+    /** Layers the digest check kept decompressed on disk. */
+    private readonly onDisk?: KeptLayers,
   ) {}
 
   /** The blob exactly as stored in the archive. */
@@ -87,6 +92,8 @@ export class LayerContent {
     }
     const kept = this.kept.get(key);
     if (kept) return kept.slice(dataOffset + start, dataOffset + start + length);
+    const fromDisk = await this.onDisk?.read(key, dataOffset + start, length);
+    if (fromDisk) return fromDisk;
     const small =
       at.layer === 'none' ? at.blobSize <= this.keepLimit : at.blobSize <= this.keepLimit / 4;
     if (small) {
@@ -120,7 +127,11 @@ export class LayerContent {
     signal?: AbortSignal,
   ): AsyncGenerator<[number, Uint8Array]> {
     const inOrder = [...wanted].sort((a, b) => a.dataOffset - b.dataOffset);
-    if ((at.outer === 'none' && at.layer === 'none') || this.kept.has(key)) {
+    const direct =
+      (at.outer === 'none' && at.layer === 'none') ||
+      this.kept.has(key) ||
+      this.onDisk?.has(key) === true;
+    if (direct) {
       for (const w of inOrder)
         yield [w.id, await this.read(at, key, w.dataOffset, 0, w.size, signal)];
       return;

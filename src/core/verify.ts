@@ -4,6 +4,7 @@ import { ChunkReader } from './chunk-reader.ts';
 import { detectCompression, guardedDecompress, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted, toProblem } from './errors.ts';
 import type { ArchiveModel } from './image/model.ts';
+import { type KeptLayerWriter, keeping } from './kept-layers.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { normalise } from './paths.ts';
 import { readTar } from './tar/reader.ts';
@@ -25,7 +26,15 @@ interface Expected {
 export async function verifyDigests(
   source: ByteSource,
   model: ArchiveModel,
-  options: { signal?: AbortSignal; onBlob?: (done: number, total: number) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onBlob?: (done: number, total: number) => void;
+    /**
+     * Where to keep a layer's decompressed tar as it is hashed, when it is not a plain slice of
+     * the file (a compressed layer, or any layer of a compressed archive); kept-layers.ts.
+     */
+    keep?: (path: string) => Promise<KeptLayerWriter | undefined>;
+  } = {},
 ): Promise<Problem[]> {
   const expected = new Map<string, Expected>();
   for (const image of model.images) {
@@ -48,7 +57,9 @@ export async function verifyDigests(
     const e = expected.get(path);
     if (!e) return;
     try {
-      problems.push(...(await checkBlob(path, blob, e)));
+      problems.push(
+        ...(await checkBlob(path, blob, e, model.compression !== 'none', options.keep)),
+      );
     } catch (error) {
       // One unreadable layer must not stop the checks of the others; it is reported as unchecked.
       throwIfAborted(options.signal);
@@ -94,6 +105,8 @@ async function checkBlob(
   path: string,
   blob: AsyncIterable<Uint8Array>,
   expected: Expected,
+  inCompressedArchive: boolean,
+  keep?: (path: string) => Promise<KeptLayerWriter | undefined>,
 ): Promise<Problem[]> {
   const raw = await createSHA256();
   const tar = await createSHA256();
@@ -107,8 +120,11 @@ async function checkBlob(
   const compression = detectCompression(head);
   // No reopen here: the gzip decoder then handles multi-member data itself, in one pass.
   const guarded = guardedDecompress(compression, stream, undefined, DEFAULT_LIMITS, 'A layer');
+  // A layer stored uncompressed in an uncompressed archive is read from the file itself.
+  const writer =
+    keep && (inCompressedArchive || compression !== 'none') ? await keep(path) : undefined;
   try {
-    for await (const chunk of guarded) tar.update(chunk);
+    for await (const chunk of writer ? keeping(guarded, writer) : guarded) tar.update(chunk);
   } catch (error) {
     // A layer that cannot be decompressed in full cannot be checked; the scan already said why.
     if (error instanceof StrataError && error.code === 'limit') return [];

@@ -34,7 +34,7 @@ describe('zstd through WebAssembly', () => {
     const whole = await decodeAll(blob, 1 << 20);
     const small = await decodeAll(blob, 7);
     expect(small).toEqual(whole);
-    const scan = await scanLayer(bytesSource(whole).read(0));
+    const scan = await scanLayer(bytesSource(whole).read(0), undefined);
     expect(scan.error).toBeUndefined();
     expect(scan.entries.length).toBeGreaterThan(0);
     expect(scan.entries.paths).toEqual(['README.md']);

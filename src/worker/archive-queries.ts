@@ -12,6 +12,7 @@ import { type MergedView, mergedAt } from '../core/fs/merged.ts';
 import { PathVersions } from '../core/fs/versions.ts';
 import { PathSearch, treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
+import type { KeptLayers } from '../core/kept-layers.ts';
 import { layerLocation } from '../core/layer-location.ts';
 import { catalogImage, type ImagePackages } from '../core/packages/catalog.ts';
 import { imageBodies } from '../core/packages/image-bodies.ts';
@@ -60,8 +61,9 @@ export class ArchiveQueries {
   constructor(
     private readonly read: ArchiveRead,
     private readonly source: ByteSource,
+    keptOnDisk?: KeptLayers,
   ) {
-    this.content = new LayerContent(source);
+    this.content = new LayerContent(source, undefined, keptOnDisk);
   }
 
   /** Set by the worker when every layer has been read. */

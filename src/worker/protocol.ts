@@ -16,8 +16,14 @@ import type { EntryMeta } from '../core/tar/encode.ts';
  * whole life (an archive session), so no message can belong to another archive; requests carry an
  * id so that their answers, and aborts, find their caller.
  */
+/** Folders of kept layers in the origin private file system start so (worker/kept-on-disk.ts). */
+export const KEPT_FOLDER_PREFIX = 'strata-kept-';
+
 export type ToWorker =
-  | { type: 'open'; source: SourceSpec; name: string }
+  /** `keptIn`: the session's folder of kept layers, when the browser has the storage for it. */
+  | { type: 'open'; source: SourceSpec; name: string; keptIn?: string }
+  /** The verifier kept a layer's decompressed tar, `bytes` long, in the session's folder. */
+  | { type: 'kept'; blobPath: string; bytes: number }
   | { type: 'request'; id: number; query: Query }
   | { type: 'abort'; id: number }
   | { type: 'export'; id: number; what: ExportWhat }
@@ -194,4 +200,5 @@ export type FromWorker =
 /** What the digest checker says: progress per blob, then every mismatch (an empty list: all match). */
 export type FromVerifier =
   | { type: 'progress'; done: number; total: number }
+  | { type: 'kept'; blobPath: string; bytes: number }
   | { type: 'done'; total: number; problems: Problem[] };

@@ -2,15 +2,16 @@ import type { SourceSpec } from '../core/bytes.ts';
 import type { Problem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
-import type {
-  Answers,
-  ExportWhat,
-  FromVerifier,
-  FromWorker,
-  LayerSummary,
-  QueryOf,
-  QueryType,
-  ToWorker,
+import {
+  type Answers,
+  type ExportWhat,
+  type FromVerifier,
+  type FromWorker,
+  KEPT_FOLDER_PREFIX,
+  type LayerSummary,
+  type QueryOf,
+  type QueryType,
+  type ToWorker,
 } from './protocol.ts';
 
 export interface OpenHandlers {
@@ -76,6 +77,14 @@ export class ArchiveSession {
   /** The open's handlers, kept for what the worker says after the open resolves. */
   private handlers: OpenHandlers = {};
   private endedWith: Error | undefined;
+  /**
+   * This session's folder of kept layers in the origin private file system (kept-on-disk.ts), when
+   * the browser has one.
+   */
+  private readonly keptIn =
+    typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function'
+      ? `${KEPT_FOLDER_PREFIX}${crypto.randomUUID()}`
+      : undefined;
 
   constructor(
     readonly source: SourceSpec,
@@ -116,11 +125,22 @@ export class ArchiveSession {
     this.endedWith = error;
     this.worker.terminate();
     this.verifier?.terminate();
+    this.removeKeptLayers();
     this.opening?.reject(error);
     this.opening = undefined;
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
     this.exports.clear();
+  }
+
+  /** Best effort: what a worker still held is removed by the next archive worker (its lock is free). */
+  private removeKeptLayers(): void {
+    const folder = this.keptIn;
+    if (!folder) return;
+    navigator.storage
+      .getDirectory()
+      .then((root) => root.removeEntry(folder, { recursive: true }))
+      .catch(() => {});
   }
 
   private post(message: ToWorker): void {
@@ -133,7 +153,12 @@ export class ArchiveSession {
       if (this.endedWith) return reject(this.endedWith);
       this.opening = { resolve: resolve as (value: never) => void, reject, handlers };
       this.handlers = handlers;
-      this.post({ type: 'open', source: this.source, name: this.name });
+      this.post({
+        type: 'open',
+        source: this.source,
+        name: this.name,
+        ...(this.keptIn ? { keptIn: this.keptIn } : {}),
+      });
     });
   }
 
@@ -285,6 +310,7 @@ export class ArchiveSession {
       worker.onmessage = (event: MessageEvent<FromVerifier>) => {
         const message = event.data;
         if (message.type === 'progress') handlers.onProgress?.(message.done, message.total);
+        else if (message.type === 'kept') this.post(message);
         else {
           worker.terminate();
           this.settle(id, { total: message.total, problems: message.problems });
@@ -298,7 +324,7 @@ export class ArchiveSession {
           message: `The layers could not be verified: ${event.message || 'the checker stopped'}.`,
         });
       };
-      worker.postMessage({ source: this.source, model });
+      worker.postMessage({ source: this.source, model, keptIn: this.keptIn });
     });
   }
 }

@@ -2,20 +2,24 @@
 import { openSource, type SourceSpec } from '../core/bytes.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import { verifyDigests } from '../core/verify.ts';
+import { openKeptWriter } from './kept-on-disk.ts';
 import type { FromVerifier } from './protocol.ts';
 
 /**
  * Checks layer digests on its own thread: sha256 runs at about half the reading speed, and on the
  * archive worker it would hold up every question the page asks (shared/docs/TOOLCHAIN.md: run it
  * beside the scan, on the second core). A failure to check at all is thrown, so that the page
- * hears it through `onerror` and never mistakes it for success.
+ * hears it through `onerror` and never mistakes it for success. As it decompresses each layer, it
+ * keeps the tar in the session's folder (`keptIn`), so that files open at once (kept-on-disk.ts).
  */
 declare const self: DedicatedWorkerGlobalScope;
 
 const send = (message: FromVerifier) => self.postMessage(message);
 
-self.onmessage = async (event: MessageEvent<{ source: SourceSpec; model: ArchiveModel }>) => {
-  const { source, model } = event.data;
+self.onmessage = async (
+  event: MessageEvent<{ source: SourceSpec; model: ArchiveModel; keptIn?: string }>,
+) => {
+  const { source, model, keptIn } = event.data;
   const blobs = new Set(model.images.flatMap((i) => i.layers.map((l) => l.blobPath)));
   blobs.delete(null);
   let total = blobs.size;
@@ -24,6 +28,12 @@ self.onmessage = async (event: MessageEvent<{ source: SourceSpec; model: Archive
       total = all;
       send({ type: 'progress', done, total: all });
     },
+    ...(keptIn
+      ? {
+          keep: (blobPath: string) =>
+            openKeptWriter(keptIn, blobPath, (bytes) => send({ type: 'kept', blobPath, bytes })),
+        }
+      : {}),
   });
   send({ type: 'done', total, problems });
 };

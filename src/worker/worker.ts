@@ -2,6 +2,7 @@
 import { openSource, type SourceSpec } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { ArchiveQueries } from './archive-queries.ts';
+import { holdKeptFolder, KeptOnDisk } from './kept-on-disk.ts';
 import { loadArchive } from './load.ts';
 import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
 
@@ -13,6 +14,8 @@ import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
 declare const self: DedicatedWorkerGlobalScope;
 
 let archive: ArchiveQueries | undefined;
+/** Layers the verifier kept decompressed, read back for content (kept-on-disk.ts). */
+let keptOnDisk: KeptOnDisk | undefined;
 /**
  * Bodies this large are not read in the first pass of an uncompressed archive: reopening the file
  * past one costs about a millisecond (shared/docs/TOOLCHAIN.md), about what reading 1 MiB costs.
@@ -27,8 +30,12 @@ const running = new Map<number, AbortController>();
 const send = (message: FromWorker, transfer: Transferable[] = []) =>
   self.postMessage(message, transfer);
 
-async function open(spec: SourceSpec): Promise<void> {
+async function open(spec: SourceSpec, keptIn: string | undefined): Promise<void> {
   const source = openSource(spec);
+  if (keptIn) {
+    keptOnDisk = new KeptOnDisk(keptIn);
+    await holdKeptFolder(keptIn);
+  }
   // The queries exist from the moment the model is known, so the tree can fill in as layers
   // finish; they are marked complete when the last one has been read.
   const read = await loadArchive(
@@ -40,7 +47,7 @@ async function open(spec: SourceSpec): Promise<void> {
       send(message);
     },
     (started) => {
-      archive = new ArchiveQueries(started, source);
+      archive = new ArchiveQueries(started, source, keptOnDisk);
     },
     { skipBodiesFrom: SKIP_BODIES_FROM, onRefined: () => archive?.refresh() },
   );
@@ -109,7 +116,10 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   switch (message.type) {
     case 'open':
       if (archive || complete) throw new Error('An archive worker opens one archive.');
-      void open(message.source);
+      void open(message.source, message.keptIn);
+      break;
+    case 'kept':
+      keptOnDisk?.add(message.blobPath, message.bytes);
       break;
     case 'request':
       void answer(message.id, message.query, track(message.id));

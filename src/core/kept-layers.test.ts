@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { fixtureBytes, readBytes } from '../testing/fixtures.ts';
+import { KeptInMemory } from '../testing/kept-in-memory.ts';
+import { type ByteSource, bytesSource } from './bytes.ts';
+import { LayerContent } from './content.ts';
+import { layerLocation } from './layer-location.ts';
+import { verifyDigests } from './verify.ts';
+
+const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+/** A source that fails any read: what is read from kept layers must not touch the file. */
+function untouchable(size: number): ByteSource {
+  return {
+    size,
+    seekable: true,
+    read() {
+      throw new Error('the archive was read');
+    },
+  };
+}
+
+async function keptBy(name: string) {
+  const bytes = fixtureBytes(name);
+  const read = await readBytes(bytes);
+  const kept = new KeptInMemory();
+  const problems = await verifyDigests(bytesSource(bytes), read.model, { keep: kept.writer });
+  expect(problems).toEqual([]);
+  return { bytes, read, kept };
+}
+
+describe('layers kept decompressed by the digest check', () => {
+  it('keeps exactly each compressed layer tar (it hashes to the diff_id): gzip, zstd, estargz, gzip outside', async () => {
+    for (const name of [
+      'dive__test-oci-gzip-image.tar',
+      'dive__test-oci-zstd-image.tar',
+      'dive__test-oci-estargz-image.tar',
+      'trivy__alpine-310.tar.gz',
+    ]) {
+      const { read, kept } = await keptBy(name);
+      const layers = read.model.images[0]!.layers;
+      expect(kept.layers.size, name).toBe(new Set(layers.map((l) => l.blobPath)).size);
+      for (const layer of layers)
+        expect(sha256(kept.layers.get(layer.blobPath!)!), name).toBe(layer.diffId);
+    }
+  });
+
+  it('keeps nothing when every layer is a plain slice of an uncompressed archive', async () => {
+    const { kept } = await keptBy('dive__test-docker-image.tar');
+    expect(kept.asked).toEqual([]);
+  });
+
+  it('a layer that does not fit is not kept, and the check still passes', async () => {
+    const bytes = fixtureBytes('dive__test-oci-gzip-image.tar');
+    const read = await readBytes(bytes);
+    const kept = new KeptInMemory();
+    const problems = await verifyDigests(bytesSource(bytes), read.model, {
+      keep: (key) => kept.writer(key, 1000),
+    });
+    expect(problems).toEqual([]);
+    expect(kept.asked.length).toBeGreaterThan(0);
+    expect(kept.layers.size).toBe(0);
+  });
+
+  it('file content of a compressed layer comes from the kept layer, not the archive, and is the same', async () => {
+    for (const name of ['dive__test-oci-zstd-image.tar', 'trivy__alpine-310.tar.gz']) {
+      const { bytes, read, kept } = await keptBy(name);
+      const image = read.model.images[0]!;
+      const last = image.layers.length - 1;
+      const { key, at } = layerLocation(read, 0, last);
+      const entries = read.scans.get(image.layers[last]!.blobPath!)!.entries;
+      const fromArchive = new LayerContent(bytesSource(bytes));
+      const fromKept = new LayerContent(untouchable(bytes.length), undefined, kept);
+      const wanted = [];
+      for (let id = 0; id < entries.length; id++) {
+        if (entries.kind(id) === 'file' && entries.size(id) > 0)
+          wanted.push({ id, dataOffset: entries.get(id).dataOffset, size: entries.size(id) });
+      }
+      // What the archive holds, read in one pass over it.
+      const expected = new Map<number, Uint8Array>();
+      for await (const [id, body] of fromArchive.bodies(at, key, wanted)) expected.set(id, body);
+      let files = 0;
+      for (const w of wanted) {
+        const body = await fromKept.read(at, key, w.dataOffset, 0, w.size);
+        expect(body && sha256(body), entries.paths[w.id]).toBe(sha256(expected.get(w.id)!));
+        files++;
+      }
+      expect(files, name).toBeGreaterThan(0);
+    }
+  });
+});
