@@ -1,7 +1,7 @@
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { type Compression, guardedDecompress } from './compression.ts';
-import { StrataError } from './errors.ts';
+import { StrataError, throwIfAborted } from './errors.ts';
 import type { KeptLayers } from './kept-layers.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 
@@ -26,6 +26,8 @@ export interface LayerLocation {
  */
 export class LayerContent {
   private readonly kept = new Map<string, Uint8Array>();
+  /** Where the last read through a compressed layer stopped (see readOn). */
+  private cursor: { key: string; reader: ChunkReader; stop: AbortController } | undefined;
   private keptBytes = 0;
 
   constructor(
@@ -105,14 +107,51 @@ export class LayerContent {
         return whole.slice(dataOffset + start, dataOffset + start + length);
       }
     }
-    const reader = new ChunkReader(() => this.tar(at, signal), false, 0, signal);
+    return this.readOn(at, key, dataOffset + start, length, signal);
+  }
+
+  /**
+   * Reads through the decompressed layer, going on from where the last read of the same layer
+   * stopped when that is not past `from`: paging through a large file, or opening the files of a
+   * layer in order, then decompresses each byte once, not from the start every time.
+   */
+  private async readOn(
+    at: LayerLocation,
+    key: string,
+    from: number,
+    length: number,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array> {
+    let cursor = this.cursor;
+    if (cursor && cursor.key === key && cursor.reader.offset <= from) this.cursor = undefined;
+    else {
+      const stop = new AbortController();
+      cursor = {
+        key,
+        stop,
+        reader: new ChunkReader(() => this.tar(at, stop.signal), false, 0, stop.signal),
+      };
+    }
+    // The cursor outlives this call; a cancelled call stops it, and it is not kept.
+    const { stop, reader } = cursor;
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort);
     try {
-      await reader.skip(dataOffset + start, 'the layer');
+      throwIfAborted(signal);
+      await reader.skip(from - reader.offset, 'the layer');
       const bytes = await reader.readExact(length, 'a file');
       if (!bytes) throw new StrataError('truncated', 'The layer ends before the file.');
-      return bytes.slice();
-    } finally {
+      const copy = bytes.slice();
+      const previous = this.cursor;
+      this.cursor = cursor;
+      if (previous) await previous.reader.close();
+      return copy;
+    } catch (error) {
       await reader.close();
+      throwIfAborted(signal);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
