@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeImage } from './make-image.ts';
+import { gzipWhole, makeImage } from './make-image.ts';
 
 /** Builds the bench images once into .strata-bench/ (kept between runs: they take a while). */
 export const BENCH_DIR = join(import.meta.dirname, '..', '..', '.strata-bench');
@@ -8,14 +8,21 @@ export const BENCH_DIR = join(import.meta.dirname, '..', '..', '.strata-bench');
 export async function benchImages(
   files = 150_000,
   bytes = 2.2e9,
-): Promise<{ plain: string; gzip: string }> {
-  const plain = join(BENCH_DIR, `image-${files}.tar`);
-  const gzip = join(BENCH_DIR, `image-${files}-gzip.tar`);
+): Promise<{ plain: string; gzip: string; zstd: string; wrapped: string }> {
+  const name = (kind: string) => `image-${files}${kind}`;
+  const path = (kind: string) => join(BENCH_DIR, name(kind));
+  const plain = path('.tar');
+  const gzip = path('-gzip.tar');
+  const zstd = path('-zstd.tar');
+  const wrapped = path('.tar.gz');
   if (!existsSync(plain))
-    await makeImage({ files, bytes, gzip: false }, BENCH_DIR, `image-${files}.tar`);
+    await makeImage({ files, bytes, layers: 'none' }, BENCH_DIR, name('.tar'));
   if (!existsSync(gzip))
-    await makeImage({ files, bytes, gzip: true }, BENCH_DIR, `image-${files}-gzip.tar`);
-  return { plain, gzip };
+    await makeImage({ files, bytes, layers: 'gzip' }, BENCH_DIR, name('-gzip.tar'));
+  if (!existsSync(zstd))
+    await makeImage({ files, bytes, layers: 'zstd' }, BENCH_DIR, name('-zstd.tar'));
+  if (!existsSync(wrapped)) await gzipWhole(plain, wrapped);
+  return { plain, gzip, zstd, wrapped };
 }
 
 if (process.argv[1]?.endsWith('make-images.ts')) {

@@ -83,6 +83,18 @@ async function main() {
         'gunzip-native',
       ],
       [
+        'the whole archive in one gzip stream (docker save | gzip)',
+        images.wrapped,
+        ['drain', 'gunzip-whole', 'strata'],
+        'gunzip-whole',
+      ],
+      [
+        'zstd layers (level 3)',
+        images.zstd,
+        ['drain', 'zstd-fzstd', 'zstd-wasm', 'strata'],
+        'zstd-fzstd',
+      ],
+      [
         'small image (js-untar can read it)',
         small.plain,
         ['drain', 'strata', 'modern-tar', 'js-untar'],

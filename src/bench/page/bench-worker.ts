@@ -3,6 +3,7 @@ import { createTarDecoder } from 'modern-tar';
 import { blobSource, streamChunks } from '../../core/bytes.ts';
 import { fillHashes, pendingBodies } from '../../core/fill-hashes.ts';
 import { readArchive } from '../../core/read-archive.ts';
+import { zstdDecode } from '../../core/zstd.ts';
 
 /** One way of reading the whole file, timed inside the worker. */
 export type BenchKind =
@@ -12,7 +13,10 @@ export type BenchKind =
   | 'strata-checked'
   | 'modern-tar'
   | 'js-untar'
-  | 'gunzip-native';
+  | 'gunzip-native'
+  | 'gunzip-whole'
+  | 'zstd-wasm'
+  | 'zstd-fzstd';
 export type WorkerKind = Exclude<BenchKind, 'js-untar'>;
 export interface BenchResult {
   ms: number;
@@ -88,7 +92,50 @@ const runs: Record<WorkerKind, (file: File) => Promise<{ bytes: number; entries:
     }
     return { bytes, entries: 0 };
   },
+  /** The gzip limit for `docker save | gzip`: the whole file through DecompressionStream. */
+  async 'gunzip-whole'(file) {
+    let bytes = 0;
+    for await (const chunk of file.stream().pipeThrough(new DecompressionStream('gzip')))
+      bytes += chunk.length;
+    return { bytes, entries: 0 };
+  },
+  /** Every zstd layer blob through Strata's decoder (zstddec's WebAssembly), output drained. */
+  async 'zstd-wasm'(file) {
+    return zstdLayers(file, async (blob) => {
+      let bytes = 0;
+      for await (const chunk of zstdDecode(streamChunks(blob))) bytes += chunk.length;
+      return bytes;
+    });
+  },
+  /** The same through fzstd, the JavaScript decoder Strata used before. */
+  async 'zstd-fzstd'(file) {
+    const { Decompress } = await import('fzstd');
+    return zstdLayers(file, async (blob) => {
+      let bytes = 0;
+      const decoder = new Decompress((chunk) => {
+        bytes += chunk.length;
+      });
+      for await (const chunk of streamChunks(blob))
+        for (let at = 0; at < chunk.length; at += 65536)
+          decoder.push(chunk.subarray(at, at + 65536));
+      decoder.push(new Uint8Array(0), true);
+      return bytes;
+    });
+  },
 };
+
+/** Runs `decode` over each `.tar.zst` blob of a docker save archive. */
+async function zstdLayers(
+  file: File,
+  decode: (blob: ReadableStream<Uint8Array>) => Promise<number>,
+): Promise<{ bytes: number; entries: number }> {
+  let bytes = 0;
+  for await (const outer of file.stream().pipeThrough(createTarDecoder())) {
+    if (outer.header.name.endsWith('.tar.zst')) bytes += await decode(outer.body);
+    else await outer.body.cancel();
+  }
+  return { bytes, entries: 0 };
+}
 
 self.onmessage = async (event: MessageEvent<{ kind: WorkerKind; file: File }>) => {
   const { kind, file } = event.data;
