@@ -79,7 +79,7 @@ async function survives(bytes: Uint8Array): Promise<void> {
   try {
     const read = await readArchive(bytesSource(bytes, 4096), {
       limits: {
-        entriesPerLayer: 100_000,
+        entries: 100_000,
         pathDepth: 2048,
         expansionRatio: 100,
         expansionFloor: 8 << 20,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostileCases, structuralPoints } from '../testing/hostile.ts';
+import { imageOfLayers } from '../testing/package-images.ts';
 import { legacyArchive } from '../testing/sample-image.ts';
 import { bytesSource } from './bytes.ts';
 import { type Problem, StrataError } from './errors.ts';
@@ -12,7 +13,7 @@ import { verifyDigests } from './verify.ts';
 
 /** Lower bomb limits than the defaults, so that a test-sized bomb trips them. */
 const LIMITS: Limits = {
-  entriesPerLayer: 4_000_000,
+  entries: 4_000_000,
   pathDepth: 2048,
   expansionRatio: 100,
   expansionFloor: 16 << 20,
@@ -159,5 +160,20 @@ describe('hostile and broken archives: a message, never a crash', () => {
         expect(['truncated', 'empty', 'not-an-image']).toContain(result.refused);
       else expect(result.warnings.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the entry limit counts the whole archive', () => {
+  it('layers of 60 entries under a limit of 100: the first whole, the second cut at 40, a warning naming it', async () => {
+    const layer = (n: number) =>
+      Array.from({ length: 60 }, (_, i) => ({ name: `l${n}/f${i}`, data: 'x' }));
+    const bytes = imageOfLayers([layer(0), layer(1), layer(2)]);
+    const read = await readArchive(bytesSource(bytes), { limits: { ...LIMITS, entries: 100 } });
+    const counts = read.model.images[0]!.layers.map((l) => read.scans.get(l.blobPath!)!);
+    expect(counts.map((s) => s.entries.length)).toEqual([60, 40, 0]);
+    expect(counts.map((s) => s.error?.code)).toEqual([undefined, 'limit', 'limit']);
+    const warnings = read.model.warnings.filter((w) => w.code === 'limit');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]!.message).toContain('more than 100 entries in all its layers');
   });
 });

@@ -3,8 +3,11 @@
  * README.md. Each one, when hit, stops only the part it guards and is reported as a warning.
  */
 export interface Limits {
-  /** Tar entries in one layer. */
-  entriesPerLayer: number;
+  /**
+   * Tar entries in all the layers of an archive together: what the tab holds grows with the
+   * entries, wherever they are (a per-layer limit let a hundred layers of a million each through).
+   */
+  entries: number;
   /** Components in one path (a real filesystem's PATH_MAX of 4096 bytes allows at most 2048). */
   pathDepth: number;
   /** A layer (or a compressed archive) may expand this many times its stored size... */
@@ -14,7 +17,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  entriesPerLayer: 4_000_000,
+  entries: 4_000_000,
   pathDepth: 2048,
   expansionRatio: 200,
   expansionFloor: 1 << 30,

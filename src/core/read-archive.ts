@@ -95,6 +95,7 @@ export async function readArchive(
     current: null,
   };
   const report = throttle(() => options.onProgress?.({ ...progress }));
+  const entryBudget = { left: (options.limits ?? DEFAULT_LIMITS).entries };
 
   let indexError: StrataError | undefined;
   try {
@@ -127,6 +128,7 @@ export async function readArchive(
           path,
           await scanLayer(body, undefined, {
             signal,
+            entryBudget,
             ...(options.limits ? { limits: options.limits } : {}),
           }),
         );
@@ -173,6 +175,7 @@ export async function readArchive(
     if (!scan && kept) {
       scan = await scanLayer(bytesSource(kept).read(0), undefined, {
         signal,
+        entryBudget,
         ...(options.limits ? { limits: options.limits } : {}),
       });
       scans.set(entry.path, scan);
@@ -200,6 +203,7 @@ export async function readArchive(
       });
       scan = await scanLayer(blob, open, {
         signal,
+        entryBudget,
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.skipBodiesFrom !== undefined && source.seekable
           ? {

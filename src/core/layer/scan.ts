@@ -37,6 +37,8 @@ export interface ScanOptions {
    */
   seek?: { open: (offset: number) => AsyncIterable<Uint8Array>; size: number; skipFrom: number };
   limits?: Limits;
+  /** Entries the archive may still hold (limits.entries, shared by its layers). */
+  entryBudget?: { left: number };
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
 }
@@ -55,6 +57,7 @@ export async function scanLayer(
   options: ScanOptions = {},
 ): Promise<LayerScan> {
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const budget = options.entryBudget ?? { left: limits.entries };
   const { head, stream } = await peek(blob, 6);
   const compression = detectCompression(head);
   const seek = compression === 'none' ? options.seek : undefined;
@@ -107,12 +110,13 @@ export async function scanLayer(
         skipped.count++;
         continue;
       }
-      if (entries.length >= limits.entriesPerLayer) {
+      if (budget.left <= 0) {
         throw new StrataError(
           'limit',
-          `This layer has more than ${limits.entriesPerLayer.toLocaleString('en')} entries; the rest were not read.`,
+          `The archive has more than ${limits.entries.toLocaleString('en')} entries in all its layers; the rest of this layer was not read.`,
         );
       }
+      budget.left--;
       size += entry.size;
       entries.push({
         path,
