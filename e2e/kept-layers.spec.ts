@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
 import { fixture, settled } from './helpers.ts';
 
@@ -30,7 +33,7 @@ function keptLayers(page: Page) {
   });
 }
 
-test('after the digest check, a file of a compressed archive is read from the layer kept on disk', async ({
+test('a file of a compressed archive is read from the layer kept on disk: the viewer shows the kept copy', async ({
   page,
 }) => {
   await page.goto('/');
@@ -67,4 +70,51 @@ test('a closed archive leaves no kept layers behind', async ({ page }) => {
     .poll(async () => (await keptLayers(page)).filter((k) => k.folder === first[0]!.folder))
     .toEqual([]);
   expect(await keptLayers(page)).toHaveLength(1);
+});
+
+/**
+ * A server that honours Range and answers the first read of a whole file, but holds every later
+ * one open without a byte: the digest check's read never ends, nor would a read of a file's
+ * content by decompressing the archive from its start.
+ */
+let server: Server;
+let base = '';
+let wholeReads = 0;
+test.beforeAll(async () => {
+  server = createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Range');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const bytes = readFileSync(fixture(decodeURIComponent((req.url ?? '').slice(1))));
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range ? Math.min(Number(range[2]) + 1, bytes.length) : bytes.length;
+    if (start === 0 && end === bytes.length && ++wholeReads > 1) return; // held
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`,
+      'Content-Length': end - start,
+    });
+    res.end(bytes.subarray(start, end));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+test.afterAll(() => server.closeAllConnections());
+
+test('a file of a compressed archive opens from the layer kept during the scan, without reading the archive again', async ({
+  page,
+}) => {
+  await page.goto(`/#url=${encodeURIComponent(`${base}/trivy__alpine-310.tar.gz`)}`);
+  expect(await settled(page)).toBe('ready');
+  // The digest check has asked for the whole file again, and is held.
+  await expect.poll(() => wholeReads).toBe(2);
+  await expect(page.locator('[data-verification="passed"]')).toHaveCount(0);
+  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/etc/os-release');
+  await page.getByRole('button', { name: 'Next match' }).click();
+  await expect(page.getByTestId('text-view')).toContainText('NAME="Alpine Linux"');
+  expect(wholeReads).toBe(2);
 });

@@ -5,6 +5,7 @@ import { KeptInMemory } from '../testing/kept-in-memory.ts';
 import { type ByteSource, bytesSource } from './bytes.ts';
 import { LayerContent } from './content.ts';
 import { layerLocation } from './layer-location.ts';
+import { readArchive } from './read-archive.ts';
 import { verifyDigests } from './verify.ts';
 
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -24,19 +25,71 @@ async function keptBy(name: string) {
   const bytes = fixtureBytes(name);
   const read = await readBytes(bytes);
   const kept = new KeptInMemory();
-  const problems = await verifyDigests(bytesSource(bytes), read.model, { keep: kept.writer });
+  const problems = await verifyDigests(bytesSource(bytes), read.model, {
+    keep: async (key) => kept.writer(key),
+  });
   expect(problems).toEqual([]);
   return { bytes, read, kept };
 }
 
+const COMPRESSED = [
+  'dive__test-oci-gzip-image.tar',
+  'dive__test-oci-zstd-image.tar',
+  'dive__test-oci-estargz-image.tar',
+  'trivy__alpine-310.tar.gz',
+];
+
+describe('layers kept decompressed by the scan', () => {
+  it('keeps each compressed layer tar up to its end: the tar the digest check hashes, up to where the scan stopped', async () => {
+    for (const name of COMPRESSED) {
+      const bytes = fixtureBytes(name);
+      const kept = new KeptInMemory();
+      const read = await readArchive(bytesSource(bytes, 64 << 10), { keep: kept.writer });
+      // The whole tar, as the digest check keeps it (it hashes to the diff_id, below).
+      const whole = new KeptInMemory();
+      await verifyDigests(bytesSource(bytes), read.model, { keep: async (k) => whole.writer(k) });
+      const layers = read.model.images[0]!.layers;
+      expect(kept.layers.size, name).toBe(new Set(layers.map((l) => l.blobPath)).size);
+      for (const layer of layers) {
+        const scanned = kept.layers.get(layer.blobPath!)!;
+        const tar = whole.layers.get(layer.blobPath!)!;
+        // A tar reader stops at the end-of-archive blocks; estargz has its footer after them.
+        expect(scanned.length, name).toBeGreaterThanOrEqual(
+          read.scans.get(layer.blobPath!)!.tarBytes,
+        );
+        expect(sha256(scanned), name).toBe(sha256(tar.subarray(0, scanned.length)));
+      }
+    }
+  });
+
+  it('keeps nothing when every layer is a plain slice of an uncompressed archive', async () => {
+    const kept = new KeptInMemory();
+    await readArchive(bytesSource(fixtureBytes('dive__test-docker-image.tar')), {
+      keep: kept.writer,
+      skipBodiesFrom: 1 << 20,
+    });
+    expect(kept.asked).toEqual([]);
+  });
+
+  it('a layer whose data is damaged is not kept', async () => {
+    const bytes = fixtureBytes('dive__test-oci-gzip-image.tar').slice();
+    // The gzip layer blob: the first tar body that starts with gzip's magic.
+    let at = 512;
+    while (!(bytes[at] === 0x1f && bytes[at + 1] === 0x8b)) at += 512;
+    for (let i = at + 200; i < at + 400; i++) bytes[i] = 0;
+    const kept = new KeptInMemory();
+    const read = await readArchive(bytesSource(bytes), { keep: kept.writer });
+    expect(read.model.warnings.some((w) => w.message.includes('could be read only in part'))).toBe(
+      true,
+    );
+    expect(kept.asked.length).toBeGreaterThan(0);
+    expect(kept.layers.size).toBe(0);
+  });
+});
+
 describe('layers kept decompressed by the digest check', () => {
   it('keeps exactly each compressed layer tar (it hashes to the diff_id): gzip, zstd, estargz, gzip outside', async () => {
-    for (const name of [
-      'dive__test-oci-gzip-image.tar',
-      'dive__test-oci-zstd-image.tar',
-      'dive__test-oci-estargz-image.tar',
-      'trivy__alpine-310.tar.gz',
-    ]) {
+    for (const name of COMPRESSED) {
       const { read, kept } = await keptBy(name);
       const layers = read.model.images[0]!.layers;
       expect(kept.layers.size, name).toBe(new Set(layers.map((l) => l.blobPath)).size);
@@ -55,7 +108,7 @@ describe('layers kept decompressed by the digest check', () => {
     const read = await readBytes(bytes);
     const kept = new KeptInMemory();
     const problems = await verifyDigests(bytesSource(bytes), read.model, {
-      keep: (key) => kept.writer(key, 1000),
+      keep: async (key) => kept.writer(key, 1000),
     });
     expect(problems).toEqual([]);
     expect(kept.asked.length).toBeGreaterThan(0);

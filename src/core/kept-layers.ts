@@ -24,29 +24,34 @@ export interface KeptLayers {
 }
 
 /**
- * Passes chunks on and writes each to `writer`. A write that fails (out of room) stops the keeping,
- * never the stream. Closes the writer at the stream's end, discards it if the stream stops early.
+ * Passes chunks on and writes each to `writer`. A write that fails (out of room, a writer that
+ * fell behind) stops the keeping, never the stream. The reader says at the end whether the layer
+ * was read whole (`finish(true)`: kept) or not (discarded): a tar reader stops at the end-of-archive
+ * blocks, before the stream ends, and that is a whole layer.
  */
-export async function* keeping(
+export function keeping(
   chunks: AsyncIterable<Uint8Array>,
   writer: KeptLayerWriter,
-): AsyncGenerator<Uint8Array> {
+): { stream: AsyncIterable<Uint8Array>; finish(whole: boolean): Promise<void> } {
   let writing = true;
-  let ended = false;
-  try {
-    for await (const chunk of chunks) {
-      if (writing) {
-        try {
-          writer.write(chunk);
-        } catch {
-          writing = false;
-          await writer.discard();
+  return {
+    stream: (async function* () {
+      for await (const chunk of chunks) {
+        if (writing) {
+          try {
+            writer.write(chunk);
+          } catch {
+            writing = false;
+            await writer.discard();
+          }
         }
+        yield chunk;
       }
-      yield chunk;
-    }
-    ended = true;
-  } finally {
-    if (writing) await (ended ? writer.close() : writer.discard());
-  }
+    })(),
+    async finish(whole) {
+      if (!writing) return;
+      writing = false;
+      await (whole ? writer.close() : writer.discard());
+    },
+  };
 }

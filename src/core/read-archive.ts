@@ -20,6 +20,7 @@ import type {
 import { readOciArchive } from './image/oci-archive.ts';
 import { OuterIndex } from './image/outer-index.ts';
 import { indexOuter } from './index-outer.ts';
+import type { KeptLayerWriter } from './kept-layers.ts';
 import { LayerEntries } from './layer/entries.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
@@ -54,6 +55,11 @@ export interface ReadOptions {
    * not read at all (layer/scan.ts ScanOptions.seek).
    */
   skipBodiesFrom?: number;
+  /**
+   * Where to keep each layer's decompressed tar as it is scanned, when it is not a plain slice of
+   * the file (a compressed layer, or any layer of a compressed archive); kept-layers.ts.
+   */
+  keep?: (blobPath: string) => KeptLayerWriter | undefined;
 }
 
 export interface ArchiveRead {
@@ -129,6 +135,7 @@ export async function readArchive(
           await scanLayer(body, undefined, {
             signal,
             entryBudget,
+            ...(options.keep ? { keep: () => options.keep?.(path) } : {}),
             ...(options.limits ? { limits: options.limits } : {}),
           }),
         );
@@ -173,9 +180,16 @@ export async function readArchive(
     let scan = scans.get(entry.path);
     const kept = index.body(entry.path);
     if (!scan && kept) {
+      const keep = options.keep;
       scan = await scanLayer(bytesSource(kept).read(0), undefined, {
         signal,
         entryBudget,
+        ...(keep
+          ? {
+              keep: (layer: Compression) =>
+                layer === 'none' && compression === 'none' ? undefined : keep(entry.path),
+            }
+          : {}),
         ...(options.limits ? { limits: options.limits } : {}),
       });
       scans.set(entry.path, scan);
@@ -201,9 +215,13 @@ export async function readArchive(
         progress.bytesRead += n;
         report();
       });
+      const keep = options.keep;
       scan = await scanLayer(blob, open, {
         signal,
         entryBudget,
+        ...(keep
+          ? { keep: (layer: Compression) => (layer === 'none' ? undefined : keep(entry.path)) }
+          : {}),
         ...(options.limits ? { limits: options.limits } : {}),
         ...(options.skipBodiesFrom !== undefined && source.seekable
           ? {

@@ -123,9 +123,12 @@ async function checkBlob(
   // A layer stored uncompressed in an uncompressed archive is read from the file itself.
   const writer =
     keep && (inCompressedArchive || compression !== 'none') ? await keep(path) : undefined;
+  const kept = writer && keeping(guarded, writer);
   try {
-    for await (const chunk of writer ? keeping(guarded, writer) : guarded) tar.update(chunk);
+    for await (const chunk of kept?.stream ?? guarded) tar.update(chunk);
+    await kept?.finish(true);
   } catch (error) {
+    await kept?.finish(false);
     // A layer that cannot be decompressed in full cannot be checked; the scan already said why.
     if (error instanceof StrataError && error.code === 'limit') return [];
     throw error;

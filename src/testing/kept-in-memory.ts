@@ -7,7 +7,7 @@ export class KeptInMemory implements KeptLayers {
   /** Every layer a writer was asked for, kept or not. */
   readonly asked: string[] = [];
 
-  writer = async (key: string, room = Number.POSITIVE_INFINITY): Promise<KeptLayerWriter> => {
+  writer = (key: string, room = Number.POSITIVE_INFINITY): KeptLayerWriter => {
     this.asked.push(key);
     const parts: Uint8Array[] = [];
     let written = 0;

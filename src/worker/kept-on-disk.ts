@@ -4,8 +4,9 @@ import { KEPT_FOLDER_PREFIX } from './protocol.ts';
 
 /**
  * Kept layers (core/kept-layers.ts) in the origin private file system: one folder per archive
- * session, one file per layer. The verifier writes them with synchronous access handles (300-350
- * MB/s measured on this machine's disk, 90 MB/s in a private window, where they live in memory);
+ * session, one file per layer. The keeper writes them as the scan decompresses (keeper-worker.ts),
+ * the digest check those the keeper gave up, with synchronous access handles (300-450 MB/s
+ * measured on this machine's disk, 60-90 MB/s in a private window, where they live in memory);
  * the archive worker reads them back as `File` slices (100 random 64 KiB reads in 2-6 ms).
  *
  * A session's folder is removed when the page ends the session; a tab closed or crashed leaves it
@@ -44,12 +45,14 @@ export async function holdKeptFolder(folder: string): Promise<void> {
 }
 
 /**
- * A writer for one layer (in the verifier), or undefined when the storage is not there or has no
- * room. At most half the free quota is used, so that keeping layers never fills the disk.
+ * A writer for one layer, or undefined when the storage is not there or has no room. At most half
+ * the free quota is used, so that keeping layers never fills the disk. 'if-absent': the digest
+ * check keeps only what the keeper did not (a layer's file is there while the keeper writes it).
  */
 export async function openKeptWriter(
   folder: string,
   blobPath: string,
+  mode: 'replace' | 'if-absent',
   onKept: (bytes: number) => void,
 ): Promise<KeptLayerWriter | undefined> {
   if (!available()) return undefined;
@@ -60,6 +63,7 @@ export async function openKeptWriter(
     const root = await navigator.storage.getDirectory();
     const dir = await root.getDirectoryHandle(folder, { create: true });
     const name = fileName(blobPath);
+    if (mode === 'if-absent' && (await exists(dir, name))) return undefined;
     const handle = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
     handle.truncate(0);
     let at = 0;
@@ -86,21 +90,53 @@ export async function openKeptWriter(
   }
 }
 
+async function exists(dir: FileSystemDirectoryHandle, name: string): Promise<boolean> {
+  try {
+    await dir.getFileHandle(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The kept layers of this session (in the archive worker), as the verifier reports them. */
 export class KeptOnDisk implements KeptLayers {
   private readonly layers = new Map<string, { bytes: number; file?: File }>();
+  /** Layers being finished by the keeper: a read waits for them rather than decompress again. */
+  private readonly finishing = new Map<string, () => void>();
+  private readonly finished = new Map<string, Promise<void>>();
 
   constructor(private readonly folder: string) {}
 
+  /** The keeper has the whole of this layer and is writing its last chunks. */
+  expect(blobPath: string): void {
+    this.finished.set(blobPath, new Promise((resolve) => this.finishing.set(blobPath, resolve)));
+  }
+
   add(blobPath: string, bytes: number): void {
     this.layers.set(blobPath, { bytes });
+    this.settle(blobPath);
+  }
+
+  /** The layer will not be kept (by this writer). */
+  drop(blobPath: string): void {
+    this.settle(blobPath);
+  }
+
+  private settle(blobPath: string): void {
+    this.finishing.get(blobPath)?.();
+    this.finishing.delete(blobPath);
+    this.finished.delete(blobPath);
   }
 
   has(blobPath: string): boolean {
-    return this.layers.has(blobPath);
+    return this.layers.has(blobPath) || this.finished.has(blobPath);
   }
 
   async read(blobPath: string, offset: number, length: number): Promise<Uint8Array | undefined> {
+    const finishing = this.finished.get(blobPath);
+    // Its last chunks take milliseconds; a keeper that went away is not waited for.
+    if (finishing) await Promise.race([finishing, new Promise((r) => setTimeout(r, 5000))]);
     const kept = this.layers.get(blobPath);
     if (!kept || offset + length > kept.bytes) return undefined;
     try {

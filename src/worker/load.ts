@@ -1,7 +1,7 @@
 import type { ByteSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { fillHashes, hashesChangedComparisons, pendingBodies } from '../core/fill-hashes.ts';
-import { type ArchiveRead, readArchive } from '../core/read-archive.ts';
+import { type ArchiveRead, type ReadOptions, readArchive } from '../core/read-archive.ts';
 import type { FromWorker } from './protocol.ts';
 
 /** Bodies to check (headers first) up to this many bytes are checked before the image is shown. */
@@ -19,18 +19,24 @@ export async function loadArchive(
   send: (message: FromWorker) => void,
   /** Gets the read as soon as the model is known; its layer scans fill in afterwards. */
   onStarted?: (read: ArchiveRead) => void,
-  /**
-   * Headers first: large bodies are skipped in the first pass (see ReadOptions.skipBodiesFrom);
-   * after `done`, those whose hash the change model needs are read, then `onRefined` is called
-   * and the page told (`refined`) to ask again.
-   */
-  headersFirst?: { skipBodiesFrom: number; onRefined: () => void },
+  options: {
+    /**
+     * Headers first: large bodies are skipped in the first pass (see ReadOptions.skipBodiesFrom);
+     * after `done`, those whose hash the change model needs are read, then `onRefined` is called
+     * and the page told (`refined`) to ask again.
+     */
+    headersFirst?: { skipBodiesFrom: number; onRefined: () => void };
+    /** Where compressed layers are kept as they are scanned (ReadOptions.keep). */
+    keep?: ReadOptions['keep'];
+  } = {},
 ): Promise<ArchiveRead | undefined> {
+  const { headersFirst } = options;
   let read: ArchiveRead;
   try {
     read = await readArchive(source, {
       signal,
       ...(headersFirst ? { skipBodiesFrom: headersFirst.skipBodiesFrom } : {}),
+      ...(options.keep ? { keep: options.keep } : {}),
       onModel: (model, read) => {
         onStarted?.(read);
         send({ type: 'model', model });

@@ -20,8 +20,11 @@ import type { EntryMeta } from '../core/tar/encode.ts';
 export const KEPT_FOLDER_PREFIX = 'strata-kept-';
 
 export type ToWorker =
-  /** `keptIn`: the session's folder of kept layers, when the browser has the storage for it. */
-  | { type: 'open'; source: SourceSpec; name: string; keptIn?: string }
+  /**
+   * `keptIn`: the session's folder of kept layers, when the browser has the storage for it;
+   * `keeper`: a port to the worker that writes them as the scan decompresses (keeper-worker.ts).
+   */
+  | { type: 'open'; source: SourceSpec; name: string; keptIn?: string; keeper?: MessagePort }
   /** The verifier kept a layer's decompressed tar, `bytes` long, in the session's folder. */
   | { type: 'kept'; blobPath: string; bytes: number }
   | { type: 'request'; id: number; query: Query }
@@ -202,3 +205,15 @@ export type FromVerifier =
   | { type: 'progress'; done: number; total: number }
   | { type: 'kept'; blobPath: string; bytes: number }
   | { type: 'done'; total: number; problems: Problem[] };
+
+/** From the archive worker to the keeper, over their port: one layer's tar, chunk by chunk. */
+export type ToKeeper =
+  | { type: 'begin'; blobPath: string }
+  | { type: 'chunk'; blobPath: string; bytes: Uint8Array }
+  | { type: 'end'; blobPath: string; whole: boolean };
+
+/** From the keeper: each chunk acknowledged once written; a layer kept whole, or given up. */
+export type FromKeeper =
+  | { type: 'ack'; bytes: number }
+  | { type: 'kept'; blobPath: string; bytes: number }
+  | { type: 'dropped'; blobPath: string };

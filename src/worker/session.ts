@@ -70,6 +70,8 @@ export interface VerifyHandlers {
 export class ArchiveSession {
   private readonly worker: Worker;
   private verifier: Worker | undefined;
+  /** Writes compressed layers to disk as the scan decompresses them (keeper-worker.ts). */
+  private keeper: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly exports = new Map<number, (chunk: Uint8Array) => Promise<void> | void>();
@@ -125,6 +127,7 @@ export class ArchiveSession {
     this.endedWith = error;
     this.worker.terminate();
     this.verifier?.terminate();
+    this.keeper?.terminate();
     this.removeKeptLayers();
     this.opening?.reject(error);
     this.opening = undefined;
@@ -143,8 +146,19 @@ export class ArchiveSession {
       .catch(() => {});
   }
 
-  private post(message: ToWorker): void {
-    if (!this.ended) this.worker.postMessage(message);
+  private post(message: ToWorker, transfer: Transferable[] = []): void {
+    if (!this.ended) this.worker.postMessage(message, transfer);
+  }
+
+  /** A port to a new keeper for the archive worker, or undefined without a folder to keep in. */
+  private startKeeper(): MessagePort | undefined {
+    if (!this.keptIn) return undefined;
+    const channel = new MessageChannel();
+    this.keeper = new Worker(new URL('./keeper-worker.ts', import.meta.url), { type: 'module' });
+    // A keeper that fails only means layers are kept later, by the digest check.
+    this.keeper.onerror = (event) => event.preventDefault();
+    this.keeper.postMessage({ folder: this.keptIn, port: channel.port1 }, [channel.port1]);
+    return channel.port2;
   }
 
   /** Reads the archive; resolves with its warnings when every layer has been read. */
@@ -153,12 +167,17 @@ export class ArchiveSession {
       if (this.endedWith) return reject(this.endedWith);
       this.opening = { resolve: resolve as (value: never) => void, reject, handlers };
       this.handlers = handlers;
-      this.post({
-        type: 'open',
-        source: this.source,
-        name: this.name,
-        ...(this.keptIn ? { keptIn: this.keptIn } : {}),
-      });
+      const keeper = this.startKeeper();
+      this.post(
+        {
+          type: 'open',
+          source: this.source,
+          name: this.name,
+          ...(this.keptIn ? { keptIn: this.keptIn } : {}),
+          ...(keeper ? { keeper } : {}),
+        },
+        keeper ? [keeper] : [],
+      );
     });
   }
 

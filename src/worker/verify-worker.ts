@@ -10,7 +10,7 @@ import type { FromVerifier } from './protocol.ts';
  * archive worker it would hold up every question the page asks (shared/docs/TOOLCHAIN.md: run it
  * beside the scan, on the second core). A failure to check at all is thrown, so that the page
  * hears it through `onerror` and never mistakes it for success. As it decompresses each layer, it
- * keeps the tar in the session's folder (`keptIn`), so that files open at once (kept-on-disk.ts).
+ * keeps the tar in the session's folder (`keptIn`) if the keeper did not (kept-on-disk.ts).
  */
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -31,7 +31,9 @@ self.onmessage = async (
     ...(keptIn
       ? {
           keep: (blobPath: string) =>
-            openKeptWriter(keptIn, blobPath, (bytes) => send({ type: 'kept', blobPath, bytes })),
+            openKeptWriter(keptIn, blobPath, 'if-absent', (bytes) =>
+              send({ type: 'kept', blobPath, bytes }),
+            ),
         }
       : {}),
   });

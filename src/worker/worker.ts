@@ -2,6 +2,7 @@
 import { openSource, type SourceSpec } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
 import { ArchiveQueries } from './archive-queries.ts';
+import { KeeperClient } from './keeper-client.ts';
 import { holdKeptFolder, KeptOnDisk } from './kept-on-disk.ts';
 import { loadArchive } from './load.ts';
 import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
@@ -30,11 +31,17 @@ const running = new Map<number, AbortController>();
 const send = (message: FromWorker, transfer: Transferable[] = []) =>
   self.postMessage(message, transfer);
 
-async function open(spec: SourceSpec, keptIn: string | undefined): Promise<void> {
+async function open(
+  spec: SourceSpec,
+  keptIn: string | undefined,
+  keeperPort: MessagePort | undefined,
+): Promise<void> {
   const source = openSource(spec);
+  let keeper: KeeperClient | undefined;
   if (keptIn) {
     keptOnDisk = new KeptOnDisk(keptIn);
     await holdKeptFolder(keptIn);
+    if (keeperPort) keeper = new KeeperClient(keeperPort, keptOnDisk);
   }
   // The queries exist from the moment the model is known, so the tree can fill in as layers
   // finish; they are marked complete when the last one has been read.
@@ -49,7 +56,10 @@ async function open(spec: SourceSpec, keptIn: string | undefined): Promise<void>
     (started) => {
       archive = new ArchiveQueries(started, source, keptOnDisk);
     },
-    { skipBodiesFrom: SKIP_BODIES_FROM, onRefined: () => archive?.refresh() },
+    {
+      headersFirst: { skipBodiesFrom: SKIP_BODIES_FROM, onRefined: () => archive?.refresh() },
+      ...(keeper ? { keep: (blobPath: string) => keeper.writer(blobPath) } : {}),
+    },
   );
   if (read && archive) archive.complete = complete = true;
 }
@@ -116,7 +126,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   switch (message.type) {
     case 'open':
       if (archive || complete) throw new Error('An archive worker opens one archive.');
-      void open(message.source, message.keptIn);
+      void open(message.source, message.keptIn, message.keeper);
       break;
     case 'kept':
       keptOnDisk?.add(message.blobPath, message.bytes);

@@ -2,6 +2,7 @@ import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
 import { StrataError } from '../errors.ts';
+import { type KeptLayerWriter, keeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
 import { readTar } from '../tar/reader.ts';
@@ -37,6 +38,11 @@ export interface ScanOptions {
    */
   seek?: { open: (offset: number) => AsyncIterable<Uint8Array>; size: number; skipFrom: number };
   limits?: Limits;
+  /**
+   * Where to keep the decompressed tar as it streams past (kept-layers.ts), given the layer's
+   * compression; not called for a blob read by seeking.
+   */
+  keep?: (compression: Compression) => KeptLayerWriter | undefined;
   /** Entries the archive may still hold (limits.entries, shared by its layers). */
   entryBudget?: { left: number };
   /** Told the decompressed bytes read so far, now and then. */
@@ -62,6 +68,7 @@ export async function scanLayer(
   const compression = detectCompression(head);
   const seek = compression === 'none' ? options.seek : undefined;
   let reader: ChunkReader;
+  let kept: ReturnType<typeof keeping> | undefined;
   if (seek) {
     // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
     const it = stream[Symbol.asyncIterator]();
@@ -70,7 +77,9 @@ export async function scanLayer(
     reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
     const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
-    reader = new ChunkReader(() => tar, false, 0, options.signal);
+    const writer = options.keep?.(compression);
+    kept = writer && keeping(tar, writer);
+    reader = new ChunkReader(() => kept?.stream ?? tar, false, 0, options.signal);
   }
   let skipped: LayerScan['skipped'];
   let clamped: LayerScan['clamped'];
@@ -157,6 +166,7 @@ export async function scanLayer(
     }
   } finally {
     await reader.close();
+    await kept?.finish(error === undefined);
   }
   return {
     compression,
