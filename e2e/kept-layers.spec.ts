@@ -13,7 +13,7 @@ async function open(page: Page, file: string) {
   await expect(page.locator('[data-verification="passed"]')).toBeVisible();
 }
 
-/** The kept layers in the origin private file system: folder, file and size. */
+/** The kept layers in the origin private file system: folder, file and size (marks left out). */
 function keptLayers(page: Page) {
   return page.evaluate(async () => {
     const root = await navigator.storage.getDirectory();
@@ -21,7 +21,7 @@ function keptLayers(page: Page) {
     for await (const [folder, handle] of root.entries()) {
       if (!folder.startsWith('strata-kept-') || handle.kind !== 'directory') continue;
       for await (const [file, fileHandle] of (handle as FileSystemDirectoryHandle).entries()) {
-        if (fileHandle.kind !== 'file') continue;
+        if (fileHandle.kind !== 'file' || file.endsWith('.whole')) continue;
         found.push({
           folder,
           file,
@@ -38,23 +38,25 @@ test('a file of a compressed archive is read from the layer kept on disk: the vi
 }) => {
   await page.goto('/');
   await open(page, ALPINE_GZIP);
+  // The scan's copy, and perhaps the digest check's, if it began before the scan's was marked whole.
   const kept = await keptLayers(page);
-  expect(kept).toHaveLength(1);
+  expect(kept.length).toBeGreaterThan(0);
   // Alpine 3.10's one layer, decompressed: 5.8 MB of tar.
-  expect(kept[0]!.size).toBeGreaterThan(5e6);
-  // Change the kept copy in place: what the viewer shows is then what was kept, not the archive.
-  const changed = await page.evaluate(async ({ folder, file }) => {
-    const root = await navigator.storage.getDirectory();
-    const handle = await (await root.getDirectoryHandle(folder)).getFileHandle(file);
-    const text = new TextDecoder('latin1').decode(await (await handle.getFile()).arrayBuffer());
-    const at = text.indexOf('NAME="Alpine Linux"');
-    if (at < 0) return false;
-    const writable = await handle.createWritable({ keepExistingData: true });
-    await writable.write({ type: 'write', position: at, data: 'NAME="Alqine Linux"' });
-    await writable.close();
-    return true;
-  }, kept[0]!);
-  expect(changed).toBe(true);
+  for (const copy of kept) expect(copy.size).toBeGreaterThan(5e6);
+  // Change the kept copies in place: what the viewer shows is then what was kept, not the archive.
+  const change = (copy: { folder: string; file: string }) =>
+    page.evaluate(async ({ folder, file }) => {
+      const root = await navigator.storage.getDirectory();
+      const handle = await (await root.getDirectoryHandle(folder)).getFileHandle(file);
+      const text = new TextDecoder('latin1').decode(await (await handle.getFile()).arrayBuffer());
+      const at = text.indexOf('NAME="Alpine Linux"');
+      if (at < 0) return false;
+      const writable = await handle.createWritable({ keepExistingData: true });
+      await writable.write({ type: 'write', position: at, data: 'NAME="Alqine Linux"' });
+      await writable.close();
+      return true;
+    }, copy);
+  for (const copy of kept) expect(await change(copy)).toBe(true);
   await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/etc/os-release');
   await page.getByRole('button', { name: 'Next match' }).click();
   await expect(page.getByTestId('text-view')).toContainText('NAME="Alqine Linux"');
@@ -69,7 +71,9 @@ test('a closed archive leaves no kept layers behind', async ({ page }) => {
   await expect
     .poll(async () => (await keptLayers(page)).filter((k) => k.folder === first[0]!.folder))
     .toEqual([]);
-  expect(await keptLayers(page)).toHaveLength(1);
+  const now = await keptLayers(page);
+  expect(now.length).toBeGreaterThan(0);
+  expect(new Set(now.map((k) => k.folder)).size).toBe(1);
 });
 
 /**

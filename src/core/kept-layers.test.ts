@@ -71,7 +71,7 @@ describe('layers kept decompressed by the scan', () => {
     expect(kept.asked).toEqual([]);
   });
 
-  it('a layer whose data is damaged is not kept', async () => {
+  it('a layer whose data is damaged is kept only as its first bytes, never as a whole layer', async () => {
     const bytes = fixtureBytes('dive__test-oci-gzip-image.tar').slice();
     // The gzip layer blob: the first tar body that starts with gzip's magic.
     let at = 512;
@@ -84,6 +84,7 @@ describe('layers kept decompressed by the scan', () => {
     );
     expect(kept.asked.length).toBeGreaterThan(0);
     expect(kept.layers.size).toBe(0);
+    expect(kept.parts.size).toBe(kept.asked.length);
   });
 });
 
@@ -103,16 +104,23 @@ describe('layers kept decompressed by the digest check', () => {
     expect(kept.asked).toEqual([]);
   });
 
-  it('a layer that does not fit is not kept, and the check still passes', async () => {
-    const bytes = fixtureBytes('dive__test-oci-gzip-image.tar');
+  it('of a layer that does not fit, the part that fits is kept (its first bytes), and the check still passes', async () => {
+    const bytes = fixtureBytes('trivy__alpine-310.tar.gz');
     const read = await readBytes(bytes);
     const kept = new KeptInMemory();
     const problems = await verifyDigests(bytesSource(bytes), read.model, {
-      keep: async (key) => kept.writer(key, 1000),
+      keep: async (key) => kept.writer(key, 1 << 20),
     });
     expect(problems).toEqual([]);
+    const whole = new KeptInMemory();
+    await verifyDigests(bytesSource(bytes), read.model, { keep: async (k) => whole.writer(k) });
     expect(kept.asked.length).toBeGreaterThan(0);
     expect(kept.layers.size).toBe(0);
+    for (const [key, part] of kept.parts) {
+      expect(part.length).toBeGreaterThan(512 << 10);
+      expect(part.length).toBeLessThanOrEqual(1 << 20);
+      expect(sha256(part)).toBe(sha256(whole.layers.get(key)!.subarray(0, part.length)));
+    }
   });
 
   it('file content of a compressed layer comes from the kept layer, not the archive, and is the same', async () => {

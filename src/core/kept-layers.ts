@@ -1,39 +1,41 @@
 /**
  * Decompressed layers kept outside memory (in the browser, the origin private file system), so
  * that a file anywhere in a compressed layer is read at its offset instead of by decompressing the
- * layer up to it. The digest check decompresses every layer anyway; it writes what it decompresses
- * (verify.ts), and file content reads from it once a layer is complete (content.ts).
+ * layer up to it. The scan writes what it decompresses as far as a writer keeps up (scan.ts), the
+ * digest check what the scan did not keep whole (verify.ts); file content reads from the kept
+ * layer where it has the bytes (content.ts).
  */
 
 /** Receives one layer's decompressed tar, in order. */
 export interface KeptLayerWriter {
-  /** Throws when there is no room; the layer is then not kept. */
+  /** Throws when it takes no more (no room, fallen behind); what was written stays. */
   write(chunk: Uint8Array): void;
-  /** The whole layer was written. */
-  close(): Promise<void>;
-  /** Part of the layer was written (damage, no room): what was written is removed. */
-  discard(): Promise<void>;
+  /**
+   * The end: `whole` when the layer was read to its end, else what was written is kept as the
+   * layer's first bytes (a damaged layer's files before the damage, a part that fitted).
+   */
+  close(whole: boolean): Promise<void>;
 }
 
 /** Reads back kept layers. */
 export interface KeptLayers {
-  /** Whether layer `key` is kept whole. */
+  /** Whether layer `key` is kept whole (or is being finished). */
   has(key: string): boolean;
-  /** `length` bytes at `offset` of the kept tar of layer `key`; undefined when it is not kept. */
+  /** `length` bytes at `offset` of the kept tar of layer `key`; undefined when not kept so far. */
   read(key: string, offset: number, length: number): Promise<Uint8Array | undefined>;
 }
 
 /**
- * Passes chunks on and writes each to `writer`. A write that fails (out of room, a writer that
- * fell behind) stops the keeping, never the stream. The reader says at the end whether the layer
- * was read whole (`finish(true)`: kept) or not (discarded): a tar reader stops at the end-of-archive
- * blocks, before the stream ends, and that is a whole layer.
+ * Passes chunks on and writes each to `writer`. A write that fails stops the keeping, never the
+ * stream. The reader says at the end whether the layer was read whole: a tar reader stops at the
+ * end-of-archive blocks, before the stream ends, and that is a whole layer.
  */
 export function keeping(
   chunks: AsyncIterable<Uint8Array>,
   writer: KeptLayerWriter,
 ): { stream: AsyncIterable<Uint8Array>; finish(whole: boolean): Promise<void> } {
   let writing = true;
+  let finished = false;
   return {
     stream: (async function* () {
       for await (const chunk of chunks) {
@@ -42,16 +44,15 @@ export function keeping(
             writer.write(chunk);
           } catch {
             writing = false;
-            await writer.discard();
           }
         }
         yield chunk;
       }
     })(),
     async finish(whole) {
-      if (!writing) return;
-      writing = false;
-      await (whole ? writer.close() : writer.discard());
+      if (finished) return;
+      finished = true;
+      await writer.close(whole && writing);
     },
   };
 }

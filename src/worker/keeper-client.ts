@@ -2,17 +2,27 @@ import type { KeptLayerWriter } from '../core/kept-layers.ts';
 import type { KeptOnDisk } from './kept-on-disk.ts';
 import type { FromKeeper, ToKeeper } from './protocol.ts';
 
-/** Chunks sent to the keeper and not yet written, at most: past it, the layer is given up. */
+/**
+ * Bytes of one layer sent to the keeper and not yet written, at most: past it, the rest of the
+ * layer is not sent (what was written is kept; the digest check keeps the whole layer later). The
+ * scan never waits for the keeper: on this 2-core machine waiting made a 1.4 GB gzip image ready
+ * 35% later (16-18 s against 22-25 s), as the keeper wrote 130-200 MB/s beside the scan.
+ */
 const MAX_BACKLOG = 256 << 20;
+/**
+ * Decompressed chunks are gathered into pieces this large before they are sent: a decoder hands
+ * out pieces of a few KiB, and a message and a write for each cost more than the writing itself.
+ */
+const PIECE = 1 << 20;
 
 /**
  * The archive worker's side of the keeper (keeper-worker.ts): a writer per layer that sends copies
- * of the decompressed chunks and never waits. A layer is given up when the keeper has fallen more
- * than MAX_BACKLOG behind or has dropped it; the digest check keeps it later instead.
+ * of the decompressed chunks, and stops sending a layer the keeper has fallen too far behind on or
+ * has no room for.
  */
 export class KeeperClient {
-  private backlog = 0;
-  private readonly dropped = new Set<string>();
+  private readonly backlog = new Map<string, number>();
+  private readonly stopped = new Set<string>();
 
   constructor(
     private readonly port: MessagePort,
@@ -20,12 +30,11 @@ export class KeeperClient {
   ) {
     port.onmessage = (event: MessageEvent<FromKeeper>) => {
       const message = event.data;
-      if (message.type === 'ack') this.backlog -= message.bytes;
-      else if (message.type === 'kept') kept.add(message.blobPath, message.bytes);
-      else {
-        this.dropped.add(message.blobPath);
-        kept.drop(message.blobPath);
-      }
+      const { blobPath } = message;
+      if (message.type === 'ack')
+        this.backlog.set(blobPath, (this.backlog.get(blobPath) ?? 0) - message.bytes);
+      else if (message.type === 'stop') this.stopped.add(blobPath);
+      else kept.add(blobPath, 'scan', message.bytes, message.whole);
     };
   }
 
@@ -35,20 +44,36 @@ export class KeeperClient {
 
   writer(blobPath: string): KeptLayerWriter {
     this.send({ type: 'begin', blobPath });
+    let piece = new Uint8Array(PIECE);
+    let filled = 0;
+    const flush = () => {
+      if (filled === 0) return;
+      const bytes = filled === piece.length ? piece : piece.slice(0, filled);
+      this.backlog.set(blobPath, (this.backlog.get(blobPath) ?? 0) + bytes.length);
+      this.send({ type: 'chunk', blobPath, bytes }, [bytes.buffer]);
+      piece = new Uint8Array(PIECE);
+      filled = 0;
+    };
     return {
       write: (chunk) => {
-        if (this.dropped.has(blobPath)) throw new Error('the keeper gave this layer up');
-        if (this.backlog > MAX_BACKLOG) throw new Error('the keeper fell behind');
-        const bytes = chunk.slice();
-        this.backlog += bytes.length;
-        this.send({ type: 'chunk', blobPath, bytes }, [bytes.buffer]);
+        if (this.stopped.has(blobPath)) throw new Error('the keeper takes no more of this layer');
+        if ((this.backlog.get(blobPath) ?? 0) > MAX_BACKLOG) {
+          this.stopped.add(blobPath);
+          throw new Error('the keeper fell behind');
+        }
+        for (let at = 0; at < chunk.length; ) {
+          const n = Math.min(chunk.length - at, piece.length - filled);
+          piece.set(chunk.subarray(at, at + n), filled);
+          filled += n;
+          at += n;
+          if (filled === piece.length) flush();
+        }
       },
-      close: async () => {
-        if (this.dropped.has(blobPath)) return;
+      close: async (whole) => {
+        if (!this.stopped.has(blobPath)) flush();
         this.kept.expect(blobPath);
-        this.send({ type: 'end', blobPath, whole: true });
+        this.send({ type: 'end', blobPath, whole });
       },
-      discard: async () => this.send({ type: 'end', blobPath, whole: false }),
     };
   }
 }

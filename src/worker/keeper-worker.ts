@@ -6,48 +6,56 @@ import type { FromKeeper, ToKeeper } from './protocol.ts';
 /**
  * Writes the layers the archive worker decompresses as it scans (their tars, chunk by chunk) into
  * the session's folder of kept layers, on its own thread, so that the scan does not wait for the
- * disk; a file anywhere in a compressed layer then opens at once from the moment the image is
- * ready. Every chunk is acknowledged once written: the archive worker gives a layer up rather than
- * let unwritten chunks pile up (a private window writes to memory at a fifth of the disk's speed).
+ * disk; a file in a compressed layer then opens at once from the moment the image is ready. Every
+ * chunk is acknowledged, so that the archive worker can stop sending a layer the keeper is too far
+ * behind on (keeper-client.ts); what was written of it is kept.
  */
 declare const self: DedicatedWorkerGlobalScope;
+
+interface Layer {
+  writer: Promise<KeptLayerWriter | undefined>;
+  /** A write failed (no room): the rest of the layer is not written. */
+  failed: boolean;
+}
 
 self.onmessage = (event: MessageEvent<{ folder: string; port: MessagePort }>) => {
   const { folder, port } = event.data;
   const send = (message: FromKeeper) => port.postMessage(message);
-  const writers = new Map<string, Promise<KeptLayerWriter | undefined>>();
-  const drop = async (blobPath: string, writer: KeptLayerWriter | undefined) => {
-    writers.set(blobPath, Promise.resolve(undefined));
-    await writer?.discard();
-    send({ type: 'dropped', blobPath });
-  };
+  const layers = new Map<string, Layer>();
   const handle = async (message: ToKeeper) => {
+    const { blobPath } = message;
     switch (message.type) {
-      case 'begin': {
-        const writer = openKeptWriter(folder, message.blobPath, 'replace', (bytes) =>
-          send({ type: 'kept', blobPath: message.blobPath, bytes }),
-        );
-        writers.set(message.blobPath, writer);
-        if (!(await writer)) send({ type: 'dropped', blobPath: message.blobPath });
+      case 'begin':
+        layers.set(blobPath, {
+          writer: openKeptWriter(folder, blobPath, 'scan', (bytes, whole) =>
+            send({ type: 'kept', blobPath, bytes, whole }),
+          ),
+          failed: false,
+        });
         break;
-      }
       case 'chunk': {
-        const writer = await writers.get(message.blobPath);
-        try {
-          writer?.write(message.bytes);
-        } catch {
-          await drop(message.blobPath, writer);
+        const layer = layers.get(blobPath);
+        const writer = await layer?.writer;
+        if (layer && writer && !layer.failed) {
+          try {
+            writer.write(message.bytes);
+          } catch {
+            layer.failed = true;
+            send({ type: 'stop', blobPath });
+          }
         }
-        send({ type: 'ack', bytes: message.bytes.length });
+        send({ type: 'ack', blobPath, bytes: message.bytes.length });
         break;
       }
       case 'end': {
-        const writer = await writers.get(message.blobPath);
-        writers.delete(message.blobPath);
+        const layer = layers.get(blobPath);
+        layers.delete(blobPath);
+        const writer = await layer?.writer;
         try {
-          await (message.whole ? writer?.close() : writer?.discard());
+          if (!writer) throw new Error('nothing was kept');
+          await writer.close(message.whole && !layer?.failed);
         } catch {
-          send({ type: 'dropped', blobPath: message.blobPath });
+          send({ type: 'kept', blobPath, bytes: 0, whole: false });
         }
         break;
       }

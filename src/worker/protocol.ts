@@ -25,8 +25,8 @@ export type ToWorker =
    * `keeper`: a port to the worker that writes them as the scan decompresses (keeper-worker.ts).
    */
   | { type: 'open'; source: SourceSpec; name: string; keptIn?: string; keeper?: MessagePort }
-  /** The verifier kept a layer's decompressed tar, `bytes` long, in the session's folder. */
-  | { type: 'kept'; blobPath: string; bytes: number }
+  /** The digest check kept `bytes` of a layer's decompressed tar (`whole`: all of it). */
+  | { type: 'kept'; blobPath: string; bytes: number; whole: boolean }
   | { type: 'request'; id: number; query: Query }
   | { type: 'abort'; id: number }
   | { type: 'export'; id: number; what: ExportWhat }
@@ -203,7 +203,7 @@ export type FromWorker =
 /** What the digest checker says: progress per blob, then every mismatch (an empty list: all match). */
 export type FromVerifier =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'kept'; blobPath: string; bytes: number }
+  | { type: 'kept'; blobPath: string; bytes: number; whole: boolean }
   | { type: 'done'; total: number; problems: Problem[] };
 
 /** From the archive worker to the keeper, over their port: one layer's tar, chunk by chunk. */
@@ -212,8 +212,11 @@ export type ToKeeper =
   | { type: 'chunk'; blobPath: string; bytes: Uint8Array }
   | { type: 'end'; blobPath: string; whole: boolean };
 
-/** From the keeper: each chunk acknowledged once written; a layer kept whole, or given up. */
+/**
+ * From the keeper: each chunk acknowledged once handled; `stop` when it can take no more of a
+ * layer (no room); after each `end`, how much of the layer it kept.
+ */
 export type FromKeeper =
-  | { type: 'ack'; bytes: number }
-  | { type: 'kept'; blobPath: string; bytes: number }
-  | { type: 'dropped'; blobPath: string };
+  | { type: 'ack'; blobPath: string; bytes: number }
+  | { type: 'stop'; blobPath: string }
+  | { type: 'kept'; blobPath: string; bytes: number; whole: boolean };

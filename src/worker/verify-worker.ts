@@ -31,8 +31,8 @@ self.onmessage = async (
     ...(keptIn
       ? {
           keep: (blobPath: string) =>
-            openKeptWriter(keptIn, blobPath, 'if-absent', (bytes) =>
-              send({ type: 'kept', blobPath, bytes }),
+            openKeptWriter(keptIn, blobPath, 'check', (bytes, whole) =>
+              send({ type: 'kept', blobPath, bytes, whole }),
             ),
         }
       : {}),

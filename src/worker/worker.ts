@@ -129,7 +129,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       void open(message.source, message.keptIn, message.keeper);
       break;
     case 'kept':
-      keptOnDisk?.add(message.blobPath, message.bytes);
+      keptOnDisk?.add(message.blobPath, 'check', message.bytes, message.whole);
       break;
     case 'request':
       void answer(message.id, message.query, track(message.id));
