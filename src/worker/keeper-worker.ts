@@ -44,7 +44,12 @@ self.onmessage = (event: MessageEvent<{ folder: string; port: MessagePort }>) =>
             send({ type: 'stop', blobPath });
           }
         }
-        send({ type: 'ack', blobPath, bytes: message.bytes.length });
+        // The piece's memory goes back, to be filled again.
+        const buffer = message.bytes.buffer as ArrayBuffer;
+        port.postMessage(
+          { type: 'ack', blobPath, bytes: message.bytes.length, buffer } satisfies FromKeeper,
+          [buffer],
+        );
         break;
       }
       case 'end': {

@@ -217,6 +217,7 @@ export type ToKeeper =
  * layer (no room); after each `end`, how much of the layer it kept.
  */
 export type FromKeeper =
-  | { type: 'ack'; blobPath: string; bytes: number }
+  /** `buffer`: a full piece's memory, sent back to be filled again (no allocation per piece). */
+  | { type: 'ack'; blobPath: string; bytes: number; buffer?: ArrayBuffer }
   | { type: 'stop'; blobPath: string }
   | { type: 'kept'; blobPath: string; bytes: number; whole: boolean };
