@@ -23,6 +23,7 @@ import { indexOuter } from './index-outer.ts';
 import type { KeptLayerWriter } from './kept-layers.ts';
 import { LayerEntries } from './layer/entries.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
+import { type BlobTask, scanBlobAt } from './layer/scan-blob.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 
 export interface Progress {
@@ -55,6 +56,12 @@ export interface ReadOptions {
    * not read at all (layer/scan.ts ScanOptions.seek).
    */
   skipBodiesFrom?: number;
+  /**
+   * Scans a layer blob of an uncompressed archive somewhere else (a pool of workers): every such
+   * blob is handed over at once, and the results are taken in layer order. Without it, layers are
+   * scanned here, one after another.
+   */
+  scanElsewhere?: ScanElsewhere;
   /**
    * Where to keep each layer's decompressed tar as it is scanned, when it is not a plain slice of
    * the file (a compressed layer, or any layer of a compressed archive); kept-layers.ts.
@@ -174,6 +181,19 @@ export async function readArchive(
   const blobs = layerBlobs(images, index);
   progress.phase = 'layers';
   progress.layerCount = blobs.length;
+  const elsewhere = scanInParallel(blobs, options.scanElsewhere, {
+    skip: (path) => compression !== 'none' || scans.has(path) || index.body(path) !== undefined,
+    options: {
+      signal,
+      limits: options.limits,
+      skipBodiesFrom: options.skipBodiesFrom,
+      entriesLeft: entryBudget.left,
+    },
+    onBytes: (n) => {
+      progress.bytesRead += n;
+      report();
+    },
+  });
   for (const entry of blobs) {
     throwIfAborted(signal);
     progress.current = entry.path;
@@ -207,36 +227,28 @@ export async function readArchive(
         skipped: undefined,
       };
       scans.set(entry.path, scan);
+    } else if (!scan && elsewhere.has(entry.path)) {
+      scan = await elsewhere.get(entry.path)!;
+      entryBudget.left -= scan.entries.length;
+      scans.set(entry.path, scan);
     } else if (!scan) {
-      const start = entry.dataOffset;
-      const open = () => source.read(start, start + entry.size, signal);
       const base = progress.bytesRead;
-      const blob = counted(open(), (n) => {
-        progress.bytesRead += n;
-        report();
-      });
       const keep = options.keep;
-      scan = await scanLayer(blob, open, {
-        signal,
-        entryBudget,
-        ...(keep
-          ? { keep: (layer: Compression) => (layer === 'none' ? undefined : keep(entry.path)) }
-          : {}),
-        ...(options.limits ? { limits: options.limits } : {}),
-        ...(options.skipBodiesFrom !== undefined && source.seekable
-          ? {
-              seek: {
-                open: (offset: number) => source.read(start + offset, start + entry.size, signal),
-                size: entry.size,
-                skipFrom: options.skipBodiesFrom,
-              },
-              onBytes: (n: number) => {
-                progress.bytesRead = base + n;
-                report();
-              },
-            }
-          : {}),
-      });
+      scan = await scanBlobAt(
+        source,
+        { path: entry.path, start: entry.dataOffset, size: entry.size },
+        {
+          signal,
+          entryBudget,
+          limits: options.limits,
+          skipBodiesFrom: options.skipBodiesFrom,
+          keep: keep && ((layer) => (layer === 'none' ? undefined : keep(entry.path))),
+          onBytes: (n) => {
+            progress.bytesRead = base + n;
+            report();
+          },
+        },
+      );
       progress.bytesRead = base + entry.size;
       scans.set(entry.path, scan);
     }
@@ -321,6 +333,42 @@ function layerBlobs(images: ImageRecord[], index: OuterIndex): OuterEntry[] {
     }
   }
   return out;
+}
+
+export type ScanElsewhere = (
+  task: BlobTask,
+  options: {
+    signal?: AbortSignal | undefined;
+    limits?: Limits | undefined;
+    skipBodiesFrom?: number | undefined;
+    /** The archive's entry budget when the scan starts (it may be passed by scans run at once). */
+    entriesLeft: number;
+    /** Bytes of the blob read since the last call. */
+    onBytes: (n: number) => void;
+  },
+) => Promise<LayerScan>;
+
+/** Hands every blob not skipped to `scan` at once; their scans by path. */
+function scanInParallel(
+  blobs: OuterEntry[],
+  scan: ScanElsewhere | undefined,
+  how: {
+    skip: (path: string) => boolean;
+    options: Omit<Parameters<ScanElsewhere>[1], 'onBytes'>;
+    onBytes: (n: number) => void;
+  },
+): Map<string, Promise<LayerScan>> {
+  const started = new Map<string, Promise<LayerScan>>();
+  if (!scan) return started;
+  for (const entry of blobs) {
+    if (how.skip(entry.path) || started.has(entry.path)) continue;
+    const task = { path: entry.path, start: entry.dataOffset, size: entry.size };
+    const pending = scan(task, { ...how.options, onBytes: how.onBytes });
+    // Awaited in layer order by the caller; a rejection before then is not unhandled.
+    pending.catch(() => {});
+    started.set(entry.path, pending);
+  }
+  return started;
 }
 
 /** Calls `fn` at most every 100 ms. */

@@ -28,6 +28,8 @@ export async function loadArchive(
     headersFirst?: { skipBodiesFrom: number; onRefined: () => void };
     /** Where compressed layers are kept as they are scanned (ReadOptions.keep). */
     keep?: ReadOptions['keep'];
+    /** Where layers are scanned, several at once (ReadOptions.scanElsewhere). */
+    scanElsewhere?: ReadOptions['scanElsewhere'];
   } = {},
 ): Promise<ArchiveRead | undefined> {
   const { headersFirst } = options;
@@ -37,6 +39,7 @@ export async function loadArchive(
       signal,
       ...(headersFirst ? { skipBodiesFrom: headersFirst.skipBodiesFrom } : {}),
       ...(options.keep ? { keep: options.keep } : {}),
+      ...(options.scanElsewhere ? { scanElsewhere: options.scanElsewhere } : {}),
       onModel: (model, read) => {
         onStarted?.(read);
         send({ type: 'model', model });

@@ -7,6 +7,7 @@ import type { TreeMode, TreeView } from '../core/fs/view.ts';
 import type { HiddenFile } from '../core/fs/waste.ts';
 import type { LayerNames } from '../core/image/archive-map.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
+import type { ScanMessage } from '../core/layer/scan-message.ts';
 import type { ImagePackages } from '../core/packages/catalog.ts';
 import type { Progress } from '../core/read-archive.ts';
 import type { EntryMeta } from '../core/tar/encode.ts';
@@ -221,3 +222,9 @@ export type FromKeeper =
   | { type: 'ack'; blobPath: string; bytes: number; buffer?: ArrayBuffer }
   | { type: 'stop'; blobPath: string }
   | { type: 'kept'; blobPath: string; bytes: number; whole: boolean };
+
+/** From a scan worker of the archive worker's pool (scan-worker.ts). */
+export type FromScanner =
+  | { type: 'bytes'; n: number }
+  | { type: 'scanned'; scan: ScanMessage }
+  | { type: 'failed'; problem: Problem };

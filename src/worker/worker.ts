@@ -6,6 +6,7 @@ import { KeeperClient } from './keeper-client.ts';
 import { holdKeptFolder, KeptOnDisk } from './kept-on-disk.ts';
 import { loadArchive } from './load.ts';
 import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
+import { ScanPool } from './scan-pool.ts';
 
 /**
  * An archive worker: reads one archive off the main thread, keeps what it read, answers requests
@@ -43,6 +44,10 @@ async function open(
     await holdKeptFolder(keptIn);
     if (keeperPort) keeper = new KeeperClient(keeperPort, keptOnDisk);
   }
+  // Layers are scanned on every core when each can be read from its own offset.
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const pool =
+    cores > 1 && (spec.kind !== 'url' || spec.rangeable) ? new ScanPool(spec, cores) : undefined;
   // The queries exist from the moment the model is known, so the tree can fill in as layers
   // finish; they are marked complete when the last one has been read.
   const read = await loadArchive(
@@ -59,8 +64,10 @@ async function open(
     {
       headersFirst: { skipBodiesFrom: SKIP_BODIES_FROM, onRefined: () => archive?.refresh() },
       ...(keeper ? { keep: (blobPath: string) => keeper.writer(blobPath) } : {}),
+      ...(pool ? { scanElsewhere: pool.scan } : {}),
     },
   );
+  pool?.end();
   if (read && archive) archive.complete = complete = true;
 }
 

@@ -1,0 +1,26 @@
+import { type ErrorCode, type Problem, StrataError } from '../errors.ts';
+import { LayerEntries } from './entries.ts';
+import type { LayerScan } from './scan.ts';
+
+/** A LayerScan as it crosses between workers (structured clone keeps data, not classes). */
+export interface ScanMessage extends Omit<LayerScan, 'error'> {
+  error: Problem | undefined;
+}
+
+export function toScanMessage(scan: LayerScan): ScanMessage {
+  return { ...scan, error: scan.error?.toProblem() };
+}
+
+/** The scan again, with its entry table's methods and its error's class restored. */
+export function fromScanMessage(message: ScanMessage): LayerScan {
+  const entries = Object.setPrototypeOf(message.entries, LayerEntries.prototype) as LayerEntries;
+  const { error } = message;
+  return {
+    ...message,
+    entries,
+    // The code came from a StrataError on the other side.
+    error: error
+      ? new StrataError(error.code as ErrorCode, error.message, error.detail)
+      : undefined,
+  };
+}

@@ -1,0 +1,117 @@
+/// <reference lib="webworker" />
+import type { SourceSpec } from '../core/bytes.ts';
+import { type ErrorCode, StrataError, throwIfAborted } from '../core/errors.ts';
+import { LayerEntries } from '../core/layer/entries.ts';
+import type { LayerScan } from '../core/layer/scan.ts';
+import { fromScanMessage } from '../core/layer/scan-message.ts';
+import type { ScanElsewhere } from '../core/read-archive.ts';
+import type { FromScanner } from './protocol.ts';
+import type { ScanJob } from './scan-worker.ts';
+
+/**
+ * The archive worker's pool of scan workers, one per core (`navigator.hardwareConcurrency`): the
+ * layers of an uncompressed archive are independent, so each is scanned in a worker of its own as
+ * one comes free, and readArchive takes the results in layer order (ReadOptions.scanElsewhere).
+ * The workers end when the archive has been read.
+ */
+export class ScanPool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: ((worker: Worker) => void)[] = [];
+  private started = 0;
+  private ended = false;
+
+  constructor(
+    private readonly source: SourceSpec,
+    private readonly size: number,
+  ) {}
+
+  scan: ScanElsewhere = async (task, options) => {
+    const worker = await this.take();
+    let crashed = false;
+    try {
+      throwIfAborted(options.signal);
+      const job: ScanJob = {
+        source: this.source,
+        task,
+        limits: options.limits,
+        skipBodiesFrom: options.skipBodiesFrom,
+        entriesLeft: options.entriesLeft,
+      };
+      return await new Promise<LayerScan>((resolve, reject) => {
+        const stop = () => {
+          crashed = true;
+          reject(new StrataError('cancelled', 'Reading was cancelled.'));
+        };
+        options.signal?.addEventListener('abort', stop, { once: true });
+        worker.onmessage = (event: MessageEvent<FromScanner>) => {
+          const message = event.data;
+          if (message.type === 'bytes') options.onBytes(message.n);
+          else {
+            options.signal?.removeEventListener('abort', stop);
+            resolve(
+              message.type === 'scanned'
+                ? fromScanMessage(message.scan)
+                : unread(message.problem.code as ErrorCode, message.problem.message),
+            );
+          }
+        };
+        worker.onerror = (event) => {
+          event.preventDefault();
+          crashed = true;
+          options.signal?.removeEventListener('abort', stop);
+          resolve(unread('read-failed', `Its reader stopped: ${event.message || 'it crashed'}.`));
+        };
+        worker.postMessage(job);
+      });
+    } finally {
+      this.give(worker, crashed);
+    }
+  };
+
+  /** Ends every worker; the pool takes no more work. */
+  end(): void {
+    this.ended = true;
+    for (const worker of this.idle) worker.terminate();
+    this.idle.length = 0;
+  }
+
+  private take(): Promise<Worker> {
+    const idle = this.idle.pop();
+    if (idle) return Promise.resolve(idle);
+    if (this.started < this.size) {
+      this.started++;
+      return Promise.resolve(
+        new Worker(new URL('./scan-worker.ts', import.meta.url), { type: 'module' }),
+      );
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private give(worker: Worker, crashed: boolean): void {
+    if (crashed) {
+      // A crashed or cancelled worker is not reused: its place goes to a new one.
+      worker.terminate();
+      this.started--;
+      const next = this.waiting.shift();
+      if (next) void this.take().then(next);
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(worker);
+    else if (this.ended) worker.terminate();
+    else this.idle.push(worker);
+  }
+}
+
+/** A layer the pool could not scan: no entries, and why. */
+function unread(code: ErrorCode, message: string): LayerScan {
+  return {
+    compression: 'none',
+    entries: new LayerEntries(),
+    size: 0,
+    tarBytes: 0,
+    tarEntries: 0,
+    error: new StrataError(code, message),
+    skipped: undefined,
+  };
+}
