@@ -78,3 +78,22 @@ test('the filesystem downloaded as tar lists the same paths as the final filesys
   expect(listed.sort()).toEqual(expected.sort());
   expect(listed).not.toContain('root/example/somefile3.txt');
 });
+
+test('a download of unknown size streams to disk through the service worker, with the same bytes', async ({
+  page,
+}) => {
+  await open(page, 'dive__test-docker-image.tar');
+  const { bytes: asBlob } = await downloadVia(page, 'filesystem up to here, as tar');
+  // In "changes" mode the size of the filesystem is not known beforehand: it streams.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.getByRole('button', { name: 'Changes in this layer' }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'filesystem up to here, as tar', exact: true }).click(),
+  ]);
+  expect(download.url()).toContain('/strata-download/');
+  expect(download.suggestedFilename()).toMatch(/filesystem-at-layer-\d+\.tar$/);
+  const streamed = readFileSync((await download.path())!);
+  expect(streamed.length).toBe(asBlob.length);
+  expect(sha256(streamed)).toBe(sha256(asBlob));
+});

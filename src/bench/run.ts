@@ -73,13 +73,21 @@ async function main() {
       [
         'uncompressed layers',
         images.plain,
-        ['drain', 'strata', 'strata-headers', 'strata-checked', 'modern-tar', 'js-untar'],
+        [
+          'drain',
+          'strata',
+          'strata-headers',
+          'strata-checked',
+          'strata-pool',
+          'modern-tar',
+          'js-untar',
+        ],
         'drain',
       ],
       [
         'gzip layers',
         images.gzip,
-        ['drain', 'gunzip-native', 'strata', 'modern-tar'],
+        ['drain', 'gunzip-native', 'strata', 'strata-pool', 'modern-tar'],
         'gunzip-native',
       ],
       [
@@ -91,7 +99,7 @@ async function main() {
       [
         'zstd layers (level 3)',
         images.zstd,
-        ['drain', 'zstd-fzstd', 'zstd-wasm', 'strata'],
+        ['drain', 'zstd-fzstd', 'zstd-wasm', 'strata', 'strata-pool'],
         'zstd-fzstd',
       ],
       [
@@ -110,7 +118,7 @@ async function main() {
       // One unreported drain first, so that every reader below finds the file in the OS page
       // cache: otherwise whoever runs first pays for the disk and the ratios favour the others.
       await page.evaluate((k) => window.runBench(k), 'drain' as BenchKind);
-      const again = ['drain', 'strata', 'strata-headers', 'strata-checked'] as const;
+      const again = ['drain', 'strata', 'strata-headers', 'strata-checked', 'strata-pool'] as const;
       for (const kind of quick ? [...again, ...again] : kinds) {
         // Settle first: collect garbage and let the last run's worker go, so each baseline is clean.
         await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());

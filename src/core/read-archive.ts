@@ -1,12 +1,6 @@
 import { type ByteSource, bytesSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import {
-  type Compression,
-  counted,
-  detectCompression,
-  guardedDecompress,
-  peek,
-} from './compression.ts';
+import { type Compression, detectCompression, guardedDecompress, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { notTar } from './file-kind.ts';
 import { readDockerArchive } from './image/docker-archive.ts';

@@ -3,9 +3,15 @@ import { isCancellation } from '../worker/session.ts';
 import { saveBlob } from './save-blob.ts';
 import { openSession } from './session.ts';
 import { useStore } from './store.ts';
+import { openStreamedDownload } from './stream-download.ts';
 
 /** Exports past this size stream straight to a file the user picks, where the browser can. */
 const STREAM_TO_DISK = 1 << 30;
+/**
+ * Exports past this size, or of a size not known beforehand, stream through the service worker
+ * when they do not go to a picked file; smaller ones are gathered into a Blob.
+ */
+const STREAM_THROUGH_WORKER = 64 << 20;
 
 interface SaveFilePicker {
   showSaveFilePicker?: (options: { suggestedName: string }) => Promise<{
@@ -21,8 +27,9 @@ let controller: AbortController | undefined;
 
 /**
  * Downloads a layer blob, a layer's tar, or the filesystem at a layer. Large ones are written to
- * disk as they stream (the File System Access API); others are gathered into a Blob and offered
- * as a normal download. Progress goes to the store.
+ * disk as they stream: to a file the user picks (the File System Access API), or else, and when the
+ * size is not known, as a download the service worker streams (stream-download.ts); small ones are
+ * gathered into a Blob and offered as a normal download. Progress goes to the store.
  */
 export async function download(
   what: ExportWhat,
@@ -43,7 +50,12 @@ export async function download(
   };
   try {
     const picker = (window as unknown as SaveFilePicker).showSaveFilePicker;
-    if (picker && expectedBytes > STREAM_TO_DISK) {
+    const toPicked = picker !== undefined && expectedBytes > STREAM_TO_DISK;
+    const streamed =
+      !toPicked && (expectedBytes === 0 || expectedBytes > STREAM_THROUGH_WORKER)
+        ? await openStreamedDownload(name, () => mine.abort())
+        : undefined;
+    if (picker && toPicked) {
       const handle = await picker({ suggestedName: name });
       const file = await handle.createWritable();
       try {
@@ -59,6 +71,23 @@ export async function download(
       } catch (error) {
         // The export's own error is the one to report; the file is discarded either way.
         await Promise.allSettled([file.abort()]);
+        throw error;
+      }
+    } else if (streamed) {
+      const to = streamed;
+      try {
+        await session.exportStream(
+          what,
+          async (chunk) => {
+            const n = chunk.length; // the chunk is handed over, and empty after the write
+            await to.write(chunk);
+            progress(n);
+          },
+          mine.signal,
+        );
+        await to.end();
+      } catch (error) {
+        to.fail(error instanceof Error ? error.message : String(error));
         throw error;
       }
     } else {

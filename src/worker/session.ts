@@ -239,9 +239,11 @@ export class ArchiveSession {
   private async receiveChunk(id: number, chunk: Uint8Array): Promise<void> {
     const write = this.exports.get(id);
     if (!write) return;
+    // Counted first: a writer may hand the chunk's memory on, leaving it empty.
+    const bytes = chunk.length;
     try {
       await write(chunk);
-      this.post({ type: 'export-ack', id, bytes: chunk.length });
+      this.post({ type: 'export-ack', id, bytes });
     } catch (error) {
       this.exports.delete(id);
       this.post({ type: 'abort', id });

@@ -4,6 +4,7 @@ import { blobSource, streamChunks } from '../../core/bytes.ts';
 import { fillHashes, pendingBodies } from '../../core/fill-hashes.ts';
 import { readArchive } from '../../core/read-archive.ts';
 import { zstdDecode } from '../../core/zstd.ts';
+import { ScanPool } from '../../worker/scan-pool.ts';
 
 /** One way of reading the whole file, timed inside the worker. */
 export type BenchKind =
@@ -11,6 +12,7 @@ export type BenchKind =
   | 'strata'
   | 'strata-headers'
   | 'strata-checked'
+  | 'strata-pool'
   | 'modern-tar'
   | 'js-untar'
   | 'gunzip-native'
@@ -56,6 +58,21 @@ const runs: Record<WorkerKind, (file: File) => Promise<{ bytes: number; entries:
     let entries = 0;
     for (const scan of read.scans.values()) entries += scan.entries.length;
     return { bytes: file.size, entries };
+  },
+  /** As the app reads: headers first, the layers scanned in a pool of workers, one per core. */
+  async 'strata-pool'(file) {
+    const pool = new ScanPool({ kind: 'blob', blob: file }, navigator.hardwareConcurrency);
+    try {
+      const read = await readArchive(blobSource(file), {
+        skipBodiesFrom: 1 << 20,
+        scanElsewhere: pool.scan,
+      });
+      let entries = 0;
+      for (const scan of read.scans.values()) entries += scan.entries.length;
+      return { bytes: file.size, entries };
+    } finally {
+      pool.end();
+    }
   },
   /** modern-tar over file.stream(): the outer tar, and each layer blob through a nested decoder. */
   async 'modern-tar'(file) {
