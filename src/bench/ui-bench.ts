@@ -194,6 +194,9 @@ async function main() {
     });
     console.log(`gzip image ready: ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const openDeep = async (path: string) => {
+      // Cleared first: the match count of the last filter would otherwise pass for this one's.
+      await page.getByRole('searchbox', { name: 'Filter paths' }).fill('');
+      await page.waitForFunction(() => !document.querySelector('.match-count')?.textContent);
       await page.getByRole('searchbox', { name: 'Filter paths' }).fill(path);
       await page.waitForFunction(() =>
         /^(1 of|\d+ match)/.test(document.querySelector('.match-count')?.textContent ?? ''),
