@@ -38,6 +38,11 @@ const changeColour = (change: number) =>
  * layer wrote) as a treemap. Click a folder to zoom in, a file to open it in the Files tab; the
  * breadcrumb zooms out. Data stored in lower layers but hidden at the top can be shown, hatched.
  */
+function fillOf(n: MapNode, colourBy: ColourBy): string {
+  if (n.kind === 'rest') return 'var(--line)';
+  return colourBy === 'layer' ? layerColour(n.layer) : changeColour(n.change);
+}
+
 export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
   const analysis = useAnalysis();
   const view = useView();
@@ -61,12 +66,6 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
   }, []);
   const { width: W, height: H } = mapSize(width);
   const svgRef = useRef<SVGSVGElement>(null);
-  const fill = (n: MapNode) =>
-    n.kind === 'rest'
-      ? 'var(--line)'
-      : colourBy === 'layer'
-        ? layerColour(n.layer)
-        : changeColour(n.change);
   const drawnRef = useRef<MapNode[]>([]);
 
   const names = analysis?.names;
@@ -97,12 +96,16 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
     return found;
   }, [analysis, view, bytes, children, at, hidden, W, H]);
   // Thousands of rectangles are drawn straight into the SVG (no React element each): a zoom
-  // redraws in a few milliseconds. Text goes in as text nodes, never as markup.
+  // redraws in a few milliseconds. Text goes in as text nodes, never as markup. Only a new layout
+  // or colouring redraws: redrawn on hover, the rectangles were replaced between a press and its
+  // release, and the click went to the map instead of the file. (The SVG is there once the layout
+  // and the image are.)
+  const shown = layout !== null && image !== undefined && image !== null;
   useLayoutEffect(() => {
     const svg = svgRef.current;
-    if (!svg || !layout) return;
-    drawnRef.current = drawMap(svg, layout, (n) => fill(n));
-  });
+    if (!svg || !layout || !shown) return;
+    drawnRef.current = drawMap(svg, layout, (n) => fillOf(n, colourBy));
+  }, [layout, colourBy, shown]);
 
   if (!analysis || !view || !bytes || !layout || !image) return <div ref={box} />;
 
