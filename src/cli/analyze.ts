@@ -9,6 +9,7 @@ import { verifyDigests } from '../core/verify.ts';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args.ts';
 import { chosenImage, compareReads, comparisonText, ImageChoiceError } from './compare.ts';
 import { FAIL, GateInputError, gateConfig, gateText, PASS, runGate, UNREADABLE } from './gate.ts';
+import { writeJson } from './json-out.ts';
 import { addPackages, sbomOf } from './packages.ts';
 
 /**
@@ -86,7 +87,8 @@ export async function main(argv: string[]): Promise<number> {
     const analyses = new Map();
     const report = analyzeReport(read, analyses);
     if (args.packages) await addPackages(report, read, source, analyses);
-    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
+    if (args.json) await writeJson(report, process.stdout);
+    else process.stdout.write(textReport(report));
     return 0;
   } catch (error) {
     const ownError = error instanceof GateInputError || error instanceof ImageChoiceError;

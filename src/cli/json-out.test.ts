@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeReport } from '../core/report.ts';
+import { fixtureBytes, readBytes } from '../testing/fixtures.ts';
+import { jsonPieces } from './json-out.ts';
+
+const pieces = (value: unknown) => [...jsonPieces(value)].join('');
+
+describe('JSON written in pieces', () => {
+  it('is exactly what JSON.stringify(value, null, 2) writes, for the edge cases', () => {
+    for (const value of [
+      null,
+      0,
+      -1.5e-7,
+      'a "quoted" line\nwith ünïcode and \u2028',
+      [],
+      {},
+      [[], {}, [[]], { a: {} }],
+      { a: undefined, b: null, c: [undefined, 1, () => 1], d: { e: 'x' }, f: () => 1 },
+      { date: new Date(0), nested: { list: [1, 'two', false, { deep: [3] }] } },
+    ])
+      expect(pieces(value)).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('is exactly JSON.stringify for a real analyze report', async () => {
+    for (const name of ['dive__test-docker-image.tar', 'stereoscope__multiplatform_oci_dir.tar']) {
+      const report = analyzeReport(await readBytes(fixtureBytes(name)));
+      expect(pieces(report)).toBe(JSON.stringify(report, null, 2));
+    }
+  });
+});
