@@ -1,3 +1,5 @@
+import type { Compression } from './compression.ts';
+
 /**
  * Decompressed layers kept outside memory (in the browser, the origin private file system), so
  * that a file anywhere in a compressed layer is read at its offset instead of by decompressing the
@@ -23,6 +25,14 @@ export interface KeptLayers {
   has(key: string): boolean;
   /** `length` bytes at `offset` of the kept tar of layer `key`; undefined when not kept so far. */
   read(key: string, offset: number, length: number): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Whether a layer is worth keeping: not when its tar is a plain slice of an uncompressed archive,
+ * which is read from the file itself at any offset.
+ */
+export function worthKeeping(archive: Compression, layer: Compression): boolean {
+  return archive !== 'none' || layer !== 'none';
 }
 
 /**

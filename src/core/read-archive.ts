@@ -17,7 +17,7 @@ import { indexOuter } from './index-outer.ts';
 import type { KeptLayerWriter } from './kept-layers.ts';
 import { LayerEntries } from './layer/entries.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
-import { type BlobTask, scanBlobAt } from './layer/scan-blob.ts';
+import { type ScanElsewhere, scanBlobAt, scanInParallel } from './layer/scan-blob.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 
 export interface Progress {
@@ -103,6 +103,10 @@ export async function readArchive(
   };
   const report = throttle(() => options.onProgress?.({ ...progress }));
   const entryBudget = { left: (options.limits ?? DEFAULT_LIMITS).entries };
+  const keepOf = (path: string) => {
+    const { keep } = options;
+    return keep && { writer: () => keep(path), archive: compression };
+  };
 
   let indexError: StrataError | undefined;
   try {
@@ -136,7 +140,7 @@ export async function readArchive(
           await scanLayer(body, undefined, {
             signal,
             entryBudget,
-            ...(options.keep ? { keep: () => options.keep?.(path) } : {}),
+            keep: keepOf(path),
             ...(options.limits ? { limits: options.limits } : {}),
           }),
         );
@@ -194,16 +198,10 @@ export async function readArchive(
     let scan = scans.get(entry.path);
     const kept = index.body(entry.path);
     if (!scan && kept) {
-      const keep = options.keep;
       scan = await scanLayer(bytesSource(kept).read(0), undefined, {
         signal,
         entryBudget,
-        ...(keep
-          ? {
-              keep: (layer: Compression) =>
-                layer === 'none' && compression === 'none' ? undefined : keep(entry.path),
-            }
-          : {}),
+        keep: keepOf(entry.path),
         ...(options.limits ? { limits: options.limits } : {}),
       });
       scans.set(entry.path, scan);
@@ -227,7 +225,6 @@ export async function readArchive(
       scans.set(entry.path, scan);
     } else if (!scan) {
       const base = progress.bytesRead;
-      const keep = options.keep;
       scan = await scanBlobAt(
         source,
         { path: entry.path, start: entry.dataOffset, size: entry.size },
@@ -236,7 +233,7 @@ export async function readArchive(
           entryBudget,
           limits: options.limits,
           skipBodiesFrom: options.skipBodiesFrom,
-          keep: keep && ((layer) => (layer === 'none' ? undefined : keep(entry.path))),
+          keep: keepOf(entry.path),
           onBytes: (n) => {
             progress.bytesRead = base + n;
             report();
@@ -327,42 +324,6 @@ function layerBlobs(images: ImageRecord[], index: OuterIndex): OuterEntry[] {
     }
   }
   return out;
-}
-
-export type ScanElsewhere = (
-  task: BlobTask,
-  options: {
-    signal?: AbortSignal | undefined;
-    limits?: Limits | undefined;
-    skipBodiesFrom?: number | undefined;
-    /** The archive's entry budget when the scan starts (it may be passed by scans run at once). */
-    entriesLeft: number;
-    /** Bytes of the blob read since the last call. */
-    onBytes: (n: number) => void;
-  },
-) => Promise<LayerScan>;
-
-/** Hands every blob not skipped to `scan` at once; their scans by path. */
-function scanInParallel(
-  blobs: OuterEntry[],
-  scan: ScanElsewhere | undefined,
-  how: {
-    skip: (path: string) => boolean;
-    options: Omit<Parameters<ScanElsewhere>[1], 'onBytes'>;
-    onBytes: (n: number) => void;
-  },
-): Map<string, Promise<LayerScan>> {
-  const started = new Map<string, Promise<LayerScan>>();
-  if (!scan) return started;
-  for (const entry of blobs) {
-    if (how.skip(entry.path) || started.has(entry.path)) continue;
-    const task = { path: entry.path, start: entry.dataOffset, size: entry.size };
-    const pending = scan(task, { ...how.options, onBytes: how.onBytes });
-    // Awaited in layer order by the caller; a rejection before then is not unhandled.
-    pending.catch(() => {});
-    started.set(entry.path, pending);
-  }
-  return started;
 }
 
 /** Calls `fn` at most every 100 ms. */

@@ -1,10 +1,10 @@
 import { createSHA256 } from 'hash-wasm';
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { detectCompression, guardedDecompress, peek } from './compression.ts';
+import { type Compression, detectCompression, guardedDecompress, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted, toProblem } from './errors.ts';
 import type { ArchiveModel } from './image/model.ts';
-import { type KeptLayerWriter, keeping } from './kept-layers.ts';
+import { type KeptLayerWriter, keeping, worthKeeping } from './kept-layers.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { normalise } from './paths.ts';
 import { readTar } from './tar/reader.ts';
@@ -57,9 +57,7 @@ export async function verifyDigests(
     const e = expected.get(path);
     if (!e) return;
     try {
-      problems.push(
-        ...(await checkBlob(path, blob, e, model.compression !== 'none', options.keep)),
-      );
+      problems.push(...(await checkBlob(path, blob, e, model.compression, options.keep)));
     } catch (error) {
       // One unreadable layer must not stop the checks of the others; it is reported as unchecked.
       throwIfAborted(options.signal);
@@ -105,7 +103,7 @@ async function checkBlob(
   path: string,
   blob: AsyncIterable<Uint8Array>,
   expected: Expected,
-  inCompressedArchive: boolean,
+  archive: Compression,
   keep?: (path: string) => Promise<KeptLayerWriter | undefined>,
 ): Promise<Problem[]> {
   const raw = await createSHA256();
@@ -120,9 +118,7 @@ async function checkBlob(
   const compression = detectCompression(head);
   // No reopen here: the gzip decoder then handles multi-member data itself, in one pass.
   const guarded = guardedDecompress(compression, stream, undefined, DEFAULT_LIMITS, 'A layer');
-  // A layer stored uncompressed in an uncompressed archive is read from the file itself.
-  const writer =
-    keep && (inCompressedArchive || compression !== 'none') ? await keep(path) : undefined;
+  const writer = keep && worthKeeping(archive, compression) ? await keep(path) : undefined;
   const kept = writer && keeping(guarded, writer);
   try {
     for await (const chunk of kept?.stream ?? guarded) tar.update(chunk);

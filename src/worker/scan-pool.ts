@@ -3,8 +3,8 @@ import type { SourceSpec } from '../core/bytes.ts';
 import { type ErrorCode, StrataError, throwIfAborted } from '../core/errors.ts';
 import { LayerEntries } from '../core/layer/entries.ts';
 import type { LayerScan } from '../core/layer/scan.ts';
+import type { ScanElsewhere } from '../core/layer/scan-blob.ts';
 import { fromScanMessage } from '../core/layer/scan-message.ts';
-import type { ScanElsewhere } from '../core/read-archive.ts';
 import type { FromScanner } from './protocol.ts';
 import type { ScanJob } from './scan-worker.ts';
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../testing/fixtures.ts';
 import { imageOfLayers } from '../../testing/package-images.ts';
 import { bytesSource } from '../bytes.ts';
-import { readArchive, type ScanElsewhere } from '../read-archive.ts';
+import { readArchive } from '../read-archive.ts';
 import type { LayerScan } from './scan.ts';
-import { scanBlobAt } from './scan-blob.ts';
+import { type ScanElsewhere, scanBlobAt } from './scan-blob.ts';
 import { fromScanMessage, toScanMessage } from './scan-message.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type { ByteSource } from '../bytes.ts';
 import { type Compression, counted } from '../compression.ts';
+import type { OuterEntry } from '../image/model.ts';
 import type { KeptLayerWriter } from '../kept-layers.ts';
 import type { Limits } from '../limits.ts';
 import { type LayerScan, scanLayer } from './scan.ts';
@@ -18,7 +19,8 @@ export interface BlobScanOptions {
   entryBudget?: { left: number } | undefined;
   /** Headers first (ReadOptions.skipBodiesFrom), when the source can be read from any offset. */
   skipBodiesFrom?: number | undefined;
-  keep?: ((compression: Compression) => KeptLayerWriter | undefined) | undefined;
+  /** Where to keep the tar of a compressed layer as it is scanned (ScanOptions.keep). */
+  keep?: { writer: () => KeptLayerWriter | undefined; archive: Compression } | undefined;
   /** Told how many of the blob's bytes have been read, now and then. */
   onBytes?: ((read: number) => void) | undefined;
 }
@@ -55,4 +57,40 @@ export function scanBlobAt(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(seek ? { seek, onBytes: (n: number) => onBytes?.(n) } : {}),
   });
+}
+
+export type ScanElsewhere = (
+  task: BlobTask,
+  options: {
+    signal?: AbortSignal | undefined;
+    limits?: Limits | undefined;
+    skipBodiesFrom?: number | undefined;
+    /** The archive's entry budget when the scan starts (it may be passed by scans run at once). */
+    entriesLeft: number;
+    /** Bytes of the blob read since the last call. */
+    onBytes: (n: number) => void;
+  },
+) => Promise<LayerScan>;
+
+/** Hands every blob not skipped to `scan` at once; their scans by path. */
+export function scanInParallel(
+  blobs: OuterEntry[],
+  scan: ScanElsewhere | undefined,
+  how: {
+    skip: (path: string) => boolean;
+    options: Omit<Parameters<ScanElsewhere>[1], 'onBytes'>;
+    onBytes: (n: number) => void;
+  },
+): Map<string, Promise<LayerScan>> {
+  const started = new Map<string, Promise<LayerScan>>();
+  if (!scan) return started;
+  for (const entry of blobs) {
+    if (how.skip(entry.path) || started.has(entry.path)) continue;
+    const task = { path: entry.path, start: entry.dataOffset, size: entry.size };
+    const pending = scan(task, { ...how.options, onBytes: how.onBytes });
+    // Awaited in layer order by the caller; a rejection before then is not unhandled.
+    pending.catch(() => {});
+    started.set(entry.path, pending);
+  }
+  return started;
 }

@@ -2,7 +2,7 @@ import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
 import { StrataError } from '../errors.ts';
-import { type KeptLayerWriter, keeping } from '../kept-layers.ts';
+import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
 import { readTar } from '../tar/reader.ts';
@@ -39,10 +39,11 @@ export interface ScanOptions {
   seek?: { open: (offset: number) => AsyncIterable<Uint8Array>; size: number; skipFrom: number };
   limits?: Limits;
   /**
-   * Where to keep the decompressed tar as it streams past (kept-layers.ts), given the layer's
-   * compression; not called for a blob read by seeking.
+   * Where to keep the decompressed tar as it streams past (kept-layers.ts), when it is worth
+   * keeping (`worthKeeping`, with the archive's compression in `archive`); never for a blob read
+   * by seeking.
    */
-  keep?: (compression: Compression) => KeptLayerWriter | undefined;
+  keep?: { writer: () => KeptLayerWriter | undefined; archive: Compression } | undefined;
   /** Entries the archive may still hold (limits.entries, shared by its layers). */
   entryBudget?: { left: number };
   /** Told the decompressed bytes read so far, now and then. */
@@ -77,7 +78,8 @@ export async function scanLayer(
     reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
     const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
-    const writer = options.keep?.(compression);
+    const { keep } = options;
+    const writer = keep && worthKeeping(keep.archive, compression) ? keep.writer() : undefined;
     kept = writer && keeping(tar, writer);
     reader = new ChunkReader(() => kept?.stream ?? tar, false, 0, options.signal);
   }
