@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
 
@@ -37,4 +38,34 @@ export async function dropFile(page: Page, path: string): Promise<void> {
 
 export function fixture(name: string): string {
   return join(FIXTURES, name);
+}
+
+/** CORS headers that let the app, on another origin, make Range requests and read the answers. */
+export function allowRangesFromAnyOrigin(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Range');
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length');
+}
+
+/** The byte range a request asks for (`bytes=a-b`), if it asks for one. */
+export function requestedRange(
+  req: IncomingMessage,
+  size: number,
+): { start: number; end: number } | undefined {
+  const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+  return range ? { start: Number(range[1]), end: Math.min(Number(range[2]) + 1, size) } : undefined;
+}
+
+/** Answers with `bytes[start, end)` as a 206 partial content. */
+export function sendRange(
+  res: ServerResponse,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  res.writeHead(206, {
+    'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`,
+    'Content-Length': end - start,
+  });
+  res.end(bytes.subarray(start, end));
 }

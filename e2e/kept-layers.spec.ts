@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
-import { fixture, settled } from './helpers.ts';
+import {
+  allowRangesFromAnyOrigin,
+  fixture,
+  requestedRange,
+  sendRange,
+  settled,
+} from './helpers.ts';
 
 const ALPINE_GZIP = fixture('trivy__alpine-310.tar.gz'); // docker save | gzip
 const OCI_GZIP = fixture('dive__test-oci-gzip-image.tar');
@@ -86,23 +92,15 @@ let base = '';
 let wholeReads = 0;
 test.beforeAll(async () => {
   server = createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'Range');
-    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length');
+    allowRangesFromAnyOrigin(res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
       return;
     }
     const bytes = readFileSync(fixture(decodeURIComponent((req.url ?? '').slice(1))));
-    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
-    const start = range ? Number(range[1]) : 0;
-    const end = range ? Math.min(Number(range[2]) + 1, bytes.length) : bytes.length;
+    const { start, end } = requestedRange(req, bytes.length) ?? { start: 0, end: bytes.length };
     if (start === 0 && end === bytes.length && ++wholeReads > 1) return; // held
-    res.writeHead(206, {
-      'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`,
-      'Content-Length': end - start,
-    });
-    res.end(bytes.subarray(start, end));
+    sendRange(res, bytes, start, end);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

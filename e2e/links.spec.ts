@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { fixture, settled } from './helpers.ts';
+import {
+  allowRangesFromAnyOrigin,
+  fixture,
+  requestedRange,
+  sendRange,
+  settled,
+} from './helpers.ts';
 
 /**
  * A file server on another origin than the app: /range/ sends CORS headers and honours Range,
@@ -25,25 +31,15 @@ test.beforeAll(async () => {
       res.setHeader('Access-Control-Allow-Origin', '*');
       res.setHeader('Access-Control-Allow-Headers', 'Range');
     }
-    if (cors) {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      res.setHeader('Access-Control-Allow-Headers', 'Range');
-      res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length');
-    }
+    if (cors) allowRangesFromAnyOrigin(res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
       return;
     }
     const bytes = readFileSync(fixture(name ?? ''));
-    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    const range = requestedRange(req, bytes.length);
     if ((mode === 'range' || mode === 'hidden') && range) {
-      const start = Number(range[1]);
-      const end = Math.min(Number(range[2]) + 1, bytes.length);
-      res.writeHead(206, {
-        'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`,
-        'Content-Length': end - start,
-      });
-      res.end(bytes.subarray(start, end));
+      sendRange(res, bytes, range.start, range.end);
       return;
     }
     res.writeHead(200, { 'Content-Length': bytes.length });

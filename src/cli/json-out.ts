@@ -7,43 +7,48 @@
  */
 export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   if (Array.isArray(value)) {
-    if (value.length === 0) {
-      yield '[]';
-      return;
-    }
-    const inner = `${indent}  `;
-    yield '[\n';
-    for (let i = 0; i < value.length; i++) {
-      yield inner;
+    yield* listPieces('[', ']', value.length, indent, (i) => {
       const item = value[i];
-      if (item === undefined || typeof item === 'function') yield 'null';
-      else yield* jsonPieces(item, inner);
-      yield i === value.length - 1 ? '\n' : ',\n';
-    }
-    yield `${indent}]`;
-    return;
-  }
-  if (value !== null && typeof value === 'object' && !hasToJson(value)) {
+      return ['', item === undefined || typeof item === 'function' ? null : item];
+    });
+  } else if (value !== null && typeof value === 'object' && !hasToJson(value)) {
     const entries = Object.entries(value).filter(
       ([, v]) => v !== undefined && typeof v !== 'function',
     );
-    if (entries.length === 0) {
-      yield '{}';
-      return;
-    }
-    const inner = `${indent}  `;
-    yield '{\n';
-    for (let i = 0; i < entries.length; i++) {
+    yield* listPieces('{', '}', entries.length, indent, (i) => {
       const [key, item] = entries[i]!;
-      yield `${inner}${JSON.stringify(key)}: `;
-      yield* jsonPieces(item, inner);
-      yield i === entries.length - 1 ? '\n' : ',\n';
-    }
-    yield `${indent}}`;
+      return [`${JSON.stringify(key)}: `, item];
+    });
+  } else {
+    // Leaves, and anything with its own toJSON, as JSON.stringify writes them at this depth.
+    yield JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`);
+  }
+}
+
+/**
+ * An array's or an object's `count` members, one per line, each after its prefix (a key, or
+ * nothing); members are asked for one at a time, so a list of a million makes no copy.
+ */
+function* listPieces(
+  open: string,
+  close: string,
+  count: number,
+  indent: string,
+  member: (i: number) => [prefix: string, value: unknown],
+): Generator<string> {
+  if (count === 0) {
+    yield open + close;
     return;
   }
-  // Leaves, and anything with its own toJSON, as JSON.stringify writes them at this depth.
-  yield JSON.stringify(value, null, 2).replaceAll('\n', `\n${indent}`);
+  const inner = `${indent}  `;
+  yield `${open}\n`;
+  for (let i = 0; i < count; i++) {
+    const [prefix, item] = member(i);
+    yield inner + prefix;
+    yield* jsonPieces(item, inner);
+    yield i === count - 1 ? '\n' : ',\n';
+  }
+  yield indent + close;
 }
 
 function hasToJson(value: object): boolean {
