@@ -25,7 +25,16 @@ export interface ImageSpec {
   files: number;
   bytes: number;
   layers: 'none' | 'gzip' | 'zstd';
+  /**
+   * 'spread' (the default): sizes from a few hundred bytes to 9 MB, a few hundred large files.
+   * 'few-large': the shape issue 15 sets its headers-first target on: two thirds of the bytes in
+   * three large files of the first layer, beside the small files.
+   */
+  shape?: 'spread' | 'few-large';
 }
+
+/** The share of the bytes in the three large files of a 'few-large' image. */
+const LARGE_SHARE = 0.67;
 
 /** The compressor a layer goes through, if any. */
 function compressor(layers: ImageSpec['layers']): Duplex[] {
@@ -95,25 +104,37 @@ function contentOf(file: FileSpec): Buffer {
 function planLayers(spec: ImageSpec): { files: FileSpec[]; whiteouts: string[]; dirs: string[] }[] {
   const rnd = random(42);
   const shares = [0.6, 0.15, 0.1, 0.1, 0.05];
+  const fewLarge = spec.shape === 'few-large';
   const raw: number[] = [];
   for (let i = 0; i < spec.files; i++) {
     const r = rnd();
     raw.push(
-      r < 0.002
-        ? 2_000_000 + rnd() * 20_000_000
-        : r < 0.05
-          ? 50_000 + rnd() * 200_000
-          : 200 + rnd() * 12_000,
+      fewLarge
+        ? 200 + rnd() * 12_000
+        : r < 0.002
+          ? 2_000_000 + rnd() * 20_000_000
+          : r < 0.05
+            ? 50_000 + rnd() * 200_000
+            : 200 + rnd() * 12_000,
     );
   }
-  const scale = spec.bytes / raw.reduce((a, b) => a + b, 0);
+  const smallBytes = fewLarge ? spec.bytes * (1 - LARGE_SHARE) : spec.bytes;
+  const scale = smallBytes / raw.reduce((a, b) => a + b, 0);
   let n = 0;
   const layers = shares.map((share, layer) => {
     const count = layer === shares.length - 1 ? spec.files - n : Math.round(spec.files * share);
     const files: FileSpec[] = [];
     const dirs = new Set<string>();
+    if (fewLarge && layer === 0)
+      for (const [i, part] of [0.5, 0.3, 0.2].entries())
+        files.push({
+          path: `opt/models/weights-${i}.bin`,
+          size: Math.round(spec.bytes * LARGE_SHARE * part),
+          seed: i,
+        });
+    if (fewLarge && layer === 0) for (const dir of ['opt', 'opt/models']) dirs.add(dir);
     for (let i = 0; i < count; i++, n++) {
-      const size = Math.min(POOL.length / 2, Math.round(raw[n]! * scale));
+      const size = Math.max(1, Math.min(POOL.length / 2, Math.round(raw[n]! * scale)));
       let path: string;
       if (layer === 0 && i < 2000)
         path = `usr/share/big-folder/entry-${String(i).padStart(4, '0')}.dat`;
@@ -153,6 +174,25 @@ function* layerTar(layer: ReturnType<typeof planLayers>[number]): Generator<Buff
     push(tarEntry({ name: `${dir}/`, kind: 'dir', mode: 0o755, mtime: 1700000000 }));
   for (const name of layer.whiteouts) push(tarEntry({ name, mtime: 1700000000 }));
   for (const file of layer.files) {
+    if (file.size > POOL.length / 2) {
+      // Too large to hold: the header, then the pool over and over, then the padding.
+      push(
+        tarEntry({
+          name: file.path,
+          data: new Uint8Array(0),
+          sizeField: file.size,
+          mode: 0o644,
+          mtime: 1700000000,
+        }),
+      );
+      yield Buffer.concat(parts);
+      parts = [];
+      held = 0;
+      for (let left = file.size; left > 0; left -= POOL.length)
+        yield POOL.subarray(0, Math.min(left, POOL.length));
+      parts.push(new Uint8Array((512 - (file.size % 512)) % 512));
+      continue;
+    }
     push(tarEntry({ name: file.path, data: contentOf(file), mode: 0o644, mtime: 1700000000 }));
     if (held > 4 << 20) {
       yield Buffer.concat(parts);

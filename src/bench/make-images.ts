@@ -8,7 +8,7 @@ export const BENCH_DIR = join(import.meta.dirname, '..', '..', '.strata-bench');
 export async function benchImages(
   files = 150_000,
   bytes = 2.2e9,
-): Promise<{ plain: string; gzip: string; zstd: string; wrapped: string }> {
+): Promise<{ plain: string; gzip: string; zstd: string; wrapped: string; fewLarge: string }> {
   const name = (kind: string) => `image-${files}${kind}`;
   const path = (kind: string) => join(BENCH_DIR, name(kind));
   const plain = path('.tar');
@@ -22,7 +22,14 @@ export async function benchImages(
   if (!existsSync(zstd))
     await makeImage({ files, bytes, layers: 'zstd' }, BENCH_DIR, name('-zstd.tar'));
   if (!existsSync(wrapped)) await gzipWhole(plain, wrapped);
-  return { plain, gzip, zstd, wrapped };
+  const fewLarge = path('-few-large.tar');
+  if (!existsSync(fewLarge))
+    await makeImage(
+      { files, bytes, layers: 'none', shape: 'few-large' },
+      BENCH_DIR,
+      name('-few-large.tar'),
+    );
+  return { plain, gzip, zstd, wrapped, fewLarge };
 }
 
 if (process.argv[1]?.endsWith('make-images.ts')) {
