@@ -4,6 +4,7 @@ import { type ArchiveModel, firstIncludedImage } from '../core/image/model.ts';
 import { type ArchiveSession, isCancellation, RequestFailed } from '../worker/session.ts';
 import { compareWithImage, compareWithUrl, endComparison } from './compare-actions.ts';
 import {
+  completeAnalysis,
   loadImage,
   refreshAnalysis,
   revealPath,
@@ -74,7 +75,7 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
         if (!isCurrent(session)) return;
         get().layerArrived(layer);
         const image = get().model?.images[get().imageIndex];
-        if (image?.layers.some((l) => l.blobPath === layer.blobPath)) void refreshAnalysis();
+        if (image?.layers.some((l) => l.blobPath === layer.blobPath)) void refreshAnalysis('layer');
       },
       onProgress: (progress) => {
         if (isCurrent(session)) get().loadProgressed(progress);
@@ -93,7 +94,10 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
       },
     });
     if (!isCurrent(session)) return;
-    await loadImage(firstIncludedImage(get().model?.images ?? [], restore?.image));
+    // The image chosen when the model came is already shown as far as it was read: its complete
+    // figures come without starting the view again. An image not shown yet is loaded.
+    if (get().analysis) await completeAnalysis();
+    else await loadImage(firstIncludedImage(get().model?.images ?? [], restore?.image));
     if (restore) await applyViewState(restore);
     if (!isCurrent(session)) return;
     get().loadFinished(warnings);

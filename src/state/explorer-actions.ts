@@ -34,22 +34,45 @@ export async function loadImage(imageIndex: number): Promise<void> {
   await showView(top, get().mode);
 }
 
+/** dive's figure, for the Summary: asked for once it is shown and every layer has been read. */
+let efficiencyAskedFor: object | undefined;
+export async function loadEfficiency(): Promise<void> {
+  const { imageIndex, analysis, efficiency } = get();
+  if (!analysis?.complete || efficiency || efficiencyAskedFor === analysis) return;
+  efficiencyAskedFor = analysis;
+  const answer = await tracked('efficiency', (s, signal) =>
+    s.request({ type: 'efficiency', image: imageIndex }, signal),
+  );
+  if (answer && get().imageIndex === imageIndex) get().set({ efficiency: answer });
+}
+
 let refreshing: Promise<void> | undefined;
-let again = false;
+/** Why one more refresh is wanted: a layer arrived, or the figures themselves changed. */
+let again: 'layer' | 'refined' | undefined;
+
+/**
+ * Once the archive is read: the complete figures, asked for only if the refresh under way (the
+ * last layer's) did not already bring them, so the whole image is not summed up twice.
+ */
+export async function completeAnalysis(): Promise<void> {
+  await refreshing;
+  if (!get().analysis?.complete) await refreshAnalysis();
+}
 
 /**
  * While an archive is being read: fetch the analysis again as layers arrive, so the timeline and
  * the tree fill in. The view follows the newest layer unless the user has picked another. Calls
- * that come while one is running collapse into one more.
+ * that come while one is running collapse into one more; one for a layer is dropped once the
+ * analysis is complete (it has every layer: the last layers arrive in a burst).
  */
-export function refreshAnalysis(): Promise<void> {
+export function refreshAnalysis(why: 'layer' | 'refined' = 'refined'): Promise<void> {
   if (refreshing) {
-    again = true;
+    if (again !== 'refined') again = why;
     return refreshing;
   }
   refreshing = (async () => {
     do {
-      again = false;
+      again = undefined;
       const { imageIndex, analysis: before, layer } = get();
       const analysis = await tracked('analysis', (s) =>
         s.request({ type: 'analysis', image: imageIndex }),
@@ -60,7 +83,7 @@ export function refreshAnalysis(): Promise<void> {
       const next = followed ? analysis.layersReady - 1 : layer;
       get().set({ analysis, layer: next });
       await showView(next, get().mode);
-    } while (again);
+    } while (again === 'refined' || (again === 'layer' && !get().analysis?.complete));
   })().finally(() => {
     refreshing = undefined;
   });

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { DiveEfficiency } from '../core/fs/dive-efficiency.ts';
 import type { TreeMode, TreeView } from '../core/fs/view.ts';
 import type { AnalysisSummary, PathDetails } from '../worker/protocol.ts';
 
@@ -19,6 +20,8 @@ export interface ExplorerSlice {
   tab: Tab;
   imageIndex: number;
   analysis: AnalysisSummary | null;
+  /** dive's efficiency figure, asked for when the Summary shows it (loadEfficiency). */
+  efficiency: DiveEfficiency | null;
   layer: number;
   mode: TreeMode;
   view: TreeView | null;
@@ -46,6 +49,7 @@ export const initialExplorer = {
   tab: 'files' as Tab,
   imageIndex: 0,
   analysis: null,
+  efficiency: null,
   layer: 0,
   mode: 'merged' as TreeMode,
   view: null,

@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand';
 /** The requests views start; each records where it stands, so its view can say so. */
 export type RequestName =
   | 'analysis'
+  | 'efficiency'
   | 'view'
   | 'details'
   | 'filter'

@@ -1,6 +1,7 @@
 import './summary.css';
-import { showInFiles, showLayerInFiles } from '../state/explorer-actions.ts';
-import { useAnalysis, useCurrentImage, useWarnings } from '../state/store.ts';
+import { useEffect } from 'react';
+import { loadEfficiency, showInFiles, showLayerInFiles } from '../state/explorer-actions.ts';
+import { useAnalysis, useCurrentImage, useRequest, useStore, useWarnings } from '../state/store.ts';
 import { displayName } from './display.ts';
 import { formatBytes } from './format.ts';
 import { readableCommand } from './format-command.ts';
@@ -10,9 +11,14 @@ export function Summary() {
   const image = useCurrentImage();
   const analysis = useAnalysis();
   const warnings = useWarnings();
+  const e = useStore((s) => s.efficiency);
+  const asking = useRequest('efficiency');
+  // dive's figure is worked out only when this view shows it (it is for comparison).
+  useEffect(() => {
+    if (analysis?.complete && !e) void loadEfficiency();
+  }, [analysis, e]);
   if (!image) return null;
   const c = image.config;
-  const e = analysis?.efficiency;
   return (
     <section className="summary" aria-label="Summary">
       <h2>Config</h2>
@@ -59,7 +65,7 @@ export function Summary() {
           {analysis.layers.length} so far).
         </p>
       )}
-      {analysis && e && analysis.reclaimableBytes !== null && (
+      {analysis && analysis.reclaimableBytes !== null && (
         <>
           <h2>Wasted space</h2>
           <div className="waste-figures">
@@ -73,20 +79,33 @@ export function Summary() {
                 save.
               </p>
             </div>
-            <div className="figure" data-testid="dive-efficiency">
-              <div className="figure-value">{(e.score * 100).toFixed(4)} %</div>
-              <div className="figure-label">efficiency (dive-compatible)</div>
-              <p>
-                {formatBytes(e.wastedBytes)} wasted ({e.wastedBytes.toLocaleString()} bytes) in{' '}
-                {e.inefficientFiles.length} inefficient file
-                {e.inefficientFiles.length === 1 ? '' : 's'}. dive's own figures, reproduced
-                exactly: it counts every copy of a file written twice (the surviving one too),
-                misses files removed with their folder and what opaque folders hide, so it differs
-                from the figure beside it.
-              </p>
-            </div>
+            {!e && (
+              <div className="figure" data-testid="dive-efficiency" aria-busy="true">
+                <div className="figure-value">…</div>
+                <div className="figure-label">efficiency (dive-compatible)</div>
+                <p role="status">
+                  {asking?.status === 'error'
+                    ? `dive's figure could not be worked out: ${asking.error}`
+                    : "Working out dive's figure…"}
+                </p>
+              </div>
+            )}
+            {e && (
+              <div className="figure" data-testid="dive-efficiency">
+                <div className="figure-value">{(e.score * 100).toFixed(4)} %</div>
+                <div className="figure-label">efficiency (dive-compatible)</div>
+                <p>
+                  {formatBytes(e.wastedBytes)} wasted ({e.wastedBytes.toLocaleString()} bytes) in{' '}
+                  {e.inefficientFiles.length} inefficient file
+                  {e.inefficientFiles.length === 1 ? '' : 's'}. dive's own figures, reproduced
+                  exactly: it counts every copy of a file written twice (the surviving one too),
+                  misses files removed with their folder and what opaque folders hide, so it differs
+                  from the figure beside it.
+                </p>
+              </div>
+            )}
           </div>
-          {e.inefficientFiles.length > 0 && (
+          {e && e.inefficientFiles.length > 0 && (
             <table className="inefficient">
               <caption>Inefficient files (dive)</caption>
               <thead>

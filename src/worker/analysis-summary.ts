@@ -45,7 +45,6 @@ export function analysisSummary(
     layersReady: versions.layers.length,
     complete,
     final: a?.final ?? null,
-    efficiency: a?.efficiency ?? null,
     reclaimableBytes: a?.reclaimable.bytes ?? null,
     hiddenFiles: a?.reclaimable.files.slice(0, 500) ?? [],
     hiddenFileCount: a?.reclaimable.files.length ?? 0,

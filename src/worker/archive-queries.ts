@@ -169,13 +169,21 @@ export class ArchiveQueries {
     progress?: Progress,
   ): Promise<Reply<K>> {
     const handler = this.handlers[query.type as K] as Handler<K>;
-    return Promise.resolve(handler(query, signal, progress));
+    try {
+      return Promise.resolve(handler(query, signal, progress));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private readonly handlers: { [K in QueryType]: Handler<K> } = {
     analysis: (q) => {
       const summary = this.summary(q.image);
       return { answer: summary, transfer: [summary.parents.buffer] };
+    },
+    efficiency: (q) => {
+      if (!this.complete) throw new Error('The archive has not been read to its end yet.');
+      return { answer: this.analysis(q.image).efficiency, transfer: [] };
     },
     view: (q) => {
       const view = treeView(

@@ -43,6 +43,8 @@ export interface ExportWhat {
 /** Questions the explorer asks about the open archive; each has one answer type below. */
 export type Query =
   | { type: 'analysis'; image: number }
+  /** dive's efficiency figure, once every layer has been read (computed only when asked). */
+  | { type: 'efficiency'; image: number }
   | { type: 'view'; image: number; layer: number; mode: TreeMode; meta?: boolean }
   | { type: 'details'; image: number; path: number; layer: number }
   | { type: 'filter'; image: number; pattern: string }
@@ -72,6 +74,7 @@ export type QueryOf<K extends QueryType> = Extract<Query, { type: K }>;
 /** The answer to each kind of query: both sides are checked against this table. */
 export interface Answers {
   analysis: AnalysisSummary;
+  efficiency: DiveEfficiency;
   view: TreeView;
   details: PathDetails | null;
   filter: Int32Array;
@@ -136,7 +139,6 @@ export interface AnalysisSummary {
   /** Every layer has been read; the figures below are known only then. */
   complete: boolean;
   final: FinalCounts | null;
-  efficiency: DiveEfficiency | null;
   reclaimableBytes: number | null;
   /** The largest hidden files (at most 500), and how many there are in all. */
   hiddenFiles: HiddenFile[];

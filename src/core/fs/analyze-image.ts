@@ -11,7 +11,11 @@ export interface ImageAnalysis {
   versions: PathVersions;
   top: MergedView;
   final: FinalCounts;
-  efficiency: DiveEfficiency;
+  /**
+   * dive's figure, computed on first use: it is there to compare with dive, and walking dive's
+   * trees costs as much as the rest of the analysis, so the app asks for it only when shown.
+   */
+  readonly efficiency: DiveEfficiency;
   reclaimable: Reclaimable;
 }
 
@@ -38,11 +42,15 @@ export function analyzeImage(
     const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
     return scan ? [{ entries: scan.entries, size: scan.size }] : [];
   });
+  let efficiency: DiveEfficiency | undefined;
   return {
     versions,
     top,
     final: countsOf(versions, top),
-    efficiency: diveEfficiency(diveLayers),
+    get efficiency() {
+      efficiency ??= diveEfficiency(diveLayers);
+      return efficiency;
+    },
     reclaimable: reclaimable(versions, top),
   };
 }
