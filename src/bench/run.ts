@@ -76,6 +76,7 @@ async function main() {
         [
           'drain',
           'strata',
+          'headers-reads',
           'strata-headers',
           'strata-checked',
           'strata-pool',
@@ -124,7 +125,14 @@ async function main() {
       // One unreported drain first, so that every reader below finds the file in the OS page
       // cache: otherwise whoever runs first pays for the disk and the ratios favour the others.
       await page.evaluate((k) => window.runBench(k), 'drain' as BenchKind);
-      const again = ['drain', 'headers-reads', 'strata-headers', 'strata-pool'] as const;
+      const again = [
+        'drain',
+        'strata',
+        'headers-reads',
+        'strata-headers',
+        'strata-checked',
+        'strata-pool',
+      ] as const;
       for (const kind of quick ? [...again, ...again] : kinds) {
         // Settle first: collect garbage and let the last run's worker go, so each baseline is clean.
         await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());

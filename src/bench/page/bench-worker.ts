@@ -99,19 +99,10 @@ const runs: Record<WorkerKind, Run> = {
     await readArchive(recording, { skipBodiesFrom: 1 << 20 });
     const t = performance.now();
     let bytes = 0;
-    let first = 0;
-    let chunks = 0;
-    for (const { start, end } of ranges) {
-      const t0 = performance.now();
-      let got = false;
-      for await (const chunk of source.read(start, end)) {
-        if (!got) first += performance.now() - t0;
-        got = true;
-        chunks++;
-        bytes += chunk.length;
-      }
-    }
-    return { bytes, entries: Math.round(first) * 1000000 + chunks, ms: performance.now() - t };
+    for (const { start, end } of ranges)
+      for await (const chunk of source.read(start, end)) bytes += chunk.length;
+    // "entries" here: how many ranges (one per reopening of the file).
+    return { bytes, entries: ranges.length, ms: performance.now() - t };
   },
   /** modern-tar over file.stream(): the outer tar, and each layer blob through a nested decoder. */
   async 'modern-tar'(file) {
