@@ -55,8 +55,9 @@ async function main() {
 
   // BENCH_QUICK=1: only the uncompressed image's drain against Strata, for checking a change.
   const quick = process.env.BENCH_QUICK === '1';
+  const only = process.env.BENCH_ONLY;
   console.log('\n## Node: scan and change model');
-  for (const [key, value] of Object.entries(quick ? {} : await nodeBench(images.plain)))
+  for (const [key, value] of Object.entries(quick || only ? {} : await nodeBench(images.plain)))
     console.log(`${key}: ${value}`);
 
   await build({ configFile: join(import.meta.dirname, 'vite.bench.config.ts') });
@@ -100,7 +101,7 @@ async function main() {
       [
         'the whole archive in one gzip stream (docker save | gzip)',
         images.wrapped,
-        ['drain', 'gunzip-whole', 'strata'],
+        ['drain', 'gunzip-whole', 'gunzip-worker', 'strata', 'strata-pool'],
         'gunzip-whole',
       ],
       [
@@ -117,6 +118,8 @@ async function main() {
       ],
     ] as const) {
       if (quick && path !== images.plain && path !== images.fewLarge) continue;
+      // BENCH_ONLY=gzip: only the images whose label has that word, their readers twice.
+      if (only && !label.includes(only)) continue;
       const page = await browser.newPage();
       await page.goto(server.url);
       await page.setInputFiles('#file', path);
@@ -133,7 +136,11 @@ async function main() {
         'strata-checked',
         'strata-pool',
       ] as const;
-      for (const kind of quick ? [...again, ...again] : kinds) {
+      for (const kind of quick
+        ? [...again, ...again]
+        : only
+          ? [...kinds, ...kinds, ...kinds]
+          : kinds) {
         // Settle first: collect garbage and let the last run's worker go, so each baseline is clean.
         await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
         await new Promise((r) => setTimeout(r, 1000));

@@ -63,7 +63,7 @@ export async function peek(
  * the layer is decoded again by fflate, which handles members, and what was already delivered is
  * dropped.
  */
-async function* decompress(
+export async function* decompress(
   compression: Compression,
   chunks: AsyncIterable<Uint8Array>,
   reopen?: () => AsyncIterable<Uint8Array>,
@@ -77,25 +77,7 @@ async function* decompress(
         yield* pushDecoder(chunks, await fflateGunzip());
         return;
       }
-      let delivered = 0;
-      try {
-        for await (const chunk of nativeGunzip(chunks)) {
-          delivered += chunk.length;
-          yield chunk;
-        }
-        return;
-      } catch (error) {
-        if (!isTrailingDataError(error)) throw badData('gzip', error);
-      }
-      let skip = delivered;
-      for await (const chunk of pushDecoder(reopen(), await fflateGunzip())) {
-        if (skip >= chunk.length) {
-          skip -= chunk.length;
-          continue;
-        }
-        yield skip > 0 ? chunk.subarray(skip) : chunk;
-        skip = 0;
-      }
+      yield* gunzipOrAgain(nativeGunzip(toReadableStream(chunks)), reopen);
       return;
     }
     case 'zstd':
@@ -147,6 +129,19 @@ export function guardedDecompress(
 }
 
 /**
+ * Data decompressed somewhere else (another thread, worker/decode-stream.ts) behind the same
+ * guard: `stored()` is the compressed bytes consumed for what has been delivered so far.
+ */
+export function guardedDecoded(
+  decoded: AsyncIterable<Uint8Array>,
+  stored: () => number,
+  limits: { expansionRatio: number; expansionFloor: number },
+  what: string,
+): AsyncIterable<Uint8Array> {
+  return guardExpansion(decoded, stored, limits, what);
+}
+
+/**
  * Passes decompressed chunks on, and stops with a 'limit' error once they exceed both the floor
  * and `ratio` times the compressed bytes read so far: kilobytes that claim to be gigabytes are a
  * decompression bomb, not an image.
@@ -192,8 +187,40 @@ function isTrailingDataError(error: unknown): boolean {
   return /junk|trailing/i.test(text);
 }
 
-async function* nativeGunzip(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = toReadableStream(chunks).pipeThrough(new DecompressionStream('gzip')).getReader();
+/**
+ * gzip through the native decoder (`native`), and when it stops at a second member, the same
+ * data again from `reopen` through fflate, without what was already delivered.
+ */
+export async function* gunzipOrAgain(
+  native: AsyncIterable<Uint8Array>,
+  reopen: () => AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  let delivered = 0;
+  try {
+    for await (const chunk of native) {
+      delivered += chunk.length;
+      yield chunk;
+    }
+    return;
+  } catch (error) {
+    if (!isTrailingDataError(error)) throw badData('gzip', error);
+  }
+  let skip = delivered;
+  for await (const chunk of pushDecoder(reopen(), await fflateGunzip())) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    yield skip > 0 ? chunk.subarray(skip) : chunk;
+    skip = 0;
+  }
+}
+
+/** `DecompressionStream('gzip')` over a stream: piped natively when it is a ReadableStream. */
+export async function* nativeGunzip(
+  compressed: ReadableStream<Uint8Array<ArrayBuffer>>,
+): AsyncGenerator<Uint8Array> {
+  const reader = compressed.pipeThrough(new DecompressionStream('gzip')).getReader();
   try {
     while (true) {
       const { done, value } = await reader.read();

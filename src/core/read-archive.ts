@@ -1,6 +1,13 @@
 import { type ByteSource, bytesSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
-import { type Compression, detectCompression, guardedDecompress, peek } from './compression.ts';
+import {
+  type Compression,
+  counted,
+  detectCompression,
+  guardedDecoded,
+  guardedDecompress,
+  peek,
+} from './compression.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { notTar } from './file-kind.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
@@ -61,6 +68,17 @@ export interface ReadOptions {
    * the file (a compressed layer, or any layer of a compressed archive); kept-layers.ts.
    */
   keep?: (blobPath: string) => KeptLayerWriter | undefined;
+  /**
+   * Decompresses a compressed archive from its start somewhere else (a worker of its own, on
+   * another core): the decoded chunks, and the compressed bytes consumed for what was delivered.
+   * Without it, the archive is decompressed here.
+   */
+  decodeElsewhere?: (compression: Compression) => DecodedElsewhere;
+}
+
+export interface DecodedElsewhere {
+  chunks: AsyncIterable<Uint8Array>;
+  stored: () => number;
 }
 
 export interface ArchiveRead {
@@ -121,17 +139,24 @@ export async function readArchive(
       );
       await indexOuter(reader, index, warnings, undefined);
     } else {
-      const tar = guardedDecompress(
-        compression,
-        source.read(0, undefined, signal),
-        () => source.read(0, undefined, signal),
-        options.limits ?? DEFAULT_LIMITS,
-        'The archive',
-        (n) => {
-          progress.bytesRead = Math.min(source.size, progress.bytesRead + n);
-          report();
-        },
-      );
+      const limits = options.limits ?? DEFAULT_LIMITS;
+      const elsewhere = options.decodeElsewhere?.(compression);
+      const tar = elsewhere
+        ? counted(guardedDecoded(elsewhere.chunks, elsewhere.stored, limits, 'The archive'), () => {
+            progress.bytesRead = Math.min(source.size, elsewhere.stored());
+            report();
+          })
+        : guardedDecompress(
+            compression,
+            source.read(0, undefined, signal),
+            () => source.read(0, undefined, signal),
+            limits,
+            'The archive',
+            (n) => {
+              progress.bytesRead = Math.min(source.size, progress.bytesRead + n);
+              report();
+            },
+          );
       const reader = new ChunkReader(() => tar, false, 0, signal);
       await indexOuter(reader, index, warnings, async (path, body) => {
         progress.current = path;

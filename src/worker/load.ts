@@ -30,6 +30,8 @@ export async function loadArchive(
     keep?: ReadOptions['keep'];
     /** Where layers are scanned, several at once (ReadOptions.scanElsewhere). */
     scanElsewhere?: ReadOptions['scanElsewhere'];
+    /** Where a compressed archive is decoded (ReadOptions.decodeElsewhere). */
+    decodeElsewhere?: ReadOptions['decodeElsewhere'];
   } = {},
 ): Promise<ArchiveRead | undefined> {
   const { headersFirst } = options;
@@ -40,6 +42,7 @@ export async function loadArchive(
       ...(headersFirst ? { skipBodiesFrom: headersFirst.skipBodiesFrom } : {}),
       ...(options.keep ? { keep: options.keep } : {}),
       ...(options.scanElsewhere ? { scanElsewhere: options.scanElsewhere } : {}),
+      ...(options.decodeElsewhere ? { decodeElsewhere: options.decodeElsewhere } : {}),
       onModel: (model, read) => {
         onStarted?.(read);
         send({ type: 'model', model });

@@ -1,7 +1,10 @@
 /// <reference lib="webworker" />
 import { openSource, type SourceSpec } from '../core/bytes.ts';
+import type { Compression } from '../core/compression.ts';
 import { toProblem } from '../core/errors.ts';
 import { ArchiveQueries } from './archive-queries.ts';
+import { receiveDecoded } from './decode-stream.ts';
+import type { DecodeJob } from './decode-worker.ts';
 import { KeeperClient } from './keeper-client.ts';
 import { holdKeptFolder, KeptOnDisk } from './kept-on-disk.ts';
 import { loadArchive } from './load.ts';
@@ -48,6 +51,17 @@ async function open(
   const cores = navigator.hardwareConcurrency ?? 1;
   const pool =
     cores > 1 && (spec.kind !== 'url' || spec.rangeable) ? new ScanPool(spec, cores) : undefined;
+  // A compressed archive is decoded on another core while this one reads the tar inside.
+  const decodeElsewhere =
+    cores > 1
+      ? (compression: Compression) => {
+          const decoder = new Worker(new URL('./decode-worker.ts', import.meta.url), {
+            type: 'module',
+          });
+          decoder.postMessage({ source: spec, compression } satisfies DecodeJob);
+          return receiveDecoded(decoder, () => decoder.terminate());
+        }
+      : undefined;
   // The queries exist from the moment the model is known, so the tree can fill in as layers
   // finish; they are marked complete when the last one has been read.
   const read = await loadArchive(
@@ -65,6 +79,7 @@ async function open(
       headersFirst: { skipBodiesFrom: SKIP_BODIES_FROM, onRefined: () => archive?.refresh() },
       ...(keeper ? { keep: (blobPath: string) => keeper.writer(blobPath) } : {}),
       ...(pool ? { scanElsewhere: pool.scan } : {}),
+      ...(decodeElsewhere ? { decodeElsewhere } : {}),
     },
   );
   pool?.end();

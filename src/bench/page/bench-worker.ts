@@ -4,6 +4,7 @@ import { blobSource, streamChunks } from '../../core/bytes.ts';
 import { fillHashes, pendingBodies } from '../../core/fill-hashes.ts';
 import { readArchive } from '../../core/read-archive.ts';
 import { zstdDecode } from '../../core/zstd.ts';
+import { receiveDecoded } from '../../worker/decode-stream.ts';
 import { ScanPool } from '../../worker/scan-pool.ts';
 
 /** One way of reading the whole file, timed inside the worker. */
@@ -18,6 +19,7 @@ export type BenchKind =
   | 'js-untar'
   | 'gunzip-native'
   | 'gunzip-whole'
+  | 'gunzip-worker'
   | 'zstd-wasm'
   | 'zstd-fzstd';
 export type WorkerKind = Exclude<BenchKind, 'js-untar'>;
@@ -63,13 +65,23 @@ const runs: Record<WorkerKind, Run> = {
     for (const scan of read.scans.values()) entries += scan.entries.length;
     return { bytes: file.size, entries };
   },
-  /** As the app reads: headers first, the layers scanned in a pool of workers, one per core. */
+  /**
+   * As the app reads: headers first, the layers scanned in a pool of workers, one per core, and a
+   * compressed archive decoded in a worker of its own.
+   */
   async 'strata-pool'(file) {
     const pool = new ScanPool({ kind: 'blob', blob: file }, navigator.hardwareConcurrency);
     try {
       const read = await readArchive(blobSource(file), {
         skipBodiesFrom: 1 << 20,
         scanElsewhere: pool.scan,
+        decodeElsewhere: (compression) => {
+          const decoder = new Worker(new URL('../../worker/decode-worker.ts', import.meta.url), {
+            type: 'module',
+          });
+          decoder.postMessage({ source: { kind: 'blob', blob: file }, compression });
+          return receiveDecoded(decoder, () => decoder.terminate());
+        },
       });
       let entries = 0;
       for (const scan of read.scans.values()) entries += scan.entries.length;
@@ -137,6 +149,17 @@ const runs: Record<WorkerKind, Run> = {
       for await (const chunk of body.pipeThrough(new DecompressionStream('gzip')))
         bytes += chunk.length;
     }
+    return { bytes, entries: 0 };
+  },
+  /** DecompressionStream in a worker of its own, as the app decodes a compressed archive. */
+  async 'gunzip-worker'(file) {
+    const decoder = new Worker(new URL('../../worker/decode-worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    decoder.postMessage({ source: { kind: 'blob', blob: file }, compression: 'gzip' });
+    let bytes = 0;
+    for await (const chunk of receiveDecoded(decoder, () => decoder.terminate()).chunks)
+      bytes += chunk.length;
     return { bytes, entries: 0 };
   },
   /** The gzip limit for `docker save | gzip`: the whole file through DecompressionStream. */

@@ -1,0 +1,114 @@
+import { type Problem, StrataError, toProblem } from '../core/errors.ts';
+
+/**
+ * Decompressed bytes handed from one thread to another: a worker decodes a gzip stream around the
+ * whole archive (`docker save | gzip`) while the archive worker reads the tar coming out of it,
+ * so decoding and reading run on two cores instead of taking turns on one.
+ *
+ * The sender batches chunks (about 1 MiB per message: a message per 64 KiB chunk would cost more
+ * than the copy it saves) and moves their memory instead of copying it; it stops when the
+ * receiver holds WINDOW bytes it has not yet taken, so a slow reader never lets gigabytes pile up.
+ */
+const BATCH = 1 << 20;
+const WINDOW = 32 << 20;
+
+/** The side of a MessagePort, Worker or worker scope that this needs. */
+export interface Port {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+}
+
+type ToReceiver =
+  | { type: 'chunks'; chunks: Uint8Array[]; stored: number }
+  | { type: 'end' }
+  | { type: 'failed'; problem: Problem };
+type ToSender = { type: 'taken'; bytes: number };
+
+/** Sends `chunks` through `port` until they end or fail; `stored()`: compressed bytes read. */
+export async function sendDecoded(
+  port: Port,
+  chunks: AsyncIterable<Uint8Array>,
+  stored: () => number,
+): Promise<void> {
+  let waiting = 0;
+  let wake: (() => void) | undefined;
+  port.onmessage = (event: MessageEvent<ToSender>) => {
+    waiting -= event.data.bytes;
+    wake?.();
+  };
+  const post = (message: ToReceiver, transfer: Transferable[] = []) =>
+    port.postMessage(message, transfer);
+  let batch: Uint8Array[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    // A chunk that is a view of a larger buffer is copied: moving the buffer would take the rest.
+    const owned = batch.map((c) =>
+      c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : c.slice(),
+    );
+    post({ type: 'chunks', chunks: owned, stored: stored() }, [
+      ...new Set(owned.map((c) => c.buffer as ArrayBuffer)),
+    ]);
+    waiting += bytes;
+    batch = [];
+    bytes = 0;
+    while (waiting >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  try {
+    for await (const chunk of chunks) {
+      batch.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= BATCH) await flush();
+    }
+    await flush();
+    post({ type: 'end' });
+  } catch (error) {
+    // What was decoded before the damage is delivered first: the reader keeps what it can read.
+    await flush();
+    post({ type: 'failed', problem: toProblem(error) });
+  }
+}
+
+/**
+ * What `sendDecoded` sends, as a stream of chunks, with the compressed bytes consumed for what has
+ * been taken so far (for the expansion guard and progress). `stop` runs when the reader stops or
+ * the data ends, to end the sender.
+ */
+export function receiveDecoded(
+  port: Port,
+  stop: () => void,
+): { chunks: AsyncIterable<Uint8Array>; stored: () => number } {
+  const queue: ToReceiver[] = [];
+  let wake: (() => void) | undefined;
+  port.onmessage = (event: MessageEvent<ToReceiver>) => {
+    queue.push(event.data);
+    wake?.();
+  };
+  let stored = 0;
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      while (true) {
+        const message = queue.shift();
+        if (!message) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (message.type === 'end') return;
+        if (message.type === 'failed') {
+          const { code, message: text, detail } = message.problem;
+          throw new StrataError(code as StrataError['code'], text, detail);
+        }
+        stored = message.stored;
+        let taken = 0;
+        for (const chunk of message.chunks) {
+          taken += chunk.length;
+          yield chunk;
+        }
+        port.postMessage({ type: 'taken', bytes: taken } satisfies ToSender, []);
+      }
+    } finally {
+      stop();
+    }
+  }
+  return { chunks: chunks(), stored: () => stored };
+}

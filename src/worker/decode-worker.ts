@@ -1,0 +1,57 @@
+/// <reference lib="webworker" />
+import { openSource, type SourceSpec } from '../core/bytes.ts';
+import {
+  type Compression,
+  counted,
+  decompress,
+  gunzipOrAgain,
+  nativeGunzip,
+} from '../core/compression.ts';
+import { sendDecoded } from './decode-stream.ts';
+
+/**
+ * Decompresses a compressed archive (`docker save | gzip`) from its start for the archive worker,
+ * which reads the tar as it comes (decode-stream.ts): decoding is most of the work, and here it
+ * has a core of its own.
+ */
+declare const self: DedicatedWorkerGlobalScope;
+
+export interface DecodeJob {
+  source: SourceSpec;
+  compression: Compression;
+}
+
+self.onmessage = (event: MessageEvent<DecodeJob>) => {
+  const { source: spec, compression } = event.data;
+  const source = openSource(spec);
+  let stored = 0;
+  const open = () => counted(source.read(0), (n) => (stored += n));
+  // A gzip stream of several members is read again from the start by another decoder.
+  const reopen = () => {
+    stored = 0;
+    return open();
+  };
+  const decoded =
+    spec.kind === 'blob' && compression === 'gzip' && typeof DecompressionStream !== 'undefined'
+      ? gunzipOrAgain(nativeGunzip(counting(spec.blob.stream(), (n) => (stored += n))), reopen)
+      : decompress(compression, open(), reopen);
+  void sendDecoded(self, decoded, () => stored);
+};
+
+/**
+ * The file piped straight into the decoder, its bytes counted on the way: no JavaScript loop
+ * between them (the one that reads any source costs 7% of the decoding time of a 1.4 GB file).
+ */
+function counting(
+  stream: ReadableStream<Uint8Array<ArrayBuffer>>,
+  onBytes: (n: number) => void,
+): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
+      transform(chunk, controller) {
+        onBytes(chunk.length);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
