@@ -221,12 +221,25 @@ async function main() {
     console.log(
       `open a file at the end of a 1.3 GB gzip layer, before the digest check has kept the layer (first, then again): ${await openDeep(deepPath(89_999))}`,
     );
-    await page.waitForSelector('[data-verification="passed"]', { timeout: 600_000 });
+    // The digest check keeps every compressed layer first (the bench image has five), then hashes.
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-verification="passed"]') !== null ||
+        /5 compressed layers kept/.test(
+          document.querySelector('[data-verification]')?.textContent ?? '',
+        ),
+      null,
+      { timeout: 600_000, polling: 200 },
+    );
     console.log(
-      `digest check done (layers kept): ${((Date.now() - t) / 1000).toFixed(1)} s after the file was given`,
+      `every layer kept on disk: ${((Date.now() - t) / 1000).toFixed(1)} s after the file was given`,
     );
     console.log(
       `open a file at the end of a 1.3 GB gzip layer, read from the kept layer (first, then again): ${await openDeep(deepPath(89_998))}`,
+    );
+    await page.waitForSelector('[data-verification="passed"]', { timeout: 600_000 });
+    console.log(
+      `digest check done: ${((Date.now() - t) / 1000).toFixed(1)} s after the file was given`,
     );
   } finally {
     await browser.close();

@@ -99,6 +99,51 @@ describe('layers kept decompressed by the digest check', () => {
     }
   });
 
+  it('keeps every compressed layer first, then hashes each from its kept copy', async () => {
+    for (const name of [
+      'dive__test-oci-gzip-image.tar',
+      'dive__test-oci-zstd-image.tar',
+      'dive__test-oci-estargz-image.tar',
+    ]) {
+      const bytes = fixtureBytes(name);
+      const read = await readBytes(bytes);
+      const kept = new KeptInMemory();
+      const events: string[] = [];
+      const keptTar = async (key: string) => {
+        events.push(`hash ${key}`);
+        const tar = kept.layers.get(key);
+        return tar && bytesSource(tar, 4096).read(0);
+      };
+      const problems = await verifyDigests(bytesSource(bytes), read.model, {
+        keep: async (key) => {
+          events.push(`keep ${key}`);
+          return kept.writer(key);
+        },
+        keptTar,
+      });
+      expect(problems, name).toEqual([]);
+      const layers = [...new Set(read.model.images[0]!.layers.map((l) => l.blobPath!))];
+      expect(events, name).toEqual([
+        ...layers.map((l) => `keep ${l}`),
+        ...layers.map((l) => `hash ${l}`),
+      ]);
+      // The hash is taken from the kept copy: a copy changed after it was kept no longer matches.
+      const [first] = layers;
+      const changed = await verifyDigests(bytesSource(bytes), read.model, {
+        keep: async (key) => kept.writer(key),
+        keptTar: async (key) => {
+          const tar = kept.layers.get(key)!.slice();
+          if (key === first) tar[0]! ^= 1;
+          return bytesSource(tar).read(0);
+        },
+      });
+      expect(
+        changed.map((p) => [p.code, p.detail]),
+        name,
+      ).toEqual([['digest-mismatch', first]]);
+    }
+  });
+
   it('keeps nothing when every layer is a plain slice of an uncompressed archive', async () => {
     const { kept } = await keptBy('dive__test-docker-image.tar');
     expect(kept.asked).toEqual([]);

@@ -43,7 +43,11 @@ export function worthKeeping(archive: Compression, layer: Compression): boolean 
 export function keeping(
   chunks: AsyncIterable<Uint8Array>,
   writer: KeptLayerWriter,
-): { stream: AsyncIterable<Uint8Array>; finish(whole: boolean): Promise<void> } {
+): {
+  stream: AsyncIterable<Uint8Array>;
+  /** Closes the writer; says whether the layer was kept whole. */
+  finish(whole: boolean): Promise<boolean>;
+} {
   let writing = true;
   let finished = false;
   return {
@@ -60,9 +64,10 @@ export function keeping(
       }
     })(),
     async finish(whole) {
-      if (finished) return;
+      if (finished) return false;
       finished = true;
       await writer.close(whole && writing);
+      return whole && writing;
     },
   };
 }

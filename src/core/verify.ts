@@ -34,6 +34,12 @@ export async function verifyDigests(
      * the file (a compressed layer, or any layer of a compressed archive); kept-layers.ts.
      */
     keep?: (path: string) => Promise<KeptLayerWriter | undefined>;
+    /**
+     * Reads back a layer this check kept whole. Given with `keep`, the compressed layers of an
+     * uncompressed archive are all kept first, without hashing, and then hashed from what was
+     * kept: files deep in them open from the kept copy sooner (hashing is most of the check).
+     */
+    keptTar?: (path: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
   } = {},
 ): Promise<Problem[]> {
   const expected = new Map<string, Expected>();
@@ -53,11 +59,16 @@ export async function verifyDigests(
   }
   const problems: Problem[] = [];
   let done = 0;
-  const check = async (path: string, blob: AsyncIterable<Uint8Array>) => {
+  const check = async (
+    path: string,
+    blob: AsyncIterable<Uint8Array>,
+    keptTar?: AsyncIterable<Uint8Array>,
+  ) => {
     const e = expected.get(path);
     if (!e) return;
     try {
-      problems.push(...(await checkBlob(path, blob, e, model.compression, options.keep)));
+      const keep = keptFirst ? undefined : options.keep;
+      problems.push(...(await checkBlob(path, blob, e, model.compression, keep, keptTar)));
     } catch (error) {
       // One unreadable layer must not stop the checks of the others; it is reported as unchecked.
       throwIfAborted(options.signal);
@@ -69,16 +80,27 @@ export async function verifyDigests(
     }
     options.onBlob?.(++done, expected.size);
   };
+  const keptFirst = model.compression === 'none' && options.keep && options.keptTar;
   if (model.compression === 'none') {
     const byPath = new Map(model.entries.map((entry) => [entry.path, entry]));
+    const blobOf = (path: string) => {
+      const entry = byPath.get(path);
+      return entry && source.read(entry.dataOffset, entry.dataOffset + entry.size, options.signal);
+    };
+    const keptWhole = new Set<string>();
+    if (keptFirst && options.keep) {
+      for (const path of expected.keys()) {
+        throwIfAborted(options.signal);
+        const blob = blobOf(path);
+        if (blob && (await keepLayer(path, blob, () => blobOf(path)!, options.keep)))
+          keptWhole.add(path);
+      }
+    }
     for (const path of expected.keys()) {
       throwIfAborted(options.signal);
-      const entry = byPath.get(path);
-      if (entry)
-        await check(
-          path,
-          source.read(entry.dataOffset, entry.dataOffset + entry.size, options.signal),
-        );
+      const blob = blobOf(path);
+      const keptTar = keptWhole.has(path) ? await options.keptTar?.(path) : undefined;
+      if (blob) await check(path, blob, keptTar);
     }
   } else {
     // A compressed archive cannot be entered in the middle: one more pass through it.
@@ -99,12 +121,47 @@ export async function verifyDigests(
   return problems;
 }
 
+/**
+ * Keeps one compressed layer's tar, decompressing it without hashing; says whether it was kept
+ * whole. A plain layer is not kept (it is read from the file itself), nor one that cannot be.
+ */
+async function keepLayer(
+  path: string,
+  blob: AsyncIterable<Uint8Array>,
+  reopen: () => AsyncIterable<Uint8Array>,
+  keep: (path: string) => Promise<KeptLayerWriter | undefined>,
+): Promise<boolean> {
+  const { head, stream } = await peek(blob, 6);
+  const compression = detectCompression(head);
+  const writer = worthKeeping('none', compression) ? await keep(path) : undefined;
+  if (!writer) {
+    await stream[Symbol.asyncIterator]().return?.();
+    return false;
+  }
+  // Nothing is hashed here, so the blob can be read again: gzip goes through the native decoder
+  // (3x JavaScript's), and only data of several members is read a second time by fflate.
+  const decoded = guardedDecompress(compression, stream, reopen, DEFAULT_LIMITS, 'A layer');
+  const kept = keeping(decoded, writer);
+  try {
+    for await (const _ of kept.stream) {
+      // written as it passes
+    }
+    return await kept.finish(true);
+  } catch {
+    // The check that follows decompresses the layer again and says what is wrong with it.
+    await kept.finish(false);
+    return false;
+  }
+}
+
 async function checkBlob(
   path: string,
   blob: AsyncIterable<Uint8Array>,
   expected: Expected,
   archive: Compression,
   keep?: (path: string) => Promise<KeptLayerWriter | undefined>,
+  /** The layer's tar as kept whole: hashed instead of decompressing the blob again. */
+  keptTar?: AsyncIterable<Uint8Array>,
 ): Promise<Problem[]> {
   const raw = await createSHA256();
   const tar = await createSHA256();
@@ -113,6 +170,13 @@ async function checkBlob(
       raw.update(chunk);
       yield chunk;
     }
+  }
+  if (keptTar) {
+    for await (const _ of hashed(blob)) {
+      // hashed as it passes
+    }
+    for await (const chunk of keptTar) tar.update(chunk);
+    return mismatches(path, expected, raw.digest('hex'), tar.digest('hex'));
   }
   const { head, stream } = await peek(hashed(blob), 6);
   const compression = detectCompression(head);
@@ -129,8 +193,13 @@ async function checkBlob(
     if (error instanceof StrataError && error.code === 'limit') return [];
     throw error;
   }
-  const rawDigest = `sha256:${raw.digest('hex')}`;
-  const tarDigest = `sha256:${tar.digest('hex')}`;
+  return mismatches(path, expected, raw.digest('hex'), tar.digest('hex'));
+}
+
+/** The digests a layer's blob and tar hashed to, against what the manifest and config say. */
+function mismatches(path: string, expected: Expected, rawHex: string, tarHex: string): Problem[] {
+  const rawDigest = `sha256:${rawHex}`;
+  const tarDigest = `sha256:${tarHex}`;
   const problems: Problem[] = [];
   const who = expected.names.join(', ');
   for (const diffId of expected.diffIds) {

@@ -115,11 +115,22 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
 
 /** Digest checks, after the scan; their state is shown, and a checker that fails says so. */
 async function verify(session: ArchiveSession, model: ArchiveModel): Promise<void> {
-  get().verificationChanged({ state: 'running', done: 0, total: 0 });
+  const progress = { done: 0, total: 0, kept: new Set<string>() };
+  const show = () => {
+    const { done, total, kept } = progress;
+    if (isCurrent(session))
+      get().verificationChanged({ state: 'running', done, total, kept: kept.size });
+  };
+  show();
   try {
     const report = await session.verify(model, {
       onProgress: (done, total) => {
-        if (isCurrent(session)) get().verificationChanged({ state: 'running', done, total });
+        Object.assign(progress, { done, total });
+        show();
+      },
+      onKept: (blobPath) => {
+        progress.kept.add(blobPath);
+        show();
       },
     });
     if (isCurrent(session)) get().verificationChanged({ state: 'done', ...report });

@@ -7,7 +7,8 @@ export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 /** Where the digest checks of the open archive stand. */
 export type Verification =
   | { state: 'waiting' }
-  | { state: 'running'; done: number; total: number }
+  /** `kept`: layers kept whole on disk so far (kept-on-disk.ts). */
+  | { state: 'running'; done: number; total: number; kept: number }
   | { state: 'done'; total: number; problems: Problem[] }
   | { state: 'failed'; message: string };
 

@@ -47,6 +47,8 @@ function DigestStatus({ verification }: { verification: ReturnType<typeof useVer
         <p className="verification" role="status" data-verification="running">
           Verifying layers…
           {verification.total > 0 && ` ${verification.done} of ${verification.total} checked`}
+          {verification.kept > 0 &&
+            ` · ${verification.kept} compressed layer${verification.kept === 1 ? '' : 's'} kept on disk: their files open at once`}
         </p>
       );
     case 'failed':

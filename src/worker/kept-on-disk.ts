@@ -119,6 +119,20 @@ interface Kept {
 }
 
 /** The kept layers of this session (in the archive worker), as their writers report them. */
+/** A kept layer's file, to read back whole (the digest check hashes what it kept). */
+export async function keptFile(
+  folder: string,
+  blobPath: string,
+  by: KeptBy,
+): Promise<File | undefined> {
+  try {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+    return await (await dir.getFileHandle(fileName(blobPath, by))).getFile();
+  } catch {
+    return undefined;
+  }
+}
+
 export class KeptOnDisk implements KeptLayers {
   private readonly layers = new Map<string, Kept>();
   /** Layers whose last chunks the keeper is writing: a read waits rather than decompress again. */

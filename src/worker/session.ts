@@ -58,6 +58,8 @@ interface Pending {
 
 export interface VerifyHandlers {
   onProgress?: (done: number, total: number) => void;
+  /** A layer's tar was kept on disk whole (its files now open at once, wherever they are). */
+  onKept?: (blobPath: string) => void;
 }
 
 /**
@@ -336,8 +338,10 @@ export class ArchiveSession {
       worker.onmessage = (event: MessageEvent<FromVerifier>) => {
         const message = event.data;
         if (message.type === 'progress') handlers.onProgress?.(message.done, message.total);
-        else if (message.type === 'kept') this.post(message);
-        else {
+        else if (message.type === 'kept') {
+          this.post(message);
+          if (message.whole) handlers.onKept?.(message.blobPath);
+        } else {
           worker.terminate();
           this.settle(id, { total: message.total, problems: message.problems });
         }

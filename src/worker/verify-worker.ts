@@ -1,16 +1,17 @@
 /// <reference lib="webworker" />
-import { openSource, type SourceSpec } from '../core/bytes.ts';
+import { openSource, type SourceSpec, streamChunks } from '../core/bytes.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import { verifyDigests } from '../core/verify.ts';
-import { openKeptWriter } from './kept-on-disk.ts';
+import { keptFile, openKeptWriter } from './kept-on-disk.ts';
 import type { FromVerifier } from './protocol.ts';
 
 /**
  * Checks layer digests on its own thread: sha256 runs at about half the reading speed, and on the
  * archive worker it would hold up every question the page asks (shared/docs/TOOLCHAIN.md: run it
  * beside the scan, on the second core). A failure to check at all is thrown, so that the page
- * hears it through `onerror` and never mistakes it for success. As it decompresses each layer, it
- * keeps the tar in the session's folder (`keptIn`) if the keeper did not (kept-on-disk.ts).
+ * hears it through `onerror` and never mistakes it for success. It first keeps each compressed
+ * layer's tar in the session's folder (`keptIn`) if the keeper did not (kept-on-disk.ts), then
+ * hashes the layers, the kept ones from that copy.
  */
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -34,6 +35,10 @@ self.onmessage = async (
             openKeptWriter(keptIn, blobPath, 'check', (bytes, whole) =>
               send({ type: 'kept', blobPath, bytes, whole }),
             ),
+          keptTar: async (blobPath: string) => {
+            const file = await keptFile(keptIn, blobPath, 'check');
+            return file && streamChunks(file.stream());
+          },
         }
       : {}),
   });
