@@ -61,6 +61,8 @@ export class PathVersions {
   /** Latest version of each path, and the version visible at the current top (-1: none). */
   readonly last: number[] = [-1];
   private readonly cur: number[] = [-1];
+  /** The last layer whose changes recorded each path's state before them (see apply). */
+  private readonly rememberedIn: number[] = [-1];
   readonly changes: LayerChanges[] = [];
   /** Whiteouts and hardlinks that pointed at nothing: layer, path, what. */
   readonly oddities: { layer: number; path: string; what: string }[] = [];
@@ -87,6 +89,7 @@ export class PathVersions {
     for (let i = before; i < this.table.size; i++) {
       this.last.push(-1);
       this.cur.push(-1);
+      this.rememberedIn.push(-1);
     }
     return id;
   }
@@ -167,9 +170,15 @@ export class PathVersions {
 
   /** Applies one layer; records what changed. */
   private apply(layer: number, entries: LayerEntries | null): void {
-    const before = new Map<number, number>();
+    // Each path this layer touches, once, with what it showed before the layer (by column: a Map
+    // of a million paths costs more than the rest of the layer).
+    const touched: number[] = [];
+    const was: number[] = [];
     const remember = (p: number) => {
-      if (!before.has(p)) before.set(p, this.cur[p]!);
+      if (this.rememberedIn[p] === layer) return;
+      this.rememberedIn[p] = layer;
+      touched.push(p);
+      was.push(this.cur[p]!);
     };
     // Set when a symlink is removed: folders resolved through it must be resolved again.
     let linkRemoved = false;
@@ -289,15 +298,17 @@ export class PathVersions {
 
     const paths: number[] = [];
     const changes: Change[] = [];
-    for (const [p, was] of before) {
+    for (let i = 0; i < touched.length; i++) {
+      const p = touched[i]!;
+      const before = was[i]!;
       const now = this.cur[p]!;
       let change: Change | undefined;
-      if (was < 0 && now >= 0) change = Change.Added;
-      else if (was >= 0 && now < 0) change = Change.Deleted;
-      else if (was >= 0 && now >= 0 && this.vLayer[now] === layer) {
+      if (before < 0 && now >= 0) change = Change.Added;
+      else if (before >= 0 && now < 0) change = Change.Deleted;
+      else if (before >= 0 && now >= 0 && this.vLayer[now] === layer) {
         // An implicit directory counts as a change only where it replaced a non-directory.
-        if (this.vEntry[now]! >= 0) change = this.compare(was, now);
-        else if (!this.isDir(was)) change = Change.Content;
+        if (this.vEntry[now]! >= 0) change = this.compare(before, now);
+        else if (!this.isDir(before)) change = Change.Content;
       }
       if (change !== undefined) {
         paths.push(p);
