@@ -48,7 +48,7 @@ function DigestStatus({ verification }: { verification: ReturnType<typeof useVer
           Verifying layers…
           {verification.total > 0 && ` ${verification.done} of ${verification.total} checked`}
           {verification.kept > 0 &&
-            ` · ${verification.kept} compressed layer${verification.kept === 1 ? '' : 's'} kept on disk: their files open at once`}
+            ` · ${verification.kept === 1 ? '1 compressed layer' : `${verification.kept} compressed layers`} kept on disk: ${verification.kept === 1 ? 'its' : 'their'} files open at once`}
         </p>
       );
     case 'failed':
