@@ -39,6 +39,15 @@ describe('the archive queries while layers are still arriving', () => {
     expect(done.final).not.toBeNull();
     const { answer: efficiency } = await queries.answer({ type: 'efficiency', image: 0 });
     expect(efficiency.score).toBe(0.9844212134184309);
+
+    // Asked again for the same layers: the same summary, with a path table of its own to hand
+    // over (the first one's was moved to the page).
+    const first = await queries.answer({ type: 'analysis', image: 0 });
+    structuredClone(first.answer, { transfer: first.transfer });
+    expect(first.answer.parents.length).toBe(0);
+    const again = await summary();
+    expect(again.parents).toEqual(Int32Array.from(done.parents));
+    expect({ ...again, parents: null }).toEqual({ ...done, parents: null });
   });
 });
 

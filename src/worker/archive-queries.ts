@@ -73,6 +73,7 @@ export class ArchiveQueries {
   refresh(): void {
     this.analyses.clear();
     this.growing.clear();
+    this.lastSummary = undefined;
     this.merged.clear();
     this.searches.clear();
   }
@@ -342,12 +343,28 @@ export class ArchiveQueries {
     const record = this.read.model.images[image]!;
     const versions = this.versions(image);
     const complete = this.complete && versions.layers.length === record.layers.length;
-    return analysisSummary(
-      image,
-      record,
-      versions,
-      this.read.scans,
-      complete ? this.analysis(image) : undefined,
-    );
+    const analysis = complete ? this.analysis(image) : undefined;
+    // The page asks again as the last layers arrive and when the read ends; the same layers give
+    // the same summary, made once (its `parents` goes to the page, so each answer gets a copy).
+    const last = this.lastSummary;
+    if (
+      last?.image === image &&
+      last.versions === versions &&
+      last.layers === versions.layers.length &&
+      last.analysis === analysis
+    )
+      return { ...last.summary, parents: last.summary.parents.slice() };
+    const summary = analysisSummary(image, record, versions, this.read.scans, analysis);
+    this.lastSummary = { image, versions, layers: versions.layers.length, analysis, summary };
+    return { ...summary, parents: summary.parents.slice() };
   }
+  private lastSummary:
+    | {
+        image: number;
+        versions: PathVersions;
+        layers: number;
+        analysis: ImageAnalysis | undefined;
+        summary: AnalysisSummary;
+      }
+    | undefined;
 }

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
+import { benchImages } from './make-images.ts';
+
+/**
+ * `npm run bench:ready [-- FILE...] [--runs N]`: the built app's time to ready against the time to
+ * drain the same File in the same page (and, for a gzip file, DecompressionStream alone over it),
+ * as a user's tab meets them: the page drains the file, then the file is given to the app and the
+ * clock runs until `data-state=ready`. Without files, the bench's two uncompressed images. Run
+ * `npm run build` first.
+ */
+const ROOT = join(import.meta.dirname, '..', '..');
+
+async function main() {
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
+  const files = args;
+  if (files.length === 0) {
+    const { plain, fewLarge } = await benchImages();
+    files.push(fewLarge, plain);
+  }
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--port', '4183', '--strictPort', '--host', '127.0.0.1'],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  // A profile on disk, as a user's browser has (kept layers are written to it).
+  const profile = mkdtempSync(join(tmpdir(), 'strata-ready-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
+    viewport: { width: 1400, height: 900 },
+  });
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+    for (const file of files) {
+      console.log(`\n## ${file}`);
+      for (let i = 0; i < runs; i++) {
+        await page.goto('http://127.0.0.1:4183/');
+        // A second file input of the page's own, so that draining never starts the app.
+        await page.evaluate(() => {
+          const input = document.createElement('input');
+          input.type = 'file';
+          input.id = 'bench-drain';
+          input.hidden = true;
+          document.body.append(input);
+        });
+        await page.setInputFiles('#bench-drain', file);
+        // Each timed in a function of its own: tsx names inner functions with a helper the page lacks.
+        const drain = (gunzip: boolean) =>
+          page.evaluate(async (gunzip) => {
+            const file = (document.getElementById('bench-drain') as HTMLInputElement).files![0]!;
+            const t = performance.now();
+            const stream = gunzip
+              ? file.stream().pipeThrough(new DecompressionStream('gzip'))
+              : file.stream();
+            const reader = stream.getReader();
+            while (!(await reader.read()).done) {
+              // drained
+            }
+            return performance.now() - t;
+          }, gunzip);
+        const limits = {
+          drain: await drain(false),
+          gunzip: file.endsWith('.gz') ? await drain(true) : undefined,
+        };
+        const t = Date.now();
+        await page.getByTestId('file-input').setInputFiles(file);
+        await page.waitForFunction(() => document.body.dataset.state === 'ready', null, {
+          timeout: 600_000,
+          polling: 50,
+        });
+        const ready = Date.now() - t;
+        const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+        console.log(
+          `drain ${s(limits.drain)}${limits.gunzip ? `, DecompressionStream ${s(limits.gunzip)}` : ''}; ready ${s(ready)}: ${(ready / limits.drain).toFixed(2)}x the drain${limits.gunzip ? `, ${(ready / limits.gunzip).toFixed(2)}x DecompressionStream` : ''}`,
+        );
+      }
+    }
+  } finally {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+    server.kill();
+  }
+}
+
+await main();
