@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
+import { withPeakRss } from './memory.ts';
 
 /**
  * `npm run bench:ready [-- FILE...] [--runs N]`: the built app's time to ready against the time to
@@ -72,15 +73,18 @@ async function main() {
           gunzip: file.endsWith('.gz') ? await drain(true) : undefined,
         };
         const t = Date.now();
-        await page.getByTestId('file-input').setInputFiles(file);
-        await page.waitForFunction(() => document.body.dataset.state === 'ready', null, {
-          timeout: 600_000,
-          polling: 50,
+        // Growth of every process under this one (the browser's and the preview server's).
+        const { peakGrowth } = await withPeakRss(process.pid, async () => {
+          await page.getByTestId('file-input').setInputFiles(file);
+          await page.waitForFunction(() => document.body.dataset.state === 'ready', null, {
+            timeout: 600_000,
+            polling: 50,
+          });
         });
         const ready = Date.now() - t;
         const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
         console.log(
-          `drain ${s(limits.drain)}${limits.gunzip ? `, DecompressionStream ${s(limits.gunzip)}` : ''}; ready ${s(ready)}: ${(ready / limits.drain).toFixed(2)}x the drain${limits.gunzip ? `, ${(ready / limits.gunzip).toFixed(2)}x DecompressionStream` : ''}`,
+          `drain ${s(limits.drain)}${limits.gunzip ? `, DecompressionStream ${s(limits.gunzip)}` : ''}; ready ${s(ready)}: ${(ready / limits.drain).toFixed(2)}x the drain${limits.gunzip ? `, ${(ready / limits.gunzip).toFixed(2)}x DecompressionStream` : ''}; browser memory growth to ready ${(peakGrowth / 1e6).toFixed(0)} MB`,
         );
       }
     }
