@@ -87,6 +87,9 @@ export function parseNumber(block: Uint8Array, start: number, length: number): n
 /** The header checksum: the byte sum with the checksum field read as eight spaces. */
 function checksumMatches(block: Uint8Array): boolean {
   const stored = parseNumber(block, 148, 8);
+  // The usual case first, four bytes at a time: it was a fifth of the time to read a layer of a
+  // million empty files.
+  if ((block.byteOffset & 3) === 0 && stored === unsignedSum(block)) return true;
   let unsigned = 8 * 0x20;
   let high = 0;
   for (let i = 0; i < 148; i++) {
@@ -101,6 +104,22 @@ function checksumMatches(block: Uint8Array): boolean {
   }
   // Some old writers summed signed bytes; Go and GNU tar accept either.
   return stored === unsigned || stored === unsigned - 256 * high;
+}
+
+/**
+ * The unsigned byte sum of a 4-byte-aligned block, checksum field as spaces. Each word adds its
+ * bytes in two 16-bit lanes (at most 128 x 510 = 65,280 each: no lane overflows into the other).
+ */
+function unsignedSum(block: Uint8Array): number {
+  const words = new Uint32Array(block.buffer, block.byteOffset, 128);
+  let lanes = 0;
+  for (let i = 0; i < 128; i++) {
+    // Words 37 and 38 are the checksum field (bytes 148-155).
+    if (i === 37 || i === 38) continue;
+    const w = words[i]!;
+    lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+  }
+  return (lanes & 0xffff) + Math.floor(lanes / 0x10000) + 8 * 0x20;
 }
 
 export function parseHeader(block: Uint8Array): RawHeader {
