@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
 import { withPeakRss } from './memory.ts';
+import { previewServer } from './preview.ts';
 
 /**
  * `npm run bench:ready [-- FILE...] [--runs N]`: the built app's time to ready against the time to
@@ -14,7 +14,6 @@ import { withPeakRss } from './memory.ts';
  * clock runs until `data-state=ready`. Without files, the bench's two uncompressed images. Run
  * `npm run build` first.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
 
 async function main() {
   const args = process.argv.slice(2);
@@ -25,17 +24,12 @@ async function main() {
     const { plain, fewLarge } = await benchImages();
     files.push(fewLarge, plain);
   }
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--port', '4183', '--strictPort', '--host', '127.0.0.1'],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
-  await new Promise((r) => setTimeout(r, 1500));
+  const server = await previewServer(4183);
   // A profile on disk, as a user's browser has (kept layers are written to it).
   const profile = mkdtempSync(join(tmpdir(), 'strata-ready-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS],
+    args: ['--js-flags=--expose-gc', ...CHROMIUM_ARGS],
     viewport: { width: 1400, height: 900 },
   });
   try {
@@ -44,7 +38,7 @@ async function main() {
     for (const file of files) {
       console.log(`\n## ${file}`);
       for (let i = 0; i < runs; i++) {
-        await page.goto('http://127.0.0.1:4183/');
+        await page.goto(server.url);
         // A second file input of the page's own, so that draining never starts the app.
         await page.evaluate(() => {
           const input = document.createElement('input');
@@ -72,6 +66,9 @@ async function main() {
           drain: await drain(false),
           gunzip: file.endsWith('.gz') ? await drain(true) : undefined,
         };
+        // What the drains left is collected first, so that the growth below is the app's.
+        await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
+        await new Promise((r) => setTimeout(r, 1000));
         const t = Date.now();
         // Growth of every process under this one (the browser's and the preview server's).
         const { peakGrowth } = await withPeakRss(process.pid, async () => {
@@ -91,7 +88,7 @@ async function main() {
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
-    server.kill();
+    server.close();
   }
 }
 

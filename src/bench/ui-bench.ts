@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
+import { previewServer } from './preview.ts';
 
 /**
  * `npm run bench:ui`: the built app in headless Chromium on the bench's 150,000-file image. Times,
@@ -12,7 +12,6 @@ import { benchImages } from './make-images.ts';
  * the selection with the keyboard, switching layers, and filtering. Each is measured inside the
  * page (performance.now() to the frame after the DOM shows the result) and repeated.
  */
-const ROOT = join(import.meta.dirname, '..', '..');
 
 async function timed(page: Page, act: string, done: string): Promise<number> {
   return page.evaluate(
@@ -37,12 +36,7 @@ const fmt = (xs: number[]) =>
 
 async function main() {
   const { plain } = await benchImages();
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--port', '4179', '--strictPort', '--host', '127.0.0.1'],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
-  await new Promise((r) => setTimeout(r, 1500));
+  const server = await previewServer(4179);
   // A profile on disk, as a user's browser has: a private window keeps the origin private file
   // system in memory and writes to it at a fifth of the speed (kept layers, worker/kept-on-disk.ts).
   const profile = mkdtempSync(join(tmpdir(), 'strata-bench-profile-'));
@@ -55,7 +49,7 @@ async function main() {
     const page = browser.pages()[0] ?? (await browser.newPage());
     page.on('crash', () => console.log('the page crashed'));
     page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-    await page.goto('http://127.0.0.1:4179/');
+    await page.goto(server.url);
     let t = Date.now();
     await page.getByTestId('file-input').setInputFiles(plain);
     await page.waitForFunction(
@@ -186,7 +180,7 @@ async function main() {
     const { gzip } = await benchImages();
     const deepPath = (n: number) =>
       `/usr/lib/pkg${(n * 13) % 600}/sub${n % 9}/file-${n}.${['so', 'py', 'txt', 'json'][n % 4]}`;
-    await page.goto('http://127.0.0.1:4179/');
+    await page.goto(server.url);
     t = Date.now();
     await page.getByTestId('file-input').setInputFiles(gzip);
     await page.waitForFunction(() => document.body.dataset.state === 'ready', null, {
@@ -244,7 +238,7 @@ async function main() {
   } finally {
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
-    server.kill();
+    server.close();
   }
 }
 

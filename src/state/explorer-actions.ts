@@ -1,5 +1,6 @@
 import { inTreeOrder } from '../core/fs/tree-order.ts';
 import type { TreeMode } from '../core/fs/view.ts';
+import type { AnalysisSummary } from '../worker/protocol.ts';
 import type { ChangeClass, SortOrder } from './explorer-slice.ts';
 import { loadPackages } from './packages-actions.ts';
 import { tracked } from './session.ts';
@@ -13,6 +14,31 @@ import { useStore } from './store.ts';
 const latest = { view: 0, details: 0, filter: 0 };
 const get = () => useStore.getState();
 
+/**
+ * The image's analysis, its path table sent only from where the one shown ends (the table only
+ * grows while layers arrive): the paths of a large image cross from the worker once, not with
+ * every layer. If the shown one changed meanwhile, the whole table is asked for.
+ */
+async function askAnalysis(image: number): Promise<AnalysisSummary | undefined> {
+  const ask = (namesKnown: number) =>
+    tracked('analysis', (s) => s.request({ type: 'analysis', image, namesKnown }));
+  const held = () => {
+    const shown = get().analysis;
+    return shown?.image === image ? shown : undefined;
+  };
+  const answer = await ask(held()?.names.length ?? 0);
+  if (!answer || answer.namesFrom === 0) return answer;
+  const shown = held();
+  if (shown?.names.length !== answer.namesFrom) return ask(0);
+  // No new paths: the same table, so what the views built on it stays good.
+  if (answer.names.length === 0)
+    return { ...answer, namesFrom: 0, names: shown.names, parents: shown.parents };
+  const parents = new Int32Array(shown.parents.length + answer.parents.length);
+  parents.set(shown.parents);
+  parents.set(answer.parents, shown.parents.length);
+  return { ...answer, namesFrom: 0, names: shown.names.concat(answer.names), parents };
+}
+
 export async function loadImage(imageIndex: number): Promise<void> {
   const image = get().model?.images[imageIndex];
   const tab = get().tab;
@@ -21,9 +47,7 @@ export async function loadImage(imageIndex: number): Promise<void> {
   // Packages are catalogued once the whole archive is read; another image then asks again.
   if (get().status === 'ready') void loadPackages(imageIndex);
   if (!image?.included || image.layers.length === 0) return;
-  const analysis = await tracked('analysis', (s) =>
-    s.request({ type: 'analysis', image: imageIndex }),
-  );
+  const analysis = await askAnalysis(imageIndex);
   if (!analysis || get().imageIndex !== imageIndex) return;
   if (analysis.layersReady === 0) {
     get().set({ analysis });
@@ -74,9 +98,7 @@ export function refreshAnalysis(why: 'layer' | 'refined' = 'refined'): Promise<v
     do {
       again = undefined;
       const { imageIndex, analysis: before, layer } = get();
-      const analysis = await tracked('analysis', (s) =>
-        s.request({ type: 'analysis', image: imageIndex }),
-      );
+      const analysis = await askAnalysis(imageIndex);
       if (!analysis || get().imageIndex !== imageIndex) return;
       if (analysis.layersReady === 0) continue;
       const followed = !before || before.layersReady === 0 || layer >= before.layersReady - 1;

@@ -39,6 +39,7 @@ export function analysisSummary(
   });
   return {
     image,
+    namesFrom: 0,
     names: versions.table.names,
     parents: Int32Array.from(versions.table.parents),
     layers,

@@ -23,7 +23,10 @@ describe('the archive queries while layers are still arriving', () => {
     const layers = full.model.images[0]!.layers;
     for (const layer of layers.slice(0, 5))
       arrived.set(layer.blobPath!, full.scans.get(layer.blobPath!)!);
-    expect((await summary()).layersReady).toBe(5);
+    const five = await summary();
+    expect(five.layersReady).toBe(5);
+    const fiveNames = [...five.names];
+    const fiveParents = Int32Array.from(five.parents);
     const { answer: view } = await queries.answer({
       type: 'view',
       image: 0,
@@ -34,7 +37,23 @@ describe('the archive queries while layers are still arriving', () => {
 
     for (const layer of layers) arrived.set(layer.blobPath!, full.scans.get(layer.blobPath!)!);
     queries.complete = true;
+    // A page that holds the table of five layers is sent only the paths added since.
+    const { answer: rest } = await queries.answer({
+      type: 'analysis',
+      image: 0,
+      namesKnown: fiveNames.length,
+    });
+    expect(rest.namesFrom).toBe(fiveNames.length);
+    expect(fiveNames.length).toBeGreaterThan(1);
+    expect(rest.names.length).toBeGreaterThan(0);
     const done = await summary();
+    expect(done.namesFrom).toBe(0);
+    expect([...fiveNames, ...rest.names]).toEqual(done.names);
+    expect([...fiveParents, ...rest.parents]).toEqual([...done.parents]);
+    // One that says it holds more paths than there are gets them all.
+    const { answer: all } = await queries.answer({ type: 'analysis', image: 0, namesKnown: 1e9 });
+    expect(all.namesFrom).toBe(0);
+    expect(all.names).toEqual(done.names);
     expect(done).toMatchObject({ layersReady: 14, complete: true });
     expect(done.final).not.toBeNull();
     const { answer: efficiency } = await queries.answer({ type: 'efficiency', image: 0 });

@@ -179,7 +179,7 @@ export class ArchiveQueries {
 
   private readonly handlers: { [K in QueryType]: Handler<K> } = {
     analysis: (q) => {
-      const summary = this.summary(q.image);
+      const summary = this.summary(q.image, q.namesKnown ?? 0);
       return { answer: summary, transfer: [summary.parents.buffer] };
     },
     efficiency: (q) => {
@@ -339,7 +339,7 @@ export class ArchiveQueries {
     return { answer: { bytes, size: entry.size, start }, transfer: [bytes.buffer] };
   }
 
-  private summary(image: number): AnalysisSummary {
+  private summary(image: number, namesKnown: number): AnalysisSummary {
     const record = this.read.model.images[image]!;
     const versions = this.versions(image);
     const complete = this.complete && versions.layers.length === record.layers.length;
@@ -347,16 +347,25 @@ export class ArchiveQueries {
     // The page asks again as the last layers arrive and when the read ends; the same layers give
     // the same summary, made once (its `parents` goes to the page, so each answer gets a copy).
     const last = this.lastSummary;
+    let summary = last?.summary;
     if (
-      last?.image === image &&
-      last.versions === versions &&
-      last.layers === versions.layers.length &&
-      last.analysis === analysis
-    )
-      return { ...last.summary, parents: last.summary.parents.slice() };
-    const summary = analysisSummary(image, record, versions, this.read.scans, analysis);
-    this.lastSummary = { image, versions, layers: versions.layers.length, analysis, summary };
-    return { ...summary, parents: summary.parents.slice() };
+      !summary ||
+      last?.image !== image ||
+      last.versions !== versions ||
+      last.layers !== versions.layers.length ||
+      last.analysis !== analysis
+    ) {
+      summary = analysisSummary(image, record, versions, this.read.scans, analysis);
+      this.lastSummary = { image, versions, layers: versions.layers.length, analysis, summary };
+    }
+    // Only the paths the page does not have yet (all of them if it says it has more than exist).
+    const from = namesKnown <= summary.names.length ? namesKnown : 0;
+    return {
+      ...summary,
+      namesFrom: from,
+      names: from === 0 ? summary.names : summary.names.slice(from),
+      parents: summary.parents.slice(from),
+    };
   }
   private lastSummary:
     | {

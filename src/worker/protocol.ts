@@ -42,7 +42,11 @@ export interface ExportWhat {
 
 /** Questions the explorer asks about the open archive; each has one answer type below. */
 export type Query =
-  | { type: 'analysis'; image: number }
+  /**
+   * `namesKnown`: how many paths of this image's table the page already holds; only the paths
+   * after them are sent (the table only grows as layers arrive).
+   */
+  | { type: 'analysis'; image: number; namesKnown?: number }
   /** dive's efficiency figure, once every layer has been read (computed only when asked). */
   | { type: 'efficiency'; image: number }
   | { type: 'view'; image: number; layer: number; mode: TreeMode; meta?: boolean }
@@ -131,6 +135,8 @@ export interface LayerStats {
 /** One image's analysis as the page needs it; the path table is sent once, here. */
 export interface AnalysisSummary {
   image: number;
+  /** The path table's names and parents, from path `namesFrom` on (the page has those before). */
+  namesFrom: number;
   names: string[];
   parents: Int32Array;
   layers: LayerStats[];
