@@ -1,4 +1,5 @@
 import { openAsBlob, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { blobSource } from '../core/bytes.ts';
 import { junitError } from '../core/ci/reports.ts';
 import { toProblem } from '../core/errors.ts';
@@ -11,6 +12,7 @@ import { chosenImage, compareReads, comparisonText, ImageChoiceError } from './c
 import { FAIL, GateInputError, gateConfig, gateText, PASS, runGate, UNREADABLE } from './gate.ts';
 import { writeJson } from './json-out.ts';
 import { addPackages, sbomOf } from './packages.ts';
+import { scanThreads } from './scan-threads.ts';
 
 /**
  * `strata analyze FILE [--json] [--no-verify] [--ci …]` (also `npm run analyze -- FILE …`): the same
@@ -104,9 +106,35 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The command's entry file, which also runs scan threads; unset, layers are scanned here. */
+let threadEntry: URL | undefined;
+export function scanLayersInThreadsOf(entry: URL): void {
+  threadEntry = entry;
+}
+/** Below this, starting threads costs more than they save. */
+const THREADS_FROM = 64 << 20;
+/** Scan threads: one per CPU, or STRATA_SCAN_THREADS (0: layers are scanned on the main thread). */
+function threadCount(): number {
+  const set = Number(process.env.STRATA_SCAN_THREADS);
+  return process.env.STRATA_SCAN_THREADS && Number.isInteger(set) && set >= 0
+    ? set
+    : availableParallelism();
+}
+
 async function readFile(file: string, verify: boolean) {
-  const source = blobSource(await openAsBlob(file));
-  const read = await readArchive(source);
+  const blob = await openAsBlob(file);
+  const source = blobSource(blob);
+  const count = threadCount();
+  const threads =
+    threadEntry && blob.size >= THREADS_FROM && count > 0
+      ? scanThreads(file, threadEntry, count)
+      : undefined;
+  let read: Awaited<ReturnType<typeof readArchive>>;
+  try {
+    read = await readArchive(source, threads ? { scanElsewhere: threads.scan } : {});
+  } finally {
+    threads?.end();
+  }
   if (verify) read.model.warnings.push(...(await verifyDigests(source, read.model)));
   return { read, source };
 }

@@ -264,3 +264,39 @@ describe('strata analyze --packages and --sbom', () => {
     expect(run.err).toContain('--sbom takes "cyclonedx" or "spdx"');
   });
 });
+
+describe('strata analyze on an archive of more than 64 MiB', () => {
+  // Four layers of many small files and one large one each, 80 MB in all: scanned in threads.
+  const image = join(dir, 'large.tar');
+  beforeAll(() => {
+    const layers = [0, 1, 2, 3].map((l) => [
+      { name: `data/big-${l}.bin`, data: new Uint8Array(20 << 20).fill(l + 1) },
+      ...Array.from({ length: 2000 }, (_, i) => ({
+        name: `layer${l}/dir${i % 40}/file-${i}.txt`,
+        data: new TextEncoder().encode(`layer ${l} file ${i}\n`),
+      })),
+      ...(l > 0 ? [{ name: `layer${l - 1}/dir0/.wh.file-0.txt`, data: new Uint8Array(0) }] : []),
+    ]);
+    writeFileSync(image, imageOfLayers(layers, 'large:1'));
+  });
+
+  it('reports the same with its layers scanned in threads, one per CPU, as on one thread', () => {
+    const run = (threads: string | undefined) =>
+      spawnSync(bin, ['analyze', image, '--json'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, STRATA_SCAN_THREADS: threads },
+      });
+    const one = run('0');
+    const pooled = run(undefined);
+    expect(one.status).toBe(0);
+    expect(pooled.status).toBe(0);
+    const report = JSON.parse(pooled.stdout);
+    expect(report.warnings).toEqual([]);
+    // 2,000 small files and a large one each, and from the second layer on a whiteout.
+    expect(report.images[0].layers.map((l: { entries: number }) => l.entries)).toEqual([
+      2001, 2002, 2002, 2002,
+    ]);
+    expect(pooled.stdout).toBe(one.stdout);
+  });
+});

@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-import { main } from './analyze.ts';
+import { main, scanLayersInThreadsOf } from './analyze.ts';
+import { isScanThread, serveScans } from './scan-threads.ts';
 
-/** The `strata` command (package.json `bin`): `strata analyze FILE [options]`. */
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`strata: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+/**
+ * The `strata` command (package.json `bin`): `strata analyze FILE [options]`. The same file runs
+ * the threads that scan layers (scan-threads.ts).
+ */
+if (isScanThread) serveScans();
+else {
+  scanLayersInThreadsOf(new URL(import.meta.url));
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`strata: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,10 +1,9 @@
 /// <reference lib="webworker" />
 import type { SourceSpec } from '../core/bytes.ts';
 import { type ErrorCode, StrataError, throwIfAborted } from '../core/errors.ts';
-import { LayerEntries } from '../core/layer/entries.ts';
 import type { LayerScan } from '../core/layer/scan.ts';
 import type { ScanElsewhere } from '../core/layer/scan-blob.ts';
-import { fromScanMessage } from '../core/layer/scan-message.ts';
+import { fromScanMessage, unreadScan } from '../core/layer/scan-message.ts';
 import type { FromScanner } from './protocol.ts';
 import type { ScanJob } from './scan-worker.ts';
 
@@ -51,7 +50,7 @@ export class ScanPool {
             resolve(
               message.type === 'scanned'
                 ? fromScanMessage(message.scan)
-                : unread(message.problem.code as ErrorCode, message.problem.message),
+                : unreadScan(message.problem.code as ErrorCode, message.problem.message),
             );
           }
         };
@@ -59,7 +58,9 @@ export class ScanPool {
           event.preventDefault();
           crashed = true;
           options.signal?.removeEventListener('abort', stop);
-          resolve(unread('read-failed', `Its reader stopped: ${event.message || 'it crashed'}.`));
+          resolve(
+            unreadScan('read-failed', `Its reader stopped: ${event.message || 'it crashed'}.`),
+          );
         };
         worker.postMessage(job);
       });
@@ -101,17 +102,4 @@ export class ScanPool {
     else if (this.ended) worker.terminate();
     else this.idle.push(worker);
   }
-}
-
-/** A layer the pool could not scan: no entries, and why. */
-function unread(code: ErrorCode, message: string): LayerScan {
-  return {
-    compression: 'none',
-    entries: new LayerEntries(),
-    size: 0,
-    tarBytes: 0,
-    tarEntries: 0,
-    error: new StrataError(code, message),
-    skipped: undefined,
-  };
 }

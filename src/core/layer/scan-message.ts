@@ -7,6 +7,19 @@ export interface ScanMessage extends Omit<LayerScan, 'error'> {
   error: Problem | undefined;
 }
 
+/** A layer another thread could not scan: no entries, and why. */
+export function unreadScan(code: ErrorCode, message: string): LayerScan {
+  return {
+    compression: 'none',
+    entries: new LayerEntries(),
+    size: 0,
+    tarBytes: 0,
+    tarEntries: 0,
+    error: new StrataError(code, message),
+    skipped: undefined,
+  };
+}
+
 export function toScanMessage(scan: LayerScan): ScanMessage {
   return { ...scan, error: scan.error?.toProblem() };
 }
