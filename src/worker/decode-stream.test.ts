@@ -99,6 +99,28 @@ describe('decoded data handed from one thread to another', () => {
     expect(error).toMatchObject({ code: 'bad-compression', detail: 'at byte 10' });
   });
 
+  it('ends with an error, after what came before, when the decoding worker dies', async () => {
+    const { sender, receiver, close } = channel();
+    const worker = Object.assign(receiver, { onerror: null as Port['onerror'] });
+    // One batch, then nothing more: the worker is stuck, and then it dies.
+    async function* stuck(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(3 << 20);
+      await new Promise(() => {});
+    }
+    void sendDecoded(sender, stuck(), () => 1000);
+    const received = receiveDecoded(worker, () => {});
+    const iterator = received.chunks[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value?.length).toBe(3 << 20);
+    // The worker crashes: what it sent was delivered; the end never comes, the error does.
+    worker.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
+    await expect(iterator.next()).rejects.toMatchObject({
+      code: 'read-failed',
+      message: expect.stringContaining('out of memory'),
+    });
+    close();
+  });
+
   it('reads a docker save | gzip archive decoded elsewhere exactly as one decoded in place', async () => {
     const bytes = fixtureBytes('trivy__alpine-310.tar.gz');
     const here = await readArchive(bytesSource(bytes, 65536));

@@ -16,6 +16,8 @@ const WINDOW = 32 << 20;
 export interface Port {
   postMessage(message: unknown, transfer: Transferable[]): void;
   onmessage: ((event: MessageEvent) => void) | null;
+  /** A Worker's: it crashed (out of memory, say). */
+  onerror?: ((event: ErrorEvent) => void) | null;
 }
 
 type ToReceiver =
@@ -84,6 +86,19 @@ export function receiveDecoded(
     queue.push(event.data);
     wake?.();
   };
+  // A decoder that dies sends nothing more: the reader is told, instead of waiting for ever.
+  if ('onerror' in port)
+    port.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      queue.push({
+        type: 'failed',
+        problem: {
+          code: 'read-failed',
+          message: `The decoder stopped (${event.message || 'perhaps it ran out of memory'}).`,
+        },
+      });
+      wake?.();
+    };
   let stored = 0;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     try {
