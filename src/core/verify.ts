@@ -59,6 +59,8 @@ export async function verifyDigests(
   }
   const problems: Problem[] = [];
   let done = 0;
+  // Layers of an uncompressed archive are kept in a pass of their own, before any is hashed.
+  const keptFirst = model.compression === 'none' && options.keep && options.keptTar;
   const check = async (
     path: string,
     blob: AsyncIterable<Uint8Array>,
@@ -80,7 +82,6 @@ export async function verifyDigests(
     }
     options.onBlob?.(++done, expected.size);
   };
-  const keptFirst = model.compression === 'none' && options.keep && options.keptTar;
   if (model.compression === 'none') {
     const byPath = new Map(model.entries.map((entry) => [entry.path, entry]));
     const blobOf = (path: string) => {

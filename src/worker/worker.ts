@@ -3,8 +3,7 @@ import { openSource, type SourceSpec } from '../core/bytes.ts';
 import type { Compression } from '../core/compression.ts';
 import { toProblem } from '../core/errors.ts';
 import { ArchiveQueries } from './archive-queries.ts';
-import { receiveDecoded } from './decode-stream.ts';
-import type { DecodeJob } from './decode-worker.ts';
+import { decodeInWorker } from './decode-client.ts';
 import { KeeperClient } from './keeper-client.ts';
 import { holdKeptFolder, KeptOnDisk } from './kept-on-disk.ts';
 import { loadArchive } from './load.ts';
@@ -53,15 +52,7 @@ async function open(
     cores > 1 && (spec.kind !== 'url' || spec.rangeable) ? new ScanPool(spec, cores) : undefined;
   // A compressed archive is decoded on another core while this one reads the tar inside.
   const decodeElsewhere =
-    cores > 1
-      ? (compression: Compression) => {
-          const decoder = new Worker(new URL('./decode-worker.ts', import.meta.url), {
-            type: 'module',
-          });
-          decoder.postMessage({ source: spec, compression } satisfies DecodeJob);
-          return receiveDecoded(decoder, () => decoder.terminate());
-        }
-      : undefined;
+    cores > 1 ? (compression: Compression) => decodeInWorker(spec, compression) : undefined;
   // The queries exist from the moment the model is known, so the tree can fill in as layers
   // finish; they are marked complete when the last one has been read.
   const read = await loadArchive(

@@ -4,7 +4,7 @@ import { blobSource, streamChunks } from '../../core/bytes.ts';
 import { fillHashes, pendingBodies } from '../../core/fill-hashes.ts';
 import { readArchive } from '../../core/read-archive.ts';
 import { zstdDecode } from '../../core/zstd.ts';
-import { receiveDecoded } from '../../worker/decode-stream.ts';
+import { decodeInWorker } from '../../worker/decode-client.ts';
 import { ScanPool } from '../../worker/scan-pool.ts';
 
 /** One way of reading the whole file, timed inside the worker. */
@@ -75,13 +75,7 @@ const runs: Record<WorkerKind, Run> = {
       const read = await readArchive(blobSource(file), {
         skipBodiesFrom: 1 << 20,
         scanElsewhere: pool.scan,
-        decodeElsewhere: (compression) => {
-          const decoder = new Worker(new URL('../../worker/decode-worker.ts', import.meta.url), {
-            type: 'module',
-          });
-          decoder.postMessage({ source: { kind: 'blob', blob: file }, compression });
-          return receiveDecoded(decoder, () => decoder.terminate());
-        },
+        decodeElsewhere: (compression) => decodeInWorker({ kind: 'blob', blob: file }, compression),
       });
       let entries = 0;
       for (const scan of read.scans.values()) entries += scan.entries.length;
@@ -153,12 +147,8 @@ const runs: Record<WorkerKind, Run> = {
   },
   /** DecompressionStream in a worker of its own, as the app decodes a compressed archive. */
   async 'gunzip-worker'(file) {
-    const decoder = new Worker(new URL('../../worker/decode-worker.ts', import.meta.url), {
-      type: 'module',
-    });
-    decoder.postMessage({ source: { kind: 'blob', blob: file }, compression: 'gzip' });
     let bytes = 0;
-    for await (const chunk of receiveDecoded(decoder, () => decoder.terminate()).chunks)
+    for await (const chunk of decodeInWorker({ kind: 'blob', blob: file }, 'gzip').chunks)
       bytes += chunk.length;
     return { bytes, entries: 0 };
   },
