@@ -41,13 +41,21 @@ const summary = (scans: Map<string, LayerScan>) =>
   }));
 
 describe('layers scanned elsewhere, several at once', () => {
-  // The OCI fixture's gzip blobs are small: the outer index keeps them, and they are scanned here.
-  for (const [name, handsOver] of [
-    ['dive__test-docker-image.tar', true],
-    ['dive__test-oci-gzip-image.tar', false],
+  // The OCI fixture's gzip blobs are small: the outer index keeps them, and they are scanned here;
+  // dive's docker image has one large layer (scanned here too), the generated image three.
+  const threeLayers = () =>
+    imageOfLayers(
+      [0, 1, 2].map((n) =>
+        Array.from({ length: 20 }, (_, i) => ({ name: `l${n}/f${i}`, data: 'y'.repeat(70_000) })),
+      ),
+    );
+  for (const [name, bytesOf, handsOver] of [
+    ['dive__test-docker-image.tar', () => fixtureBytes('dive__test-docker-image.tar'), false],
+    ['a generated image of three layers', threeLayers, true],
+    ['dive__test-oci-gzip-image.tar', () => fixtureBytes('dive__test-oci-gzip-image.tar'), false],
   ] as const) {
     it(`${name}: the same scans, in layer order, as one after another here`, async () => {
-      const bytes = fixtureBytes(name);
+      const bytes = bytesOf();
       const here = await readArchive(bytesSource(bytes, 4096), { skipBodiesFrom: 1 << 20 });
       const { scan, handed } = outOfOrder(bytes);
       const events: string[] = [];
@@ -62,6 +70,16 @@ describe('layers scanned elsewhere, several at once', () => {
       expect(handed.length > 0).toBe(handsOver);
     });
   }
+
+  it('a lone layer is scanned here: handing it over would only add the cost of its way back', async () => {
+    const bytes = imageOfLayers([[{ name: 'only/file', data: 'x'.repeat(70_000) }]]);
+    const here = await readArchive(bytesSource(bytes), {});
+    const { scan, handed } = outOfOrder(bytes);
+    const there = await readArchive(bytesSource(bytes), { scanElsewhere: scan });
+    expect(handed).toEqual([]);
+    expect(summary(there.scans)).toEqual(summary(here.scans));
+    expect(there.scans.size).toBe(1);
+  });
 
   it('a layer that is damaged elsewhere keeps its entries before the damage and its warning', async () => {
     const layer = (n: number) =>

@@ -72,7 +72,11 @@ export type ScanElsewhere = (
   },
 ) => Promise<LayerScan>;
 
-/** Hands every blob not skipped to `scan` at once; their scans by path. */
+/**
+ * Hands every blob not skipped to `scan` at once; their scans by path. A lone blob is left to the
+ * caller: with nothing to scan beside it, another thread only adds the cost of handing its
+ * entries back (a million-entry layer: 14 s instead of 10 in the command line).
+ */
 export function scanInParallel(
   blobs: OuterEntry[],
   scan: ScanElsewhere | undefined,
@@ -84,8 +88,10 @@ export function scanInParallel(
 ): Map<string, Promise<LayerScan>> {
   const started = new Map<string, Promise<LayerScan>>();
   if (!scan) return started;
-  for (const entry of blobs) {
-    if (how.skip(entry.path) || started.has(entry.path)) continue;
+  const todo = new Map<string, OuterEntry>();
+  for (const entry of blobs) if (!how.skip(entry.path)) todo.set(entry.path, entry);
+  if (todo.size < 2) return started;
+  for (const entry of todo.values()) {
     const task = { path: entry.path, start: entry.dataOffset, size: entry.size };
     const pending = scan(task, { ...how.options, onBytes: how.onBytes });
     // Awaited in layer order by the caller; a rejection before then is not unhandled.
