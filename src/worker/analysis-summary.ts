@@ -41,7 +41,7 @@ export function analysisSummary(
     image,
     namesFrom: 0,
     names: versions.table.names,
-    parents: Int32Array.from(versions.table.parents),
+    parents: versions.table.parents.slice(0, versions.table.size),
     layers,
     layersReady: versions.layers.length,
     complete,

@@ -1,7 +1,7 @@
 import { type LayerEntries, Marker } from '../layer/entries.ts';
 import { dirOf, resolve } from '../paths.ts';
 import type { EntryKind } from '../tar/header.ts';
-import { PathTable } from './paths.ts';
+import { grownColumn, PathTable } from './paths.ts';
 
 /** How a layer changed one path. */
 export const Change = {
@@ -22,8 +22,9 @@ export const IMPLICIT = -1;
 export const DELETED = -2;
 
 export interface LayerChanges {
-  paths: number[];
-  changes: Change[];
+  paths: Int32Array;
+  /** A Change for each of `paths`. */
+  changes: Uint8Array;
 }
 
 /**
@@ -48,21 +49,25 @@ export interface LayerChanges {
  */
 export class PathVersions {
   readonly table = new PathTable();
-  /** Per version: path, layer, entry index (or IMPLICIT / DELETED), previous version of the path. */
-  readonly vPath: number[] = [];
-  readonly vLayer: number[] = [];
-  readonly vEntry: number[] = [];
-  readonly vPrev: number[] = [];
+  /**
+   * Per version: path, layer, entry index (or IMPLICIT / DELETED), previous version of the path.
+   * Columns are typed arrays with room to grow, valid below `versionCount`.
+   */
+  vPath = new Int32Array(1024);
+  vLayer = new Int32Array(1024);
+  vEntry = new Int32Array(1024);
+  vPrev = new Int32Array(1024);
   /** Where the version's content lies (a hardlink's target entry), as layer and entry; -1 if none. */
-  readonly vDataLayer: number[] = [];
-  readonly vDataEntry: number[] = [];
+  vDataLayer = new Int32Array(1024);
+  vDataEntry = new Int32Array(1024);
   /** The layer whose changes made this version invisible, or -1 if it is visible at the top. */
-  readonly vHiddenBy: number[] = [];
-  /** Latest version of each path, and the version visible at the current top (-1: none). */
-  readonly last: number[] = [-1];
-  private readonly cur: number[] = [-1];
+  vHiddenBy = new Int32Array(1024);
+  private count = 0;
+  /** Per path (valid below table.size): its latest version, and the one visible at the top (-1: none). */
+  last = new Int32Array(1024).fill(-1);
+  private cur = new Int32Array(1024).fill(-1);
   /** The last layer whose changes recorded each path's state before them (see apply). */
-  private readonly rememberedIn: number[] = [-1];
+  private rememberedIn = new Int32Array(1024).fill(-1);
   readonly changes: LayerChanges[] = [];
   /** Whiteouts and hardlinks that pointed at nothing: layer, path, what. */
   readonly oddities: { layer: number; path: string; what: string }[] = [];
@@ -76,21 +81,41 @@ export class PathVersions {
   /** Applies the next layer on top (layers can arrive one by one, as they are read). */
   addLayer(entries: LayerEntries | null): void {
     this.layers.push(entries);
+    // A layer adds about a version and a path per entry, and a few for the folders it implies:
+    // room for them at once (growing by half again for two more would waste a third).
+    const length = entries?.length ?? 0;
+    const more = length + Math.ceil(length / 64) + 64;
+    this.growVersions(this.count + more);
+    this.table.reserve(more);
+    this.growPaths(this.table.parents.length);
     this.apply(this.layers.length - 1, entries);
   }
 
   get versionCount(): number {
-    return this.vPath.length;
+    return this.count;
+  }
+
+  private growVersions(need: number): void {
+    if (need <= this.vPath.length) return;
+    this.vPath = grownColumn(this.vPath, need);
+    this.vLayer = grownColumn(this.vLayer, need);
+    this.vEntry = grownColumn(this.vEntry, need);
+    this.vPrev = grownColumn(this.vPrev, need);
+    this.vDataLayer = grownColumn(this.vDataLayer, need);
+    this.vDataEntry = grownColumn(this.vDataEntry, need);
+    this.vHiddenBy = grownColumn(this.vHiddenBy, need);
+  }
+
+  private growPaths(need: number): void {
+    if (need <= this.last.length) return;
+    this.last = grownColumn(this.last, need, -1);
+    this.cur = grownColumn(this.cur, need, -1);
+    this.rememberedIn = grownColumn(this.rememberedIn, need, -1);
   }
 
   private id(path: string): number {
-    const before = this.table.size;
     const id = this.table.intern(path);
-    for (let i = before; i < this.table.size; i++) {
-      this.last.push(-1);
-      this.cur.push(-1);
-      this.rememberedIn.push(-1);
-    }
+    this.growPaths(this.table.size);
     return id;
   }
 
@@ -101,14 +126,15 @@ export class PathVersions {
     dataLayer: number,
     dataEntry: number,
   ): number {
-    const v = this.vPath.length;
-    this.vPath.push(path);
-    this.vLayer.push(layer);
-    this.vEntry.push(entry);
-    this.vPrev.push(this.last[path]!);
-    this.vDataLayer.push(dataLayer);
-    this.vDataEntry.push(dataEntry);
-    this.vHiddenBy.push(-1);
+    const v = this.count++;
+    this.growVersions(this.count);
+    this.vPath[v] = path;
+    this.vLayer[v] = layer;
+    this.vEntry[v] = entry;
+    this.vPrev[v] = this.last[path]!;
+    this.vDataLayer[v] = dataLayer;
+    this.vDataEntry[v] = dataEntry;
+    this.vHiddenBy[v] = -1;
     this.last[path] = v;
     return v;
   }
@@ -194,12 +220,12 @@ export class PathVersions {
     // Everything visible below p, deepest first; an explicit stack, as paths may be very deep.
     const hideBelow = (p: number) => {
       const order: number[] = [];
-      const stack = [...(this.table.children[p] ?? [])];
+      const stack = [...this.table.children(p)];
       while (stack.length > 0) {
         const child = stack.pop()!;
         if (this.cur[child]! < 0) continue;
         order.push(child);
-        for (const grandchild of this.table.children[child] ?? []) stack.push(grandchild);
+        for (const grandchild of this.table.children(child)) stack.push(grandchild);
       }
       for (let i = order.length - 1; i >= 0; i--) hide(order[i]!);
     };
@@ -296,8 +322,9 @@ export class PathVersions {
         what: `paths below this symlink (to ${link.slice(link.indexOf(' -> ') + 4)}) were written where it leads`,
       });
 
-    const paths: number[] = [];
-    const changes: Change[] = [];
+    const paths = new Int32Array(touched.length);
+    const changes = new Uint8Array(touched.length);
+    let n = 0;
     for (let i = 0; i < touched.length; i++) {
       const p = touched[i]!;
       const before = was[i]!;
@@ -311,11 +338,11 @@ export class PathVersions {
         else if (!this.isDir(before)) change = Change.Content;
       }
       if (change !== undefined) {
-        paths.push(p);
-        changes.push(change);
+        paths[n] = p;
+        changes[n++] = change;
       }
     }
-    this.changes.push({ paths, changes });
+    this.changes.push({ paths: paths.slice(0, n), changes: changes.slice(0, n) });
   }
 
   /**

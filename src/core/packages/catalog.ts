@@ -299,12 +299,12 @@ function ownedFiles(
 function folderFiles(versions: PathVersions, folder: number): string[] {
   const table = versions.table;
   const out: string[] = [];
-  const stack = [...(table.children[folder] ?? [])];
+  const stack = [...table.children(folder)];
   while (stack.length > 0) {
     const p = stack.pop()!;
     if (table.names[p] === 'node_modules') continue;
     out.push(`/${table.paths[p]}`);
-    for (const c of table.children[p] ?? []) stack.push(c);
+    for (const c of table.children(p)) stack.push(c);
   }
   return out;
 }
