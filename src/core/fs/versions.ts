@@ -16,6 +16,41 @@ export const Change = {
 } as const;
 export type Change = (typeof Change)[keyof typeof Change];
 
+/**
+ * Folders of one pass over a layer, each with where it really is once symlinks are followed; the
+ * last one asked is kept at hand, as a layer lists a folder's files together.
+ */
+class ResolvedDirs {
+  private readonly real = new Map<string, string>();
+  private lastDir = '';
+  private lastReal: string | undefined;
+
+  /** Where the folder of `path` (which ends at `slash`) is, if it is the folder last asked. */
+  sameDir(path: string, slash: number): string | undefined {
+    return slash === this.lastDir.length && path.startsWith(this.lastDir)
+      ? this.lastReal
+      : undefined;
+  }
+  get(dir: string): string | undefined {
+    const real = this.real.get(dir);
+    if (real !== undefined) this.remember(dir, real);
+    return real;
+  }
+  set(dir: string, real: string): void {
+    this.real.set(dir, real);
+    this.remember(dir, real);
+  }
+  clear(): void {
+    this.real.clear();
+    this.lastReal = undefined;
+    this.lastDir = '';
+  }
+  private remember(dir: string, real: string): void {
+    this.lastDir = dir;
+    this.lastReal = real;
+  }
+}
+
 /** A version that no entry wrote: a parent directory the layer implied. */
 export const IMPLICIT = -1;
 /** A version that removes the path. */
@@ -154,16 +189,19 @@ export class PathVersions {
    * 40 links, as Linux follows before ELOOP; past that the path stays as written). `cache` holds
    * folders already resolved in this pass.
    */
-  private throughLinks(path: string, cache: Map<string, string>, followed: Set<string>): string {
+  private throughLinks(path: string, cache: ResolvedDirs, followed: Set<string>): string {
     const slash = path.lastIndexOf('/');
     if (slash < 0) return path;
-    const dir = path.slice(0, slash);
-    let real = cache.get(dir);
+    let real = cache.sameDir(path, slash);
     if (real === undefined) {
-      real = this.resolveDir(dir, followed);
-      cache.set(dir, real);
-    }
-    if (real === dir) return path;
+      const dir = path.slice(0, slash);
+      real = cache.get(dir);
+      if (real === undefined) {
+        real = this.resolveDir(dir, followed);
+        cache.set(dir, real);
+      }
+      if (real === dir) return path;
+    } else if (real.length === slash && path.startsWith(real)) return path;
     const name = path.slice(slash + 1);
     return real === '' ? name : `${real}/${name}`;
   }
@@ -171,13 +209,16 @@ export class PathVersions {
   private resolveDir(dir: string, followed: Set<string>): string {
     const queue = dir.split('/');
     let done = '';
+    // The id of `done`, or -1 once it is a folder no layer has made yet.
+    let doneId = 0;
     let hops = 0;
     for (let i = 0; i < queue.length; i++) {
       const candidate = done === '' ? queue[i]! : `${done}/${queue[i]}`;
-      const id = this.table.get(candidate);
+      const id = doneId < 0 ? undefined : this.table.child(doneId, queue[i]!);
       const v = id === undefined ? -1 : this.cur[id]!;
       if (v < 0 || this.vEntry[v]! < 0 || this.kind(v) !== 'symlink') {
         done = candidate;
+        doneId = id ?? -1;
         continue;
       }
       // A loop of links (ELOOP for the kernel): the path is kept as the layer wrote it.
@@ -190,6 +231,7 @@ export class PathVersions {
       queue.splice(0, i + 1, ...(lead === '' ? [] : lead.split('/')));
       i = -1;
       done = '';
+      doneId = 0;
     }
     return done;
   }
@@ -231,7 +273,7 @@ export class PathVersions {
     };
 
     // Folders resolved through symlinks, and the links followed (reported once per layer).
-    let resolved = new Map<string, string>();
+    const resolved = new ResolvedDirs();
     const followed = new Set<string>();
     if (entries) {
       // Pass 1: whiteouts and opaque markers against the layers below.
@@ -244,7 +286,7 @@ export class PathVersions {
         if (marker === Marker.Opaque) {
           const d = this.table.get(dir);
           if (d !== undefined) hideBelow(d);
-          if (linkRemoved) resolved = new Map();
+          if (linkRemoved) resolved.clear();
           linkRemoved = false;
           continue;
         }
@@ -260,11 +302,11 @@ export class PathVersions {
         }
         hideBelow(t);
         hide(t);
-        if (linkRemoved) resolved = new Map(); // a link it removed no longer leads anywhere
+        if (linkRemoved) resolved.clear(); // a link it removed no longer leads anywhere
         linkRemoved = false;
       }
       // Pass 2: everything else, in stream order.
-      resolved = new Map();
+      resolved.clear();
       for (let i = 0; i < entries.length; i++) {
         const marker = entries.marker(i);
         if (marker !== Marker.None) {
@@ -276,13 +318,13 @@ export class PathVersions {
               slash > 0 &&
               this.ensureDir(this.id(path.slice(0, slash)), layer, remember, hideBelow)
             )
-              resolved = new Map();
+              resolved.clear();
           }
           continue;
         }
         const p = this.id(this.throughLinks(entries.paths[i]!, resolved, followed));
         const parent = this.table.parents[p]!;
-        if (parent > 0 && this.ensureDir(parent, layer, remember, hideBelow)) resolved = new Map();
+        if (parent > 0 && this.ensureDir(parent, layer, remember, hideBelow)) resolved.clear();
         const kind = entries.kind(i);
         const old = this.cur[p]!;
         // A link made or replaced changes where later paths of this layer lead.
@@ -311,7 +353,7 @@ export class PathVersions {
         }
         if (old >= 0) this.vHiddenBy[old] = layer;
         this.cur[p] = this.addVersion(p, layer, i, dataLayer, dataEntry);
-        if (relinks || linkRemoved) resolved = new Map();
+        if (relinks || linkRemoved) resolved.clear();
         linkRemoved = false;
       }
     }
