@@ -71,14 +71,15 @@ function sortedNames(node: DiveNode): string[] {
 function visitChildFirst(
   node: DiveNode,
   dir: string,
-  visit: (n: DiveNode, key: string, whiteout: boolean) => boolean,
+  visit: (n: DiveNode, key: string, whiteout: boolean, parent: DiveNode, name: string) => boolean,
 ): boolean {
   for (const name of sortedNames(node)) {
     const child = childrenOf(node).get(name)!;
     const path = `${dir}/${name}`;
     if (!visitChildFirst(child, path, visit)) return false;
     const whiteout = name.startsWith('.wh.');
-    if (!visit(child, whiteout ? `${dir}/${name.slice(4)}` : path, whiteout)) return false;
+    if (!visit(child, whiteout ? `${dir}/${name.slice(4)}` : path, whiteout, node, name))
+      return false;
   }
   return true;
 }
@@ -127,9 +128,12 @@ export function diveEfficiency(layers: { entries: LayerEntries; size: number }[]
   const data = new Map<string, { cumulative: number; min: number; count: number }>();
   const inefficient: string[] = [];
   const stacked = newNode();
-  for (const layer of layers) {
+  // Leaves seen once count the same in both sums; only the last layer's are left out of `data`.
+  let once = 0;
+  for (const [index, layer] of layers.entries()) {
+    const last = index === layers.length - 1;
     const tree = layerTree(layer.entries);
-    visitChildFirst(tree, '', (node, key, whiteout) => {
+    visitChildFirst(tree, '', (node, key, whiteout, parent, name) => {
       if (childrenOf(node).size > 0) return true; // only leaves are measured
       let size = node.size;
       if (whiteout) {
@@ -137,6 +141,13 @@ export function diveEfficiency(layers: { entries: LayerEntries; size: number }[]
         // dive stops the rest of this layer's walk when a whiteout names nothing below.
         if (!previous) return false;
         size = previous.isDir ? subtreeSize(previous) : 0;
+      }
+      // A leaf of the last layer that no layer below had, and that no whiteout beside it shares a
+      // key with, is measured once: it need not be remembered (a million-file layer, a million
+      // records fewer).
+      if (last && !whiteout && !data.has(key) && !parent.children?.has(`.wh.${name}`)) {
+        once += size;
+        return true;
       }
       const d = data.get(key) ?? { cumulative: 0, min: -1, count: 0 };
       d.cumulative += size;
@@ -146,10 +157,10 @@ export function diveEfficiency(layers: { entries: LayerEntries; size: number }[]
       if (d.count === 2) inefficient.push(key);
       return true;
     });
-    stack(stacked, tree);
+    if (!last) stack(stacked, tree);
   }
-  let minimum = 0;
-  let discovered = 0;
+  let minimum = once;
+  let discovered = once;
   for (const d of data.values()) {
     minimum += d.min;
     discovered += d.cumulative;

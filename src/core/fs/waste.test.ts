@@ -23,6 +23,18 @@ describe("dive's efficiency, reproduced", () => {
     ]);
   });
 
+  it('a whiteout in the last layer beside the file it names counts that key twice, whichever sorts first', async () => {
+    // '-x' sorts before '.wh.-x': the file is met first, the whiteout second. The folder below was
+    // only implied by a/-x/c, so in dive's tree it is no directory and its whiteout weighs 0.
+    const layers = await layersOf([
+      [sized('a/-x/c', 7)],
+      [sized('a/-x', 3), { name: 'a/.wh.-x', data: '' }],
+    ]);
+    const result = diveEfficiency(layers.map((entries) => ({ entries, size: 0 })));
+    expect(result.inefficientFiles).toEqual([{ path: '/a/-x', count: 2, bytes: 3 }]);
+    expect(result.score).toBe(7 / 10);
+  });
+
   it('a single layer with one empty file is 100% efficient', async () => {
     const layers = await layersOf([[{ name: 'somefile', data: '' }]]);
     const result = diveEfficiency(layers.map((entries) => ({ entries, size: 0 })));
