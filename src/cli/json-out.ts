@@ -44,9 +44,15 @@ function* listPieces(
   yield `${open}\n`;
   for (let i = 0; i < count; i++) {
     const [prefix, item] = member(i);
+    const end = i === count - 1 ? '\n' : ',\n';
+    // A plain value is one line as it stands: no generator for each of a million paths.
+    if (item === null || typeof item !== 'object') {
+      yield inner + prefix + JSON.stringify(item) + end;
+      continue;
+    }
     yield inner + prefix;
     yield* jsonPieces(item, inner);
-    yield i === count - 1 ? '\n' : ',\n';
+    yield end;
   }
   yield indent + close;
 }
