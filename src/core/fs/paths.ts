@@ -28,6 +28,8 @@ export class PathTable {
   parents = new Int32Array(1024).fill(-1, 0, 1);
   /** Children of each folder that has any, by name. */
   private readonly kids = new Map<number, Map<string, number>>();
+  /** Folders that have children, by path: far fewer than paths, and most lookups start at one. */
+  private readonly dirIds = new Map<string, number>([['', 0]]);
   /** The folder of the path last looked up or created, and its id: layers list a folder's files together. */
   private lastDir = '';
   private lastDirId = 0;
@@ -42,6 +44,8 @@ export class PathTable {
     const slash = path.lastIndexOf('/');
     if (slash > 0 && slash === this.lastDir.length && path.startsWith(this.lastDir))
       return this.child(this.lastDirId, path.slice(slash + 1));
+    const dir = slash < 0 ? 0 : this.dirIds.get(path.slice(0, slash));
+    if (dir !== undefined) return this.child(dir, path.slice(slash + 1));
     let id = 0;
     for (let from = 0; ; ) {
       const cut = path.indexOf('/', from);
@@ -75,14 +79,20 @@ export class PathTable {
     else if (slash === this.lastDir.length && path.startsWith(this.lastDir))
       parent = this.lastDirId;
     else {
-      // Down from the root, creating what is missing: no recursion, whatever the depth.
-      parent = 0;
-      for (let from = 0; from <= slash; ) {
-        const cut = path.indexOf('/', from);
-        parent = this.childOrNew(parent, path, from, cut);
-        from = cut + 1;
+      const dir = path.slice(0, slash);
+      const known = this.dirIds.get(dir);
+      if (known !== undefined) parent = known;
+      else {
+        // Down from the root, creating what is missing: no recursion, whatever the depth.
+        parent = 0;
+        for (let from = 0; from <= slash; ) {
+          const cut = path.indexOf('/', from);
+          parent = this.childOrNew(parent, path, from, cut);
+          from = cut + 1;
+        }
+        this.dirIds.set(dir, parent);
       }
-      this.lastDir = this.paths[parent]!;
+      this.lastDir = dir;
       this.lastDirId = parent;
     }
     return this.childOrNew(parent, path, slash + 1, path.length);
