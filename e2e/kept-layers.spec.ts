@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { expect, type Page, test } from '@playwright/test';
+import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
+import { writeTar } from '../src/testing/tar-writer.ts';
 import {
   allowRangesFromAnyOrigin,
   fixture,
@@ -123,4 +129,28 @@ test('with cores to spare, a file of a compressed archive opens from the layer k
   await page.getByRole('button', { name: 'Next match' }).click();
   await expect(page.getByTestId('text-view')).toContainText('NAME="Alpine Linux"');
   expect(wholeReads).toBe(2);
+});
+
+test('with cores to spare, the workers that scan compressed layers keep them as they scan', async ({
+  page,
+}) => {
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 8 }),
+  );
+  // Three gzip layers of 1.5 MB of noise each: too large for the archive's index to hold, so each
+  // is scanned by a worker of the pool.
+  const noise = () => new Uint8Array(randomBytes(75_000));
+  const tars = [0, 1, 2].map((n) =>
+    writeTar(Array.from({ length: 20 }, (_, i) => ({ name: `l${n}/f${i}`, data: noise() }))),
+  );
+  const image = imageFrom(tars.map((layer, i) => ({ command: `step ${i}`, layer })));
+  const file = join(mkdtempSync(join(tmpdir(), 'strata-kept-')), 'gzip-layers.tar');
+  writeFileSync(file, legacyArchive({ ...image, layers: tars.map((t) => gzipSync(t)) }));
+  await page.goto('/');
+  await open(page, file);
+  // Every layer kept by the scan ("scan-…"), whole. (The first layer streams past while the
+  // archive's index is read and goes to the keeper; the digest check may begin before the keeper
+  // marks it whole and keep it again, as "check-…".)
+  const kept = (await keptLayers(page)).filter((k) => k.file.startsWith('scan-'));
+  expect(kept.map((k) => k.size).sort()).toEqual(tars.map((t) => t.length).sort());
 });

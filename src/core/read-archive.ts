@@ -67,7 +67,7 @@ export interface ReadOptions {
    * Where to keep each layer's decompressed tar as it is scanned, when it is not a plain slice of
    * the file (a compressed layer, or any layer of a compressed archive); kept-layers.ts.
    */
-  keep?: (blobPath: string) => KeptLayerWriter | undefined;
+  keep?: (blobPath: string) => KeptLayerWriter | undefined | Promise<KeptLayerWriter | undefined>;
   /**
    * Decompresses a compressed archive from its start somewhere else (a worker of its own, on
    * another core): the decoded chunks, and the compressed bytes consumed for what was delivered.

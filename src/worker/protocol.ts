@@ -234,5 +234,10 @@ export type FromKeeper =
 /** From a scan worker of the archive worker's pool (scan-worker.ts). */
 export type FromScanner =
   | { type: 'bytes'; n: number }
-  | { type: 'scanned'; scan: ScanMessage }
+  | {
+      type: 'scanned';
+      scan: ScanMessage;
+      /** What of the layer was kept on disk as it was scanned, if any. */
+      kept: { bytes: number; whole: boolean } | undefined;
+    }
   | { type: 'failed'; problem: Problem };

@@ -19,9 +19,17 @@ export class ScanPool {
   private started = 0;
   private ended = false;
 
+  /**
+   * `keep`, when the session has a folder for kept layers: where the workers keep compressed
+   * layers, and who hears what each kept.
+   */
   constructor(
     private readonly source: SourceSpec,
     private readonly size: number,
+    private readonly keep?: {
+      folder: string;
+      onKept: (blobPath: string, bytes: number, whole: boolean) => void;
+    },
   ) {}
 
   scan: ScanElsewhere = async (task, options) => {
@@ -35,6 +43,7 @@ export class ScanPool {
         limits: options.limits,
         skipBodiesFrom: options.skipBodiesFrom,
         entriesLeft: options.entriesLeft,
+        keepIn: this.keep?.folder,
       };
       return await new Promise<LayerScan>((resolve, reject) => {
         const stop = () => {
@@ -47,6 +56,8 @@ export class ScanPool {
           if (message.type === 'bytes') options.onBytes(message.n);
           else {
             options.signal?.removeEventListener('abort', stop);
+            if (message.type === 'scanned' && message.kept)
+              this.keep?.onKept(task.path, message.kept.bytes, message.kept.whole);
             resolve(
               message.type === 'scanned'
                 ? fromScanMessage(message.scan)

@@ -4,11 +4,15 @@ import { toProblem } from '../core/errors.ts';
 import { type BlobTask, scanBlobAt } from '../core/layer/scan-blob.ts';
 import { toScanMessage } from '../core/layer/scan-message.ts';
 import type { Limits } from '../core/limits.ts';
+import { openKeptWriter } from './kept-on-disk.ts';
 import type { FromScanner } from './protocol.ts';
 
 /**
  * Scans one layer blob at a time for the archive worker's pool (scan-pool.ts), so that the layers
- * of an uncompressed archive are read on every core at once.
+ * of an uncompressed archive are read on every core at once. A compressed layer is kept
+ * decompressed in the session's folder (kept-on-disk.ts) as it streams past, written from here
+ * with a synchronous handle: files anywhere in it open at once when the image is ready, instead of
+ * being decompressed from the start until the digest check has kept the layer.
  */
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -18,18 +22,31 @@ export interface ScanJob {
   limits?: Limits | undefined;
   skipBodiesFrom?: number | undefined;
   entriesLeft: number;
+  /** The session's folder to keep compressed layers in, if it has one. */
+  keepIn?: string | undefined;
 }
 
 const send = (message: FromScanner) => self.postMessage(message);
 
 self.onmessage = async (event: MessageEvent<ScanJob>) => {
-  const { source, task, limits, skipBodiesFrom, entriesLeft } = event.data;
+  const { source, task, limits, skipBodiesFrom, entriesLeft, keepIn } = event.data;
   let last = 0;
   let reported = 0;
+  let kept: { bytes: number; whole: boolean } | undefined;
+  const keep = keepIn
+    ? {
+        writer: () =>
+          openKeptWriter(keepIn, task.path, 'scan', (bytes, whole) => {
+            kept = { bytes, whole };
+          }),
+        archive: 'none' as const,
+      }
+    : undefined;
   try {
     const scan = await scanBlobAt(openSource(source), task, {
       limits,
       skipBodiesFrom,
+      keep,
       entryBudget: { left: entriesLeft },
       onBytes: (read) => {
         // Progress at most every 4 MiB: a message per chunk would cost more than the chunk.
@@ -39,7 +56,7 @@ self.onmessage = async (event: MessageEvent<ScanJob>) => {
       },
     });
     send({ type: 'bytes', n: task.size - last });
-    send({ type: 'scanned', scan: toScanMessage(scan) });
+    send({ type: 'scanned', scan: toScanMessage(scan), kept });
   } catch (error) {
     send({ type: 'failed', problem: toProblem(error) });
   }

@@ -20,7 +20,12 @@ export interface BlobScanOptions {
   /** Headers first (ReadOptions.skipBodiesFrom), when the source can be read from any offset. */
   skipBodiesFrom?: number | undefined;
   /** Where to keep the tar of a compressed layer as it is scanned (ScanOptions.keep). */
-  keep?: { writer: () => KeptLayerWriter | undefined; archive: Compression } | undefined;
+  keep?:
+    | {
+        writer: () => KeptLayerWriter | undefined | Promise<KeptLayerWriter | undefined>;
+        archive: Compression;
+      }
+    | undefined;
   /** Told how many of the blob's bytes have been read, now and then. */
   onBytes?: ((read: number) => void) | undefined;
 }

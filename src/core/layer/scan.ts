@@ -43,7 +43,12 @@ export interface ScanOptions {
    * keeping (`worthKeeping`, with the archive's compression in `archive`); never for a blob read
    * by seeking.
    */
-  keep?: { writer: () => KeptLayerWriter | undefined; archive: Compression } | undefined;
+  keep?:
+    | {
+        writer: () => KeptLayerWriter | undefined | Promise<KeptLayerWriter | undefined>;
+        archive: Compression;
+      }
+    | undefined;
   /** Entries the archive may still hold (limits.entries, shared by its layers). */
   entryBudget?: { left: number };
   /** Told the decompressed bytes read so far, now and then. */
@@ -79,7 +84,8 @@ export async function scanLayer(
   } else {
     const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
     const { keep } = options;
-    const writer = keep && worthKeeping(keep.archive, compression) ? keep.writer() : undefined;
+    const writer =
+      keep && worthKeeping(keep.archive, compression) ? await keep.writer() : undefined;
     kept = writer && keeping(tar, writer);
     reader = new ChunkReader(() => kept?.stream ?? tar, false, 0, options.signal);
   }
