@@ -98,6 +98,15 @@ export class LayerEntries {
 
   /** uname and gname share one interned pair id: images rarely have more than a few owners. */
   private ownerId(uname: string, gname: string): number {
+    // Entries come with the same owner, one after another: the last one is checked first.
+    if (uname === this.lastOwner[0] && gname === this.lastOwner[1]) return this.lastOwner[2];
+    const id = this.internOwner(uname, gname);
+    this.lastOwner = [uname, gname, id];
+    return id;
+  }
+  private lastOwner: [string, string, number] = ['\0', '\0', -1];
+
+  private internOwner(uname: string, gname: string): number {
     const key = `${uname}\0${gname}`;
     let id = this.ownerIds.get(key);
     if (id === undefined) {
@@ -177,6 +186,7 @@ export class LayerEntries {
 }
 
 export function markerOf(path: string): Marker {
+  if (path.indexOf('.wh.') < 0) return Marker.None;
   const slash = path.lastIndexOf('/');
   const base = slash < 0 ? path : path.slice(slash + 1);
   if (!base.startsWith('.wh.')) return Marker.None;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tarEntry } from '../../testing/tar-writer.ts';
 import { parseHeader } from './header.ts';
 
 /** A header block of random bytes whose checksum field holds `sum`, at `offset` in a larger buffer. */
@@ -42,5 +43,24 @@ describe('the header checksum', () => {
         }
       }
     }
+  });
+});
+
+describe('owner names', () => {
+  it('are each header’s own, however the headers before it were owned', () => {
+    const owners = [
+      ['root', 'root'],
+      ['app', 'staff'],
+      ['root', 'root'],
+      ['root', 'wheel'],
+      ['', ''],
+      ['root', 'root'],
+    ] as const;
+    const seen = owners.map(([uname, gname]) => {
+      const [header] = tarEntry({ name: 'f', uname, gname });
+      const { uname: u, gname: g } = parseHeader(header!);
+      return [u, g];
+    });
+    expect(seen).toEqual(owners.map((o) => [...o]));
   });
 });

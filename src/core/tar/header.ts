@@ -111,24 +111,68 @@ function checksumMatches(block: Uint8Array): boolean {
  * bytes in two 16-bit lanes (at most 128 x 510 = 65,280 each: no lane overflows into the other).
  */
 function unsignedSum(block: Uint8Array): number {
-  const words = new Uint32Array(block.buffer, block.byteOffset, 128);
+  // One view of each buffer as words, not one per block: a million blocks made a million views.
+  if (block.buffer !== wordsOf) {
+    wordsOf = block.buffer;
+    words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
+  }
+  const base = block.byteOffset >>> 2;
   let lanes = 0;
-  for (let i = 0; i < 128; i++) {
-    // Words 37 and 38 are the checksum field (bytes 148-155).
-    if (i === 37 || i === 38) continue;
+  // Words 37 and 38 are the checksum field (bytes 148-155).
+  for (let i = base; i < base + 37; i++) {
+    const w = words[i]!;
+    lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+  }
+  for (let i = base + 39; i < base + 128; i++) {
     const w = words[i]!;
     lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
   }
   return (lanes & 0xffff) + Math.floor(lanes / 0x10000) + 8 * 0x20;
 }
+let wordsOf: ArrayBufferLike | undefined;
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+/** Whether the magic field says POSIX ustar: "ustar" and a NUL (GNU's is "ustar  "). */
+function isUstar(block: Uint8Array): boolean {
+  return (
+    block[257] === 0x75 &&
+    block[258] === 0x73 &&
+    block[259] === 0x74 &&
+    block[260] === 0x61 &&
+    block[261] === 0x72 &&
+    block[262] === 0
+  );
+}
+
+/**
+ * The owner names of the last header, and their bytes: a layer's entries nearly all have the
+ * same, so the string is decoded once instead of for every entry.
+ */
+const lastOwner = { bytes: new Uint8Array(64), uname: '', gname: '' };
+function ownerNames(block: Uint8Array): { uname: string; gname: string } {
+  const known = lastOwner.bytes;
+  let same = true;
+  for (let i = 0; i < 64; i++) {
+    if (known[i] !== block[265 + i]) {
+      same = false;
+      break;
+    }
+  }
+  if (!same) {
+    known.set(block.subarray(265, 329));
+    lastOwner.uname = cString(block, 265, 32);
+    lastOwner.gname = cString(block, 297, 32);
+  }
+  return lastOwner;
+}
 
 export function parseHeader(block: Uint8Array): RawHeader {
-  const magic = cString(block, 257, 6);
+  const owner = ownerNames(block);
   const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]!);
   let name = cString(block, 0, 100);
   // POSIX ustar splits long names into prefix + "/" + name; GNU tar uses those bytes for other
   // fields, and announces itself with the magic "ustar  " (two spaces).
-  if (magic === 'ustar' && block[345] !== 0) {
+  if (isUstar(block) && block[345] !== 0) {
     name = `${cString(block, 345, 155)}/${name}`;
   }
   return {
@@ -141,8 +185,8 @@ export function parseHeader(block: Uint8Array): RawHeader {
     checksumOk: checksumMatches(block),
     typeflag,
     linkname: cString(block, 157, 100),
-    uname: cString(block, 265, 32),
-    gname: cString(block, 297, 32),
+    uname: owner.uname,
+    gname: owner.gname,
     devmajor: parseNumber(block, 329, 8),
     devminor: parseNumber(block, 337, 8),
     sparse: typeflag === 'S',
