@@ -124,7 +124,47 @@ function subtreeSize(node: DiveNode): number {
   return size;
 }
 
-export function diveEfficiency(layers: { entries: LayerEntries; size: number }[]): DiveEfficiency {
+/** Whether two paths come in this order in dive's walk: name by name, each in byte order. */
+function diveOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
+ * The leaves of a layer's tree as dive builds it, with their sizes, without building the tree:
+ * for a layer without whiteouts (nor any `.wh.` name), a leaf is a path no other path of the
+ * layer lies below, and holds the size of its last entry (dive's AddPath overwrites). A million
+ * entries: one map instead of a node, a map and a string per name. Undefined for other layers.
+ */
+function plainLeaves(entries: LayerEntries): Map<string, number> | undefined {
+  const { paths } = entries;
+  for (let i = 0; i < entries.length; i++) if (paths[i]!.includes('.wh.')) return undefined;
+  const sizes = new Map<string, number>();
+  const folders = new Set<string>();
+  for (let i = 0; i < entries.length; i++) {
+    const path = paths[i]!;
+    sizes.set(path, entries.size(i));
+    for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
+      const folder = path.slice(0, cut);
+      if (folders.has(folder)) break;
+      folders.add(folder);
+    }
+  }
+  for (const folder of folders) sizes.delete(folder);
+  return sizes;
+}
+
+/**
+ * `everyTree`: walk the last layer's tree too, as for the others (the two ways must agree; the
+ * tests compare them).
+ */
+export function diveEfficiency(
+  layers: { entries: LayerEntries; size: number }[],
+  everyTree = false,
+): DiveEfficiency {
   const data = new Map<string, { cumulative: number; min: number; count: number }>();
   const inefficient: string[] = [];
   const stacked = newNode();
@@ -132,6 +172,24 @@ export function diveEfficiency(layers: { entries: LayerEntries; size: number }[]
   let once = 0;
   for (const [index, layer] of layers.entries()) {
     const last = index === layers.length - 1;
+    const leaves = last && !everyTree ? plainLeaves(layer.entries) : undefined;
+    if (leaves) {
+      // The last layer needs no tree to stack on: its leaves are measured in dive's order.
+      const again: string[] = [];
+      for (const [path, size] of leaves) {
+        const d = data.size > 0 ? data.get(`/${path}`) : undefined;
+        if (!d) {
+          once += size;
+          continue;
+        }
+        d.cumulative += size;
+        if (d.min < 0 || size < d.min) d.min = size;
+        d.count++;
+        if (d.count === 2) again.push(`/${path}`);
+      }
+      for (const key of again.sort(diveOrder)) inefficient.push(key);
+      continue;
+    }
     const tree = layerTree(layer.entries);
     visitChildFirst(tree, '', (node, key, whiteout, parent, name) => {
       if (childrenOf(node).size > 0) return true; // only leaves are measured

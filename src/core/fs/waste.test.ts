@@ -35,6 +35,18 @@ describe("dive's efficiency, reproduced", () => {
     expect(result.score).toBe(7 / 10);
   });
 
+  it('ties are listed in the reverse of the order dive meets them: name by name, not as whole paths', async () => {
+    // dive meets /a/x before /a-c/x ('a' < 'a-c'), though as strings '/a-c/x' < '/a/x'.
+    const layer = [sized('a/x', 1), sized('a-c/x', 1)];
+    const layers = (await layersOf([layer, layer])).map((entries) => ({ entries, size: 0 }));
+    const expected = [
+      { path: '/a-c/x', count: 2, bytes: 2 },
+      { path: '/a/x', count: 2, bytes: 2 },
+    ];
+    expect(diveEfficiency(layers).inefficientFiles).toEqual(expected);
+    expect(diveEfficiency(layers, true).inefficientFiles).toEqual(expected);
+  });
+
   it('a single layer with one empty file is 100% efficient', async () => {
     const layers = await layersOf([[{ name: 'somefile', data: '' }]]);
     const result = diveEfficiency(layers.map((entries) => ({ entries, size: 0 })));
