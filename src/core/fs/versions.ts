@@ -240,13 +240,19 @@ export class PathVersions {
   private apply(layer: number, entries: LayerEntries | null): void {
     // Each path this layer touches, once, with what it showed before the layer (by column: a Map
     // of a million paths costs more than the rest of the layer).
-    const touched: number[] = [];
-    const was: number[] = [];
+    // Typed, with room for about one path per entry: no garbage of arrays outgrown.
+    let touched = new Int32Array((entries?.length ?? 0) + 64);
+    let was = new Int32Array(touched.length);
+    let count = 0;
     const remember = (p: number) => {
       if (this.rememberedIn[p] === layer) return;
       this.rememberedIn[p] = layer;
-      touched.push(p);
-      was.push(this.cur[p]!);
+      if (count === touched.length) {
+        touched = grownColumn(touched, count + 1);
+        was = grownColumn(was, count + 1);
+      }
+      touched[count] = p;
+      was[count++] = this.cur[p]!;
     };
     // Set when a symlink is removed: folders resolved through it must be resolved again.
     let linkRemoved = false;
@@ -364,10 +370,10 @@ export class PathVersions {
         what: `paths below this symlink (to ${link.slice(link.indexOf(' -> ') + 4)}) were written where it leads`,
       });
 
-    const paths = new Int32Array(touched.length);
-    const changes = new Uint8Array(touched.length);
+    const paths = new Int32Array(count);
+    const changes = new Uint8Array(count);
     let n = 0;
-    for (let i = 0; i < touched.length; i++) {
+    for (let i = 0; i < count; i++) {
       const p = touched[i]!;
       const before = was[i]!;
       const now = this.cur[p]!;
