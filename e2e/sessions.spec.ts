@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { hostileCases } from '../src/testing/hostile.ts';
+import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
+import { writeTar } from '../src/testing/tar-writer.ts';
 import { fixture, settled } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-sessions-'));
@@ -102,5 +104,42 @@ test('a well-formed archive says every layer matches its digests', async ({ page
   expect(await settled(page)).toBe('ready');
   await expect(page.locator('[data-verification="passed"]')).toHaveText(
     'The layer matches its digests.',
+  );
+});
+
+test('each layer that fails its digest is named in layer order, whichever checker hashed it', async ({
+  page,
+}) => {
+  // Four layers of different sizes: with a checker per core they are shared out by bytes
+  // (40+10 and 30+20 KB on two cores), so layers 1 and 3 are hashed by different checkers.
+  const layer = (name: string, kb: number, fill: string) =>
+    writeTar([{ name, data: fill.repeat(kb * 1024) }]);
+  const image = imageFrom(
+    [40, 30, 20, 10].map((kb, i) => ({ command: `step ${i}`, layer: layer(`f${i}`, kb, 'a') })),
+  );
+  // The same sizes, other bytes: the scan reads them as usual, their digests no longer hold.
+  image.layers[1] = layer('f1', 30, 'b');
+  image.layers[3] = layer('f3', 10, 'b');
+  const path = join(dir, 'two-tampered.tar');
+  writeFileSync(path, legacyArchive(image, 'tampered:test'));
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(path);
+  expect(await settled(page)).toBe('ready');
+  const status = page.locator('[data-verification="mismatch"]');
+  await expect(status).toContainText('2 digest checks failed');
+  const items = status.locator('li');
+  await expect(items).toHaveCount(2);
+  await expect(items.nth(0)).toContainText('layer 1 of tampered:test');
+  await expect(items.nth(1)).toContainText('layer 3 of tampered:test');
+});
+
+test('an archive of many layers says that all of them match, counted across checkers', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(DIVE);
+  expect(await settled(page)).toBe('ready');
+  await expect(page.locator('[data-verification="passed"]')).toHaveText(
+    'All 14 layers match their digests.',
   );
 });

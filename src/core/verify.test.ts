@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes, readBytes } from '../testing/fixtures.ts';
 import { legacyArchive } from '../testing/sample-image.ts';
 import { bytesSource } from './bytes.ts';
-import { verifyDigests } from './verify.ts';
+import { verifyDigests, verifyShares } from './verify.ts';
 
 async function problemsOf(bytes: Uint8Array) {
   const read = await readBytes(bytes);
@@ -33,5 +33,39 @@ describe('digest verification', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]?.code).toBe('digest-mismatch');
     expect(problems[0]?.message).toMatch(/layer 0 of investitest:latest.*not to its diff_id/);
+  });
+
+  it('checked in shares by bytes, on as many checkers, finds what one checker finds', async () => {
+    const bytes = legacyArchive();
+    const at = new TextDecoder('latin1').decode(bytes).indexOf('investitest\n');
+    const tampered = bytes.slice();
+    tampered[at] = 'I'.charCodeAt(0);
+    const read = await readBytes(tampered);
+    const whole = await verifyDigests(bytesSource(tampered), read.model);
+    const shares = verifyShares(read.model, 2);
+    expect(shares).toHaveLength(2);
+    const blobs = [
+      ...new Set(read.model.images.flatMap((i) => i.layers.flatMap((l) => l.blobPath ?? []))),
+    ];
+    // Every blob in exactly one share, the largest alone if it outweighs the rest.
+    expect(shares.flatMap((s) => s ?? []).sort()).toEqual([...blobs].sort());
+    const sizes = new Map(read.model.entries.map((e) => [e.path, e.size]));
+    const bytesOf = (share: string[] | undefined) =>
+      (share ?? []).reduce((n, p) => n + (sizes.get(p) ?? 0), 0);
+    const largest = Math.max(...blobs.map((b) => sizes.get(b) ?? 0));
+    expect(Math.abs(bytesOf(shares[0]) - bytesOf(shares[1]))).toBeLessThanOrEqual(largest);
+    const found = [];
+    for (const only of shares)
+      found.push(...(await verifyDigests(bytesSource(tampered), read.model, { only })));
+    expect(found).toEqual(whole);
+    expect(whole).toHaveLength(1);
+  });
+
+  it('is one share of everything for a compressed archive or a single blob', async () => {
+    const gzip = await readBytes(fixtureBytes('trivy__alpine-310.tar.gz'));
+    expect(verifyShares(gzip.model, 4)).toEqual([undefined]);
+    const one = await readBytes(fixtureBytes('snyk__containerd-archives__alpine.tar'));
+    expect(verifyShares(one.model, 4)).toEqual([undefined]);
+    expect(verifyShares((await readBytes(legacyArchive())).model, 1)).toEqual([undefined]);
   });
 });

@@ -40,12 +40,15 @@ export async function verifyDigests(
      * kept: files deep in them open from the kept copy sooner (hashing is most of the check).
      */
     keptTar?: (path: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
+    /** Only these blobs (the others are checked elsewhere: `verifyShares`). */
+    only?: readonly string[] | undefined;
   } = {},
 ): Promise<Problem[]> {
+  const only = options.only && new Set(options.only);
   const expected = new Map<string, Expected>();
   for (const image of model.images) {
     for (const layer of image.layers) {
-      if (!layer.blobPath) continue;
+      if (!layer.blobPath || (only && !only.has(layer.blobPath))) continue;
       const e = expected.get(layer.blobPath) ?? {
         diffIds: new Set(),
         digests: new Set(),
@@ -120,6 +123,27 @@ export async function verifyDigests(
     }
   }
   return problems;
+}
+
+/**
+ * The layer blobs split into `count` shares of about equal bytes (largest first, each to the
+ * lightest share), for checkers on as many cores; one share of everything (undefined) when the
+ * archive is compressed (each checker would decompress all of it) or there is nothing to split.
+ */
+export function verifyShares(model: ArchiveModel, count: number): (string[] | undefined)[] {
+  const paths = new Set(model.images.flatMap((i) => i.layers.flatMap((l) => l.blobPath ?? [])));
+  if (model.compression !== 'none' || count < 2 || paths.size < 2) return [undefined];
+  const sizeOf = new Map(model.entries.map((e) => [e.path, e.size]));
+  const shares = Array.from({ length: Math.min(count, paths.size) }, () => ({
+    bytes: 0,
+    paths: [] as string[],
+  }));
+  for (const path of [...paths].sort((a, b) => (sizeOf.get(b) ?? 0) - (sizeOf.get(a) ?? 0))) {
+    const lightest = shares.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lightest.paths.push(path);
+    lightest.bytes += sizeOf.get(path) ?? 0;
+  }
+  return shares.map((share) => share.paths);
 }
 
 /**

@@ -18,13 +18,20 @@ declare const self: DedicatedWorkerGlobalScope;
 const send = (message: FromVerifier) => self.postMessage(message);
 
 self.onmessage = async (
-  event: MessageEvent<{ source: SourceSpec; model: ArchiveModel; keptIn?: string }>,
+  event: MessageEvent<{
+    source: SourceSpec;
+    model: ArchiveModel;
+    keptIn?: string;
+    /** The blobs this checker has (verifyShares); all of them when not given. */
+    only?: string[];
+  }>,
 ) => {
-  const { source, model, keptIn } = event.data;
+  const { source, model, keptIn, only } = event.data;
   const blobs = new Set(model.images.flatMap((i) => i.layers.map((l) => l.blobPath)));
   blobs.delete(null);
-  let total = blobs.size;
+  let total = only?.length ?? blobs.size;
   const problems = await verifyDigests(openSource(source), model, {
+    only,
     onBlob: (done, all) => {
       total = all;
       send({ type: 'progress', done, total: all });
