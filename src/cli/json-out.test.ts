@@ -27,4 +27,13 @@ describe('JSON written in pieces', () => {
       expect(pieces(report)).toBe(JSON.stringify(report, null, 2));
     }
   });
+
+  it('gathers long runs of plain values into pieces of about 64 KiB, with the same text', () => {
+    const paths = Array.from({ length: 20_000 }, (_, i) => `/data/d${i >> 10}/f${i}`);
+    const value = { paths, mixed: [...paths.slice(0, 5_000), { at: 1 }, ...paths.slice(5_000)] };
+    const list = [...jsonPieces(value)];
+    expect(list.join('')).toBe(JSON.stringify(value, null, 2));
+    expect(list.length).toBeLessThan(40);
+    expect(Math.max(...list.map((p) => p.length))).toBeLessThan(70_000);
+  });
 });

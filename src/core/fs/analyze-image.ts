@@ -48,7 +48,7 @@ export function analyzeImage(
     top,
     final: countsOf(versions, top),
     get efficiency() {
-      efficiency ??= diveEfficiency(diveLayers);
+      efficiency ??= diveEfficiency(diveLayers, { versions });
       return efficiency;
     },
     reclaimable: reclaimable(versions, top),

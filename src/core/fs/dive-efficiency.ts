@@ -1,4 +1,5 @@
 import { type LayerEntries, Marker } from '../layer/entries.ts';
+import type { PathVersions } from './versions.ts';
 
 /**
  * dive's "image efficiency", reproduced exactly, quirks included, so that its numbers can be
@@ -133,37 +134,99 @@ function diveOrder(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/**
- * The leaves of a layer's tree as dive builds it, with their sizes, without building the tree:
- * for a layer without whiteouts (nor any `.wh.` name), a leaf is a path no other path of the
- * layer lies below, and holds the size of its last entry (dive's AddPath overwrites). A million
- * entries: one map instead of a node, a map and a string per name. Undefined for other layers.
- */
-function plainLeaves(entries: LayerEntries): Map<string, number> | undefined {
+/** The leaves of a layer's tree as dive builds it: how many, and each one's size and path. */
+interface Leaves {
+  count: number;
+  size(leaf: number): number;
+  path(leaf: number): string;
+}
+
+/** Whether any path of the layer holds `.wh.` (its leaves then need dive's tree). */
+function hasWhiteoutNames(entries: LayerEntries): boolean {
   const { paths } = entries;
-  for (let i = 0; i < entries.length; i++) if (paths[i]!.includes('.wh.')) return undefined;
-  const sizes = new Map<string, number>();
-  const folders = new Set<string>();
-  for (let i = 0; i < entries.length; i++) {
-    const path = paths[i]!;
-    sizes.set(path, entries.size(i));
-    for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
-      const folder = path.slice(0, cut);
-      if (folders.has(folder)) break;
-      folders.add(folder);
-    }
-  }
-  for (const folder of folders) sizes.delete(folder);
-  return sizes;
+  for (let i = 0; i < entries.length; i++) if (paths[i]!.includes('.wh.')) return true;
+  return false;
 }
 
 /**
- * `everyTree`: walk the last layer's tree too, as for the others (the two ways must agree; the
- * tests compare them).
+ * The leaves of a layer without whiteouts (nor any `.wh.` name), without building its tree: a
+ * leaf is a path no other path of the layer lies below, and holds the size of its last entry
+ * (dive's AddPath overwrites). By path, in a map: one entry a path instead of a node, a map and a
+ * string a name.
+ */
+function plainLeaves(entries: LayerEntries): Leaves {
+  const { paths } = entries;
+  const sizes = new Map<string, number>();
+  const folders = new Set<string>();
+  // Entries come folder by folder: a path in the folder of the one before needs no new string.
+  let folder = '';
+  for (let i = 0; i < entries.length; i++) {
+    const path = paths[i]!;
+    sizes.set(path, entries.size(i));
+    const last = path.lastIndexOf('/');
+    if (last === folder.length && last > 0 && path.startsWith(folder)) continue;
+    folder = last > 0 ? path.slice(0, last) : '';
+    for (let cut = last; cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
+      const above = path.slice(0, cut);
+      if (folders.has(above)) break;
+      folders.add(above);
+    }
+  }
+  for (const above of folders) sizes.delete(above);
+  const list = [...sizes];
+  return { count: list.length, size: (j) => list[j]![1], path: (j) => list[j]![0] };
+}
+
+/**
+ * The same leaves found from the change model's path ids, where it holds this layer: each entry
+ * already has a version naming its path's id, so a million paths need no map of strings (the map
+ * alone took most of a second here). Undefined when some path was written elsewhere than it says
+ * (through a symlinked folder): dive goes by the names as they are.
+ */
+function leavesById(entries: LayerEntries, versions: PathVersions): Leaves | undefined {
+  const layer = versions.layers.lastIndexOf(entries);
+  if (layer < 0) return undefined;
+  const { vLayer, vEntry, vPath, table } = versions;
+  // Versions are made layer after layer: this layer's run is found by halving.
+  let lo = 0;
+  let hi = versions.versionCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (vLayer[mid]! < layer) lo = mid + 1;
+    else hi = mid;
+  }
+  const sizes = new Float64Array(table.size);
+  const has = new Uint8Array(table.size);
+  const below = new Uint8Array(table.size);
+  let entriesSeen = 0;
+  for (let v = lo; v < versions.versionCount && vLayer[v] === layer; v++) {
+    const i = vEntry[v]!;
+    if (i < 0) continue;
+    const p = vPath[v]!;
+    if (table.paths[p] !== entries.paths[i]) return undefined;
+    entriesSeen++;
+    sizes[p] = entries.size(i);
+    has[p] = 1;
+    for (let up = table.parents[p]!; up >= 0 && !below[up]; up = table.parents[up]!) below[up] = 1;
+  }
+  if (entriesSeen !== entries.length) return undefined;
+  const leaves: number[] = [];
+  for (let p = 1; p < table.size; p++) if (has[p] && !below[p]) leaves.push(p);
+  return {
+    count: leaves.length,
+    size: (j) => sizes[leaves[j]!]!,
+    path: (j) => table.paths[leaves[j]!]!,
+  };
+}
+
+/**
+ * `versions`: the change model of the same layers, if there is one (its path ids find the last
+ * layer's leaves). `everyTree`: walk the last layer's tree too, as for the others (the ways must
+ * agree; the tests compare them).
  */
 export function diveEfficiency(
   layers: { entries: LayerEntries; size: number }[],
-  everyTree = false,
+  { versions, everyTree = false }: { versions?: PathVersions; everyTree?: boolean } = {},
 ): DiveEfficiency {
   const data = new Map<string, { cumulative: number; min: number; count: number }>();
   const inefficient: string[] = [];
@@ -172,12 +235,16 @@ export function diveEfficiency(
   let once = 0;
   for (const [index, layer] of layers.entries()) {
     const last = index === layers.length - 1;
-    const leaves = last && !everyTree ? plainLeaves(layer.entries) : undefined;
+    const leaves =
+      last && !everyTree && !hasWhiteoutNames(layer.entries)
+        ? ((versions && leavesById(layer.entries, versions)) ?? plainLeaves(layer.entries))
+        : undefined;
     if (leaves) {
       // The last layer needs no tree to stack on: its leaves are measured in dive's order.
       const again: string[] = [];
-      for (const [path, size] of leaves) {
-        const d = data.size > 0 ? data.get(`/${path}`) : undefined;
+      for (let j = 0; j < leaves.count; j++) {
+        const size = leaves.size(j);
+        const d = data.size > 0 ? data.get(`/${leaves.path(j)}`) : undefined;
         if (!d) {
           once += size;
           continue;
@@ -185,7 +252,7 @@ export function diveEfficiency(
         d.cumulative += size;
         if (d.min < 0 || size < d.min) d.min = size;
         d.count++;
-        if (d.count === 2) again.push(`/${path}`);
+        if (d.count === 2) again.push(`/${leaves.path(j)}`);
       }
       for (const key of again.sort(diveOrder)) inefficient.push(key);
       continue;

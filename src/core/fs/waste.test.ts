@@ -44,7 +44,23 @@ describe("dive's efficiency, reproduced", () => {
       { path: '/a/x', count: 2, bytes: 2 },
     ];
     expect(diveEfficiency(layers).inefficientFiles).toEqual(expected);
-    expect(diveEfficiency(layers, true).inefficientFiles).toEqual(expected);
+    expect(diveEfficiency(layers, { everyTree: true }).inefficientFiles).toEqual(expected);
+  });
+
+  it('a last-layer path with a path below it is a folder in dive, not a leaf, however the leaves are found', async () => {
+    // The last layer writes a/b as a file, then a/b/c: dive's tree makes a/b a node with a child,
+    // so only /a/b/c is measured there and /a/b of the first layer is met once.
+    const scanned = await layersOf([[sized('a/b', 2)], [sized('a/b', 1), sized('a/b/c', 2)]]);
+    const layers = scanned.map((entries) => ({ entries, size: 0 }));
+    const versions = new PathVersions(scanned);
+    for (const result of [
+      diveEfficiency(layers),
+      diveEfficiency(layers, { versions }),
+      diveEfficiency(layers, { everyTree: true }),
+    ]) {
+      expect(result.score).toBe(1);
+      expect(result.inefficientFiles).toEqual([]);
+    }
   });
 
   it('a single layer with one empty file is 100% efficient', async () => {

@@ -63,12 +63,12 @@ export function looksSecret(path: string): boolean {
  */
 export function reclaimable(versions: PathVersions, top: MergedView): Reclaimable {
   const layerCount = versions.layers.length;
-  const visibleData = new Set<number>();
-  const key = (layer: number, entry: number) => layer * 2 ** 26 + entry;
+  // A flag per entry of each layer (a Set of a million numbers took a third of a second).
+  const visibleData = versions.layers.map((entries) => new Uint8Array(entries?.length ?? 0));
   for (let p = 1; p < top.version.length; p++) {
     const v = top.version[p]!;
     if (v >= 0 && versions.vDataLayer[v]! >= 0)
-      visibleData.add(key(versions.vDataLayer[v]!, versions.vDataEntry[v]!));
+      visibleData[versions.vDataLayer[v]!]![versions.vDataEntry[v]!] = 1;
   }
   const files: HiddenFile[] = [];
   const markers = new Map<number, Set<string>>();
@@ -81,7 +81,7 @@ export function reclaimable(versions: PathVersions, top: MergedView): Reclaimabl
     const layer = versions.vLayer[v]!;
     const entries = versions.layers[layer]!;
     if (entries.kind(entry) !== 'file' || entries.size(entry) === 0) continue;
-    if (visibleData.has(key(layer, entry))) continue;
+    if (visibleData[layer]![entry]) continue;
     const size = entries.size(entry);
     const path = versions.table.paths[versions.vPath[v]!]!;
     const hiddenBy = versions.vHiddenBy[v]!;
