@@ -70,7 +70,11 @@ export async function catalogImage(
   const layerCount = versions.layers.length;
   const problems: CatalogProblem[] = [];
   // 1. Which versions to read: by path, and executables that may be Go binaries.
-  const roleOfPath = new Map<number, Role | null>();
+  // Each path's role by id, worked out once: 0 not yet, 1 none, else ROLES[n - 2] (a Map of a
+  // million ids took most of the catalogue's time).
+  const roleOfPath = new Uint8Array(table.size);
+  const roleIndex = new Map<Role, number>();
+  const roles: Role[] = [];
   const byVersion = new Map<number, Candidate>();
   const wanted = new Map<number, Map<number, { role: Role; path: number; size: number }>>();
   for (let v = 0; v < versions.versionCount; v++) {
@@ -78,11 +82,17 @@ export async function catalogImage(
     const dataLayer = versions.vDataLayer[v]!;
     if (entry < 0 || dataLayer < 0) continue;
     const p = versions.vPath[v]!;
-    let role = roleOfPath.get(p);
-    if (role === undefined) {
-      role = roleByPath(table.paths[p]!);
-      roleOfPath.set(p, role);
+    let known = roleOfPath[p]!;
+    if (known === 0) {
+      const found = roleByPath(table.paths[p]!);
+      if (found && !roleIndex.has(found)) {
+        roleIndex.set(found, roles.length);
+        roles.push(found);
+      }
+      known = found ? roleIndex.get(found)! + 2 : 1;
+      roleOfPath[p] = known;
     }
+    const role = known === 1 ? null : roles[known - 2]!;
     const data = versions.layers[dataLayer]!;
     const dataEntry = versions.vDataEntry[v]!;
     if (data.kind(dataEntry) !== 'file') continue;

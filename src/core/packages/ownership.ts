@@ -31,8 +31,9 @@ export function ownership(
     row.files = files;
     row.bytes = bytes;
   });
-  const unowned: { path: string; bytes: number }[] = [];
-  let unownedCount = 0;
+  // Unowned files by id and size; only the 500 listed get a path string and an object.
+  const ids: number[] = [];
+  const sizes: number[] = [];
   let unownedBytes = 0;
   if (top >= 0)
     for (let p = 1; p < table.size; p++) {
@@ -41,10 +42,52 @@ export function ownership(
       if (v < 0 || versions.vEntry[v] === DELETED || versions.isDir(v)) continue;
       const d = versions.describe(v);
       if (d.kind !== 'file') continue;
-      unownedCount++;
+      ids.push(p);
+      sizes.push(d.size);
       unownedBytes += d.size;
-      unowned.push({ path: `/${table.paths[p]}`, bytes: d.size });
     }
-  unowned.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
-  return { owners, unowned: unowned.slice(0, 500), unownedCount, unownedBytes };
+  const unowned = largestFirst(ids, sizes, (p) => table.paths[p]!, LISTED).map((i) => ({
+    path: `/${table.paths[ids[i]!]}`,
+    bytes: sizes[i]!,
+  }));
+  return { owners, unowned, unownedCount: ids.length, unownedBytes };
+}
+
+/** How many unowned files are listed. */
+const LISTED = 500;
+
+/**
+ * The indices of the `count` largest, ties by path, in that order, without sorting them all: the
+ * size of the `count`-th largest bounds the list, and paths of that size are kept in a short
+ * sorted list (a million empty files compare with its last path, most of them once).
+ */
+export function largestFirst(
+  ids: readonly number[],
+  sizes: readonly number[],
+  pathOf: (id: number) => string,
+  count: number,
+): number[] {
+  const byOrder = (a: number, b: number) =>
+    sizes[b]! - sizes[a]! || (pathOf(ids[a]!) < pathOf(ids[b]!) ? -1 : 1);
+  if (sizes.length <= count) return sizes.map((_, i) => i).sort(byOrder);
+  const bound = Float64Array.from(sizes).sort()[sizes.length - count]!;
+  const above: number[] = [];
+  const tied: number[] = [];
+  const room = () => count - above.length;
+  for (let i = 0; i < sizes.length; i++) if (sizes[i]! > bound) above.push(i);
+  for (let i = 0; i < sizes.length; i++) {
+    if (sizes[i] !== bound) continue;
+    const path = pathOf(ids[i]!);
+    if (tied.length === room() && path >= pathOf(ids[tied.at(-1)!]!)) continue;
+    let lo = 0;
+    let hi = tied.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (pathOf(ids[tied[mid]!]!) < path) lo = mid + 1;
+      else hi = mid;
+    }
+    tied.splice(lo, 0, i);
+    if (tied.length > room()) tied.pop();
+  }
+  return [...above.sort(byOrder), ...tied];
 }

@@ -47,16 +47,20 @@ export function roleByPath(path: string): Role | null {
     if (name.endsWith('.md5sums')) return 'dpkg-files';
     return DPKG_SCRIPTS.test(name) ? null : 'dpkg-status-d';
   }
-  if (/^usr\/share\/doc\/[^/]+\/copyright$/.test(path)) return 'dpkg-copyright';
+  // Cheap tests before each pattern: most of a million paths are none of these.
+  if (path.startsWith('usr/share/doc/') && /^usr\/share\/doc\/[^/]+\/copyright$/.test(path))
+    return 'dpkg-copyright';
   if (path.startsWith('var/lib/dpkg/info/'))
     return /^var\/lib\/dpkg\/info\/[^/]+\.(list|md5sums|conffiles)$/.test(path)
       ? 'dpkg-files'
       : null;
-  if (/\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$|\.egg-info$/.test(path))
-    return 'python-metadata';
-  if (/\.(dist-info|egg-info)\/(RECORD|installed-files\.txt)$/.test(path)) return 'python-record';
+  if (path.includes('-info')) {
+    if (/\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$|\.egg-info$/.test(path))
+      return 'python-metadata';
+    if (/\.(dist-info|egg-info)\/(RECORD|installed-files\.txt)$/.test(path)) return 'python-record';
+  }
   if (path.endsWith('/package.json') && isInstalledNpmManifest(path)) return 'npm';
-  if (isJavaArchive(path)) return 'java';
+  if (path.charCodeAt(path.length - 4) === 46 /* . */ && isJavaArchive(path)) return 'java';
   return null;
 }
 
