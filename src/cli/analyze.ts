@@ -1,6 +1,5 @@
-import { openAsBlob, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { blobSource } from '../core/bytes.ts';
 import { junitError } from '../core/ci/reports.ts';
 import { toProblem } from '../core/errors.ts';
 import { dockerfileText } from '../core/image/dockerfile.ts';
@@ -9,6 +8,7 @@ import { analyzeReport } from '../core/report.ts';
 import { verifyDigests } from '../core/verify.ts';
 import { type CliArgs, parseCli, USAGE, UsageError } from './args.ts';
 import { chosenImage, compareReads, comparisonText, ImageChoiceError } from './compare.ts';
+import { fileSource } from './file-source.ts';
 import { FAIL, GateInputError, gateConfig, gateText, PASS, runGate, UNREADABLE } from './gate.ts';
 import { writeJson } from './json-out.ts';
 import { addPackages, sbomOf } from './packages.ts';
@@ -122,11 +122,10 @@ function threadCount(): number {
 }
 
 async function readFile(file: string, verify: boolean) {
-  const blob = await openAsBlob(file);
-  const source = blobSource(blob);
+  const source = fileSource(file);
   const count = threadCount();
   const threads =
-    threadEntry && blob.size >= THREADS_FROM && count > 0
+    threadEntry && source.size >= THREADS_FROM && count > 0
       ? scanThreads(file, threadEntry, count)
       : undefined;
   let read: Awaited<ReturnType<typeof readArchive>>;

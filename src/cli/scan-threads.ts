@@ -1,7 +1,6 @@
-import { openAsBlob } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { blobSource } from '../core/bytes.ts';
+import type { ByteSource } from '../core/bytes.ts';
 import { type ErrorCode, type Problem, toProblem } from '../core/errors.ts';
 import { type BlobTask, type ScanElsewhere, scanBlobAt } from '../core/layer/scan-blob.ts';
 import {
@@ -11,6 +10,7 @@ import {
   unreadScan,
 } from '../core/layer/scan-message.ts';
 import type { Limits } from '../core/limits.ts';
+import { fileSource } from './file-source.ts';
 
 /**
  * The command line's pool of scan threads, one per CPU (`os.availableParallelism()`): the layers
@@ -31,9 +31,16 @@ export const isScanThread = !isMainThread && (workerData as { strataScan?: true 
 
 /** In a scan thread: scans each job it is given, until it is ended. */
 export function serveScans(): void {
+  // The archive is opened once per thread, whatever the number of layers it scans.
+  const sources = new Map<string, ByteSource>();
   parentPort?.on('message', async (job: ThreadJob) => {
     try {
-      const scan = await scanBlobAt(blobSource(await openAsBlob(job.file)), job.task, {
+      let source = sources.get(job.file);
+      if (!source) {
+        source = fileSource(job.file);
+        sources.set(job.file, source);
+      }
+      const scan = await scanBlobAt(source, job.task, {
         limits: job.limits,
         entryBudget: { left: job.entriesLeft },
       });
