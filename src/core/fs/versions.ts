@@ -404,6 +404,10 @@ export class PathVersions {
     remember: (p: number) => void,
     hideBelow: (p: number) => void,
   ): boolean {
+    // A folder that stands has folders all the way up (whatever replaces or removes a folder hides
+    // what is below it): the usual case, a file beside the one before, needs no walk.
+    const now = this.cur[p]!;
+    if (now >= 0 && this.isDir(now)) return false;
     let replaced = false;
     const chain = [...this.table.ancestors(p), p];
     for (const a of chain) {
