@@ -125,20 +125,25 @@ export async function verifyDigests(
   return problems;
 }
 
+/** Each layer blob of the archive once, in the order the images list their layers. */
+export function layerBlobs(model: ArchiveModel): string[] {
+  return [...new Set(model.images.flatMap((i) => i.layers.flatMap((l) => l.blobPath ?? [])))];
+}
+
 /**
  * The layer blobs split into `count` shares of about equal bytes (largest first, each to the
  * lightest share), for checkers on as many cores; one share of everything (undefined) when the
  * archive is compressed (each checker would decompress all of it) or there is nothing to split.
  */
 export function verifyShares(model: ArchiveModel, count: number): (string[] | undefined)[] {
-  const paths = new Set(model.images.flatMap((i) => i.layers.flatMap((l) => l.blobPath ?? [])));
-  if (model.compression !== 'none' || count < 2 || paths.size < 2) return [undefined];
+  const paths = layerBlobs(model);
+  if (model.compression !== 'none' || count < 2 || paths.length < 2) return [undefined];
   const sizeOf = new Map(model.entries.map((e) => [e.path, e.size]));
-  const shares = Array.from({ length: Math.min(count, paths.size) }, () => ({
+  const shares = Array.from({ length: Math.min(count, paths.length) }, () => ({
     bytes: 0,
     paths: [] as string[],
   }));
-  for (const path of [...paths].sort((a, b) => (sizeOf.get(b) ?? 0) - (sizeOf.get(a) ?? 0))) {
+  for (const path of paths.sort((a, b) => (sizeOf.get(b) ?? 0) - (sizeOf.get(a) ?? 0))) {
     const lightest = shares.reduce((a, b) => (b.bytes < a.bytes ? b : a));
     lightest.paths.push(path);
     lightest.bytes += sizeOf.get(path) ?? 0;

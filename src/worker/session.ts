@@ -2,7 +2,7 @@ import type { SourceSpec } from '../core/bytes.ts';
 import type { Problem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
-import { verifyShares } from '../core/verify.ts';
+import { layerBlobs, verifyShares } from '../core/verify.ts';
 import {
   type Answers,
   type ExportWhat,
@@ -337,9 +337,9 @@ export class ArchiveSession {
       const shares = verifyShares(model, navigator.hardwareConcurrency ?? 1);
       const progress = shares.map(() => ({ done: 0, total: 0 }));
       const results: { total: number; problems: Problem[] }[] = [];
-      const order = [...new Set(model.images.flatMap((i) => i.layers.map((l) => l.blobPath)))];
+      const order = layerBlobs(model);
       const rank = (p: Problem) => {
-        const at = order.indexOf(p.detail ?? null);
+        const at = order.indexOf(p.detail ?? '');
         return at < 0 ? order.length : at;
       };
       const stopAll = () => {

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { openSource, type SourceSpec, streamChunks } from '../core/bytes.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
-import { verifyDigests } from '../core/verify.ts';
+import { layerBlobs, verifyDigests } from '../core/verify.ts';
 import { keptFile, openKeptWriter } from './kept-on-disk.ts';
 import type { FromVerifier } from './protocol.ts';
 
@@ -27,9 +27,7 @@ self.onmessage = async (
   }>,
 ) => {
   const { source, model, keptIn, only } = event.data;
-  const blobs = new Set(model.images.flatMap((i) => i.layers.map((l) => l.blobPath)));
-  blobs.delete(null);
-  let total = only?.length ?? blobs.size;
+  let total = (only ?? layerBlobs(model)).length;
   const problems = await verifyDigests(openSource(source), model, {
     only,
     onBlob: (done, all) => {

@@ -26,7 +26,7 @@ export class PathTable {
   readonly paths: string[] = [''];
   /** Each path's parent (the root's is -1); valid below `size`. */
   parents = new Int32Array(1024).fill(-1, 0, 1);
-  /** Children of each folder that has any, by name. */
+  /** The children of each folder that has children, by name. */
   private readonly kids = new Map<number, Map<string, number>>();
   /** Folders that have children, by path: far fewer than paths, and most lookups start at one. */
   private readonly dirIds = new Map<string, number>([['', 0]]);

@@ -7,7 +7,7 @@ import { changesBetween } from './package-changes.ts';
 import { type ParsedBody, parseBody } from './parse-body.ts';
 import { purlOf } from './purl.ts';
 import { parsePythonMetadata } from './python.ts';
-import { LARGEST_BODY, mayBeGoBinary, type Role, roleByPath } from './roles.ts';
+import { LARGEST_BODY, mayBeGoBinary, ROLES, type Role, roleByPath } from './roles.ts';
 
 /** Reads the bodies of some entries of one layer, in any order (one pass over the layer). */
 export type ReadBodies = (
@@ -73,8 +73,6 @@ export async function catalogImage(
   // Each path's role by id, worked out once: 0 not yet, 1 none, else ROLES[n - 2] (a Map of a
   // million ids took most of the catalogue's time).
   const roleOfPath = new Uint8Array(table.size);
-  const roleIndex = new Map<Role, number>();
-  const roles: Role[] = [];
   const byVersion = new Map<number, Candidate>();
   const wanted = new Map<number, Map<number, { role: Role; path: number; size: number }>>();
   for (let v = 0; v < versions.versionCount; v++) {
@@ -85,14 +83,10 @@ export async function catalogImage(
     let known = roleOfPath[p]!;
     if (known === 0) {
       const found = roleByPath(table.paths[p]!);
-      if (found && !roleIndex.has(found)) {
-        roleIndex.set(found, roles.length);
-        roles.push(found);
-      }
-      known = found ? roleIndex.get(found)! + 2 : 1;
+      known = found ? ROLES.indexOf(found) + 2 : 1;
       roleOfPath[p] = known;
     }
-    const role = known === 1 ? null : roles[known - 2]!;
+    const role = known === 1 ? null : ROLES[known - 2]!;
     const data = versions.layers[dataLayer]!;
     const dataEntry = versions.vDataEntry[v]!;
     if (data.kind(dataEntry) !== 'file') continue;

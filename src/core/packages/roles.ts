@@ -86,3 +86,6 @@ export const LARGEST_BODY: Record<Role, number> = {
   java: 256 << 20,
   go: 512 << 20,
 };
+
+/** Every role, in one order (a role can be kept as its index). */
+export const ROLES = Object.keys(LARGEST_BODY) as readonly Role[];
