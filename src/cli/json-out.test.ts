@@ -36,4 +36,19 @@ describe('JSON written in pieces', () => {
     expect(list.length).toBeLessThan(40);
     expect(Math.max(...list.map((p) => p.length))).toBeLessThan(70_000);
   });
+
+  it('writes a list that names its items one at a time as the array its toJSON gives', () => {
+    let named = 0;
+    const lazy = {
+      length: 3,
+      at: (i: number) => {
+        named++;
+        return `/p${i}`;
+      },
+      toJSON: () => ['/p0', '/p1', '/p2'],
+    };
+    const value = { changes: { added: lazy, none: { ...lazy, length: 0, toJSON: () => [] } } };
+    expect(pieces(value)).toBe(JSON.stringify(value, null, 2));
+    expect(named).toBe(3);
+  });
 });

@@ -3,12 +3,14 @@
  * million paths is never one string in memory (the JSON alone cost 120-170 MB of the analyze
  * command's peak on a layer of a million entries). Plain data only: objects, arrays, strings,
  * numbers, booleans, null; undefined members are left out and undefined array items are null, as
- * JSON.stringify does.
+ * JSON.stringify does. A list that names its items one at a time (`length`, `at` and a `toJSON`
+ * that gives the array, as the report's change lists) is written as that array without making it.
  */
 export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
-  if (Array.isArray(value)) {
-    yield* listPieces('[', ']', value.length, indent, (i) => {
-      const item = value[i];
+  if (Array.isArray(value) || isLazyList(value)) {
+    const list = value as LazyList;
+    yield* listPieces('[', ']', list.length, indent, (i) => {
+      const item = Array.isArray(list) ? list[i] : list.at(i);
       return ['', item === undefined || typeof item === 'function' ? null : item];
     });
   } else if (value !== null && typeof value === 'object' && !hasToJson(value)) {
@@ -62,6 +64,22 @@ function* listPieces(
     yield end;
   }
   yield run + indent + close;
+}
+
+interface LazyList {
+  readonly length: number;
+  at(i: number): unknown;
+}
+
+function isLazyList(value: unknown): value is LazyList {
+  const list = value as Partial<LazyList> | null;
+  return (
+    typeof list === 'object' &&
+    list !== null &&
+    typeof list.length === 'number' &&
+    typeof list.at === 'function' &&
+    hasToJson(list)
+  );
 }
 
 function hasToJson(value: object): boolean {

@@ -61,6 +61,10 @@ export class PathTable {
     return this.kids.get(parent)?.get(name);
   }
 
+  hasChildren(id: number): boolean {
+    return this.kids.has(id);
+  }
+
   children(id: number): Iterable<number> {
     return (this.kids.get(id) ?? NONE).values();
   }

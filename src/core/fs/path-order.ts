@@ -1,0 +1,53 @@
+import type { PathTable } from './paths.ts';
+
+/**
+ * The rank of every path of the table in the order a sort of their full names gives (UTF-16 code
+ * units, as `Array.prototype.sort` compares), found from the tree instead of by comparing full
+ * paths: a list of changes can then be sorted as numbers and named one path at a time.
+ *
+ * That order is not plain depth first: `a-b` sorts between `a` and `a/c`, as `-` comes before
+ * `/`. So each folder lists every child twice, once under its name (the child itself) and once
+ * under its name and a slash (all below it), and visits them sorted by those keys.
+ */
+export function pathRanks(table: PathTable): Int32Array {
+  const ranks = new Int32Array(table.size);
+  let next = 0;
+  ranks[0] = next++;
+  // Each frame: a folder's sorted items (child id × 2, +1 for "everything below it") and a cursor.
+  const stack: { items: Int32Array; at: number }[] = [{ items: sortedItems(table, 0), at: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.at === frame.items.length) {
+      stack.pop();
+      continue;
+    }
+    const item = frame.items[frame.at++]!;
+    const child = item >> 1;
+    if ((item & 1) === 0) ranks[child] = next++;
+    else stack.push({ items: sortedItems(table, child), at: 0 });
+  }
+  return ranks;
+}
+
+function sortedItems(table: PathTable, folder: number): Int32Array {
+  const keys: string[] = [];
+  const codes: number[] = [];
+  for (const child of table.children(folder)) {
+    const name = table.names[child]!;
+    keys.push(name);
+    codes.push(child * 2);
+    if (table.hasChildren(child)) {
+      keys.push(`${name}/`);
+      codes.push(child * 2 + 1);
+    }
+  }
+  // Layers mostly list a folder in name order already (tools walk folders sorted): a pass that
+  // finds them in order spares the sort.
+  let inOrder = true;
+  for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! < keys[i]!;
+  if (inOrder) return Int32Array.from(codes);
+  // A plain array sorts with a comparator two to three times faster than a typed one (V8).
+  const order = Array.from(keys.keys());
+  order.sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
+  return Int32Array.from(order, (i) => codes[i]!);
+}
