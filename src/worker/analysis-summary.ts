@@ -5,9 +5,12 @@ import type { ImageRecord } from '../core/image/model.ts';
 import type { LayerScan } from '../core/layer/scan.ts';
 import type { AnalysisSummary, LayerStats } from './protocol.ts';
 
+export type SummaryWithoutNames = Omit<AnalysisSummary, 'namesFrom' | 'names' | 'parents'>;
+
 /**
  * One image's analysis as the page needs it: per-layer counts from the layers read so far, and,
- * once every layer is read (`a` given), the figures of the whole image.
+ * once every layer is read (`a` given), the figures of the whole image. The path names are added
+ * when it is sent, only those the page lacks (`withNames`): they are made for the message, not kept.
  */
 export function analysisSummary(
   image: number,
@@ -15,7 +18,7 @@ export function analysisSummary(
   versions: PathVersions,
   scans: Map<string, LayerScan>,
   a: ImageAnalysis | undefined,
-): AnalysisSummary {
+): SummaryWithoutNames {
   const complete = a !== undefined;
   const layers: LayerStats[] = record.layers.map((layer, i) => {
     const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
@@ -39,9 +42,6 @@ export function analysisSummary(
   });
   return {
     image,
-    namesFrom: 0,
-    names: versions.table.names,
-    parents: versions.table.parents.slice(0, versions.table.size),
     layers,
     layersReady: versions.layers.length,
     complete,
@@ -51,5 +51,21 @@ export function analysisSummary(
     hiddenFileCount: a?.reclaimable.files.length ?? 0,
     largestFiles: a ? largestFiles(a.versions, a.top) : [],
     oddities: versions.oddities.slice(0, 200),
+  };
+}
+
+/** The summary with the table's names and parents from path `namesKnown` on (all, if it is past them). */
+export function withNames(
+  summary: SummaryWithoutNames,
+  versions: PathVersions,
+  namesKnown: number,
+): AnalysisSummary {
+  const { table } = versions;
+  const from = namesKnown <= table.size ? namesKnown : 0;
+  return {
+    ...summary,
+    namesFrom: from,
+    names: table.namesFrom(from),
+    parents: table.parents.slice(from, table.size),
   };
 }

@@ -19,7 +19,7 @@ import { imageBodies } from '../core/packages/image-bodies.ts';
 import { sqliteWasmAt } from '../core/packages/rpm-sqlite.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import { readSparse } from '../core/tar/sparse.ts';
-import { analysisSummary } from './analysis-summary.ts';
+import { analysisSummary, type SummaryWithoutNames, withNames } from './analysis-summary.ts';
 import { pathDetails } from './path-details.ts';
 import type {
   AnalysisSummary,
@@ -361,13 +361,7 @@ export class ArchiveQueries {
       this.lastSummary = { image, versions, layers: versions.layers.length, analysis, summary };
     }
     // Only the paths the page does not have yet (all of them if it says it has more than exist).
-    const from = namesKnown <= summary.names.length ? namesKnown : 0;
-    return {
-      ...summary,
-      namesFrom: from,
-      names: from === 0 ? summary.names : summary.names.slice(from),
-      parents: summary.parents.slice(from),
-    };
+    return withNames(summary, versions, namesKnown);
   }
   private lastSummary:
     | {
@@ -375,7 +369,7 @@ export class ArchiveQueries {
         versions: PathVersions;
         layers: number;
         analysis: ImageAnalysis | undefined;
-        summary: AnalysisSummary;
+        summary: SummaryWithoutNames;
       }
     | undefined;
 }

@@ -33,7 +33,7 @@ function sortedItems(table: PathTable, folder: number): Int32Array {
   const keys: string[] = [];
   const codes: number[] = [];
   for (const child of table.children(folder)) {
-    const name = table.names[child]!;
+    const name = table.name(child);
     keys.push(name);
     codes.push(child * 2);
     if (table.hasChildren(child)) {

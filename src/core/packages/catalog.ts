@@ -306,7 +306,7 @@ function folderFiles(versions: PathVersions, folder: number): string[] {
   const stack = [...table.children(folder)];
   while (stack.length > 0) {
     const p = stack.pop()!;
-    if (table.names[p] === 'node_modules') continue;
+    if (table.name(p) === 'node_modules') continue;
     out.push(`/${table.paths[p]}`);
     for (const c of table.children(p)) stack.push(c);
   }
