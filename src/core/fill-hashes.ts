@@ -20,7 +20,7 @@ export interface PendingBody {
  */
 export function hashesChangedComparisons(read: ArchiveRead, bodies: PendingBody[]): boolean {
   const hashOf = (blobPath: string, entry: number) =>
-    read.scans.get(blobPath)?.entries.hashes[entry] ?? '';
+    read.scans.get(blobPath)?.entries.hash(entry) ?? '';
   // Every body just filled was PENDING_HASH in the first pass; a peer not among them was known.
   const filled = new Set(bodies.map((b) => `${b.blobPath}\0${b.entry}`));
   const guessOf = (blobPath: string, entry: number) =>
@@ -45,7 +45,7 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
   if (which === 'all') {
     for (const [blobPath, { entries }] of read.scans)
       for (let i = 0; i < entries.length; i++)
-        if (entries.hashes[i] === PENDING_HASH) add({ blobPath, entry: i, size: entries.size(i) });
+        if (entries.hashPending(i)) add({ blobPath, entry: i, size: entries.size(i) });
     return [...out.values()];
   }
   for (const image of read.model.images) {
@@ -57,7 +57,7 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
     const paths = new Set<string>();
     for (const { entries } of scans)
       for (let i = 0; i < entries.length; i++)
-        if (entries.hashes[i] === PENDING_HASH) paths.add(entries.paths[i]!);
+        if (entries.hashPending(i)) paths.add(entries.paths[i]!);
     if (paths.size === 0) continue;
     const byPath = new Map<string, (PendingBody & { pending: boolean })[]>();
     for (const { blobPath, entries } of scans)
@@ -68,7 +68,7 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
           blobPath,
           entry: i,
           size: entries.size(i),
-          pending: entries.hashes[i] === PENDING_HASH,
+          pending: entries.hashPending(i),
         };
         const list = byPath.get(path);
         if (list) list.push(body);
@@ -122,7 +122,7 @@ export async function fillHashes(
     hasher.init();
     const finish = () => {
       const { scan, body } = run[k]!;
-      scan.entries.hashes[body.entry] = hasher.digest('hex');
+      scan.entries.setHash(body.entry, hasher.digest('hex'));
       options.onProgress?.(++done, located.length);
       k++;
       hasher.init();

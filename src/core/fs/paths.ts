@@ -28,8 +28,6 @@ export class PathTable {
   private firstChild = new Int32Array(1024).fill(-1);
   private lastChild = new Int32Array(1024).fill(-1);
   private nextSibling = new Int32Array(1024).fill(-1);
-  /** Each path's hash of (parent, name), kept to place it again when `slots` grows. */
-  private hashes = new Int32Array(1024);
   /** The hash table: id + 1 in each used slot, 0 in a free one; at most half full. */
   private slots = new Int32Array(2048);
   /** Folders that have children, by path: far fewer than paths, and most lookups start at one. */
@@ -159,7 +157,6 @@ export class PathTable {
     this.growTo(id + 1);
     this.paths.push(to === path.length ? path : path.slice(0, to));
     this.parents[id] = parent;
-    this.hashes[id] = hashOf(parent, path, from, to);
     if (this.lastChild[parent]! < 0) this.firstChild[parent] = id;
     else this.nextSibling[this.lastChild[parent]!] = id;
     this.lastChild[parent] = id;
@@ -175,7 +172,6 @@ export class PathTable {
     this.firstChild = grownColumn(this.firstChild, length, -1);
     this.lastChild = grownColumn(this.lastChild, length, -1);
     this.nextSibling = grownColumn(this.nextSibling, length, -1);
-    this.hashes = grownColumn(this.hashes, length);
     if (length * 2 <= this.slots.length) return;
     let room = this.slots.length;
     while (room < length * 2) room *= 2;
@@ -186,7 +182,10 @@ export class PathTable {
 
   private place(slots: Int32Array, id: number): void {
     const mask = slots.length - 1;
-    let s = this.hashes[id]! & mask;
+    // Hashed again from the path (the table grows rarely: layers reserve room at once).
+    const parent = this.parents[id]!;
+    const path = this.paths[id]!;
+    let s = hashOf(parent, path, this.nameStart(parent), path.length) & mask;
     while (slots[s] !== 0) s = (s + 1) & mask;
     slots[s] = id + 1;
   }

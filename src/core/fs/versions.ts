@@ -455,7 +455,7 @@ export class PathVersions {
     return {
       kind: resolved ? data.kind(dataEntry) : kind,
       size: resolved ? data.size(dataEntry) : own.size(entry),
-      hash: resolved ? data.hashes[dataEntry]! : own.hashes[entry]!,
+      hash: resolved ? data.hash(dataEntry) : own.hash(entry),
       link: kind === 'symlink' ? own.linkTarget(entry) : '',
       mode: own.mode(entry) & 0o7777,
       uid: own.uid(entry),

@@ -1,6 +1,9 @@
 import type { EntryMeta } from '../tar/encode.ts';
 import type { EntryKind, SparseLayout } from '../tar/header.ts';
 
+/** The hash of a body not read in the first pass (headers first); filled in by fillHashes. */
+export const PENDING_HASH = '?';
+
 /** Whiteout markers (image-spec layer.md "Whiteouts"; moby pkg/archive/whiteouts.go). */
 export const Marker = {
   None: 0,
@@ -39,10 +42,16 @@ export interface LayerEntry extends EntryMeta {
   sparse?: SparseLayout | undefined;
 }
 
+/** How an entry's content hash is held: none (no body), not taken yet (headers first), or known. */
+const NO_HASH = 0;
+const HASH_PENDING = 1;
+const HASH_KNOWN = 2;
+
 /**
- * A layer's entries stored by column: numbers in typed arrays, strings in plain arrays, names of
+ * A layer's entries stored by column: numbers in typed arrays, paths in a plain array, names of
  * owners interned, rare fields (link targets, xattrs, device numbers) in sparse maps. A million
- * entries cost about 60 bytes each plus their path strings, instead of an object each.
+ * entries cost about 50 bytes each plus their path strings, instead of an object each. Content
+ * hashes are kept as their 64 bits, not as hex strings (40 MB for a million, Node).
  */
 export class LayerEntries {
   private capacity: number;
@@ -57,7 +66,9 @@ export class LayerEntries {
   private mtimes: Float64Array;
   private offsets: Float64Array;
   private owners: Uint32Array;
-  readonly hashes: string[] = [];
+  private hashStates: Uint8Array;
+  /** Each xxhash64 as two 32-bit words, high first. */
+  private hashWords: Uint32Array;
   private readonly ownerNames: string[] = [];
   private readonly ownerIds = new Map<string, number>();
   private readonly links = new Map<number, string>();
@@ -76,6 +87,8 @@ export class LayerEntries {
     this.mtimes = new Float64Array(capacity);
     this.offsets = new Float64Array(capacity);
     this.owners = new Uint32Array(capacity);
+    this.hashStates = new Uint8Array(capacity);
+    this.hashWords = new Uint32Array(capacity * 2);
   }
 
   private grow(): void {
@@ -94,6 +107,10 @@ export class LayerEntries {
     this.mtimes = g(this.mtimes);
     this.offsets = g(this.offsets);
     this.owners = g(this.owners);
+    this.hashStates = g(this.hashStates);
+    const words = new Uint32Array(this.capacity * 2);
+    words.set(this.hashWords);
+    this.hashWords = words;
   }
 
   /** uname and gname share one interned pair id: images rarely have more than a few owners. */
@@ -130,7 +147,7 @@ export class LayerEntries {
     this.mtimes[i] = e.mtime;
     this.offsets[i] = e.dataOffset;
     this.owners[i] = this.ownerId(e.uname, e.gname);
-    this.hashes.push(e.contentHash);
+    this.setHash(i, e.contentHash);
     if (e.linkTarget) this.links.set(i, e.linkTarget);
     if (e.xattrs) this.xattrs.set(i, e.xattrs);
     if (e.devmajor || e.devminor) this.devices.set(i, [e.devmajor, e.devminor]);
@@ -160,6 +177,30 @@ export class LayerEntries {
     return this.links.get(i) ?? '';
   }
 
+  /** The body's xxhash64 as 16 hex digits, '' without a body, PENDING_HASH if not taken yet. */
+  hash(i: number): string {
+    const state = this.hashStates[i];
+    if (state === NO_HASH) return '';
+    if (state === HASH_PENDING) return PENDING_HASH;
+    const hex = (word: number) => word.toString(16).padStart(8, '0');
+    return hex(this.hashWords[i * 2]!) + hex(this.hashWords[i * 2 + 1]!);
+  }
+
+  hashPending(i: number): boolean {
+    return this.hashStates[i] === HASH_PENDING;
+  }
+
+  /** Sets an entry's hash: as `hash` gives it ('' or PENDING_HASH, or 16 hex digits). */
+  setHash(i: number, hash: string): void {
+    if (hash === '' || hash === PENDING_HASH) {
+      this.hashStates[i] = hash === '' ? NO_HASH : HASH_PENDING;
+      return;
+    }
+    this.hashStates[i] = HASH_KNOWN;
+    this.hashWords[i * 2] = Number.parseInt(hash.slice(0, 8), 16);
+    this.hashWords[i * 2 + 1] = Number.parseInt(hash.slice(8, 16), 16);
+  }
+
   get(i: number): LayerEntry {
     const [uname = '', gname = ''] = (this.ownerNames[this.owners[i]!] ?? '').split('\0');
     const device = this.devices.get(i);
@@ -177,7 +218,7 @@ export class LayerEntries {
       linkTarget: this.linkTarget(i),
       xattrs: this.xattrs.get(i),
       dataOffset: this.offsets[i]!,
-      contentHash: this.hashes[i]!,
+      contentHash: this.hash(i),
       devmajor: device?.[0] ?? 0,
       devminor: device?.[1] ?? 0,
       sparse: this.sparse.get(i),

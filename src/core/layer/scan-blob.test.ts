@@ -35,7 +35,6 @@ const summary = (scans: Map<string, LayerScan>) =>
     size: s.size,
     tarBytes: s.tarBytes,
     paths: s.entries.paths,
-    hashes: s.entries.hashes,
     entries: Array.from({ length: s.entries.length }, (_, i) => s.entries.get(i)),
     error: s.error?.toProblem(),
   }));

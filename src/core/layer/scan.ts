@@ -6,7 +6,7 @@ import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
 import { readTar } from '../tar/reader.ts';
-import { LayerEntries, markerOf } from './entries.ts';
+import { LayerEntries, markerOf, PENDING_HASH } from './entries.ts';
 
 /** What reading one layer blob found. */
 export interface LayerScan {
@@ -26,8 +26,7 @@ export interface LayerScan {
   clamped?: { count: number; example: string } | undefined;
 }
 
-/** The hash of a body not read in the first pass (headers first); filled in by fillHashes. */
-export const PENDING_HASH = '?';
+export { PENDING_HASH } from './entries.ts';
 
 export interface ScanOptions {
   signal?: AbortSignal;

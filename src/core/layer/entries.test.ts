@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { LayerEntries, type LayerEntry, Marker, PENDING_HASH } from './entries.ts';
+
+const entry = (path: string, contentHash: string): LayerEntry => ({
+  path,
+  kind: 'file',
+  marker: Marker.None,
+  size: 1,
+  mode: 0o644,
+  uid: 0,
+  gid: 0,
+  uname: '',
+  gname: '',
+  mtime: 0,
+  linkTarget: '',
+  xattrs: undefined,
+  dataOffset: 512,
+  contentHash,
+  devmajor: 0,
+  devminor: 0,
+});
+
+describe('a layer’s entries', () => {
+  it('give back each content hash as it was pushed or set, through growth', () => {
+    const hashes = ['', PENDING_HASH, '0000000000000000', '00ab00cdffffffff', 'ef46db3751d8e999'];
+    const entries = new LayerEntries(2);
+    for (let i = 0; i < 300; i++) entries.push(entry(`f${i}`, hashes[i % hashes.length]!));
+    for (let i = 0; i < 300; i++) expect(entries.hash(i)).toBe(hashes[i % hashes.length]);
+    expect(entries.hashPending(1)).toBe(true);
+    expect(entries.hashPending(2)).toBe(false);
+    entries.setHash(1, '8000000000000001');
+    expect(entries.get(1).contentHash).toBe('8000000000000001');
+    expect(entries.hashPending(1)).toBe(false);
+  });
+});
