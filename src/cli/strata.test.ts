@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'junit2json';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from '../testing/fixtures.ts';
+import { analyzeReport } from '../core/report.ts';
+import { FIXTURES, fixtureBytes, readBytes } from '../testing/fixtures.ts';
 import { debianLikeLayers, imageOfLayers } from '../testing/package-images.ts';
 
 /**
@@ -298,5 +299,41 @@ describe('strata analyze on an archive of more than 64 MiB', () => {
       2001, 2002, 2002, 2002,
     ]);
     expect(pooled.stdout).toBe(one.stdout);
+  });
+});
+
+describe('strata analyze on gzip, decoded by Node’s zlib stream', () => {
+  // The core's own decoders (DecompressionStream, fflate for many members) give the reference.
+  const inProcess = async (bytes: Uint8Array) =>
+    JSON.parse(JSON.stringify(analyzeReport(await readBytes(bytes))));
+  const cli = (bytes: Uint8Array, name: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, bytes);
+    const run = strata(['analyze', file, '--json', '--no-verify']);
+    expect(run.code).toBe(0);
+    return JSON.parse(run.out);
+  };
+
+  it.each([
+    'dive__test-oci-gzip-image.tar',
+    'dive__test-oci-estargz-image.tar',
+    'trivy__alpine-310.tar.gz',
+  ])('reads %s as the core’s own decoders do', async (name) => {
+    const bytes = fixtureBytes(name);
+    expect(cli(bytes, name)).toEqual(await inProcess(bytes));
+  });
+
+  it('keeps what it read of a damaged gzip layer and says which, as the core does', async () => {
+    // 64 bytes scrambled in the middle of the file: inside the image's largest gzip layer.
+    const bytes = fixtureBytes('dive__test-oci-gzip-image.tar');
+    const at = bytes.length >> 1;
+    for (let i = at; i < at + 64; i++) bytes[i]! ^= 0x5a;
+    const { warnings, ...report } = cli(bytes, 'damaged.tar');
+    const { warnings: expected, ...reference } = await inProcess(bytes);
+    expect(report).toEqual(reference);
+    // The same layers named; only the decoder's own words differ.
+    const named = (list: { code: string; detail: string }[]) => list.map((w) => [w.code, w.detail]);
+    expect(named(warnings)).toEqual(named(expected));
+    expect(named(warnings)).toContainEqual(['bad-compression', expect.stringMatching(/^blobs\//)]);
   });
 });
