@@ -137,9 +137,9 @@ export class ArchiveQueries {
         [...versions.versionsOf(path)]
           .reverse()
           .find((x) => versions.vLayer[x]! <= layer && versions.vEntry[x]! >= 0) ?? -1;
-    const dataLayer = v < 0 ? -1 : versions.vDataLayer[v]!;
+    const dataLayer = v < 0 ? -1 : versions.dataLayer(v);
     const entries = dataLayer < 0 ? null : versions.layers[dataLayer];
-    const entry = entries?.get(versions.vDataEntry[v]!);
+    const entry = entries?.get(versions.dataEntry(v));
     if (entry?.kind !== 'file')
       throw new StrataError('read-failed', 'This path has no file content.');
     return { ...this.locate(image, dataLayer), entry };

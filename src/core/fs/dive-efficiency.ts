@@ -195,8 +195,8 @@ function leavesById(entries: LayerEntries, versions: PathVersions): Leaves | und
     if (vLayer[mid]! < layer) lo = mid + 1;
     else hi = mid;
   }
-  const sizes = new Float64Array(table.size);
-  const has = new Uint8Array(table.size);
+  // Per path, the entry that wrote it (-1: none), and whether some entry lies below it.
+  const entryOf = new Int32Array(table.size).fill(-1);
   const below = new Uint8Array(table.size);
   let entriesSeen = 0;
   for (let v = lo; v < versions.versionCount && vLayer[v] === layer; v++) {
@@ -205,16 +205,17 @@ function leavesById(entries: LayerEntries, versions: PathVersions): Leaves | und
     const p = vPath[v]!;
     if (table.paths[p] !== entries.paths[i]) return undefined;
     entriesSeen++;
-    sizes[p] = entries.size(i);
-    has[p] = 1;
+    entryOf[p] = i;
     for (let up = table.parents[p]!; up >= 0 && !below[up]; up = table.parents[up]!) below[up] = 1;
   }
   if (entriesSeen !== entries.length) return undefined;
-  const leaves: number[] = [];
-  for (let p = 1; p < table.size; p++) if (has[p] && !below[p]) leaves.push(p);
+  let count = 0;
+  for (let p = 1; p < table.size; p++) if (entryOf[p]! >= 0 && !below[p]) count++;
+  const leaves = new Int32Array(count);
+  for (let p = 1, j = 0; p < table.size; p++) if (entryOf[p]! >= 0 && !below[p]) leaves[j++] = p;
   return {
-    count: leaves.length,
-    size: (j) => sizes[leaves[j]!]!,
+    count,
+    size: (j) => entries.size(entryOf[leaves[j]!]!),
     path: (j) => table.paths[leaves[j]!]!,
   };
 }

@@ -25,7 +25,7 @@ export async function* filesystemTar(
   for (let p = 1; p < view.version.length; p++) if (view.version[p]! >= 0) visible.push(p);
   visible.sort((a, b) => (paths[a]! < paths[b]! ? -1 : 1));
 
-  const dataKey = (v: number) => `${versions.vDataLayer[v]}:${versions.vDataEntry[v]}`;
+  const dataKey = (v: number) => `${versions.dataLayer(v)}:${versions.dataEntry(v)}`;
   // The first visible path holding each piece of file data carries it; the others link to it.
   const carrier = new Map<string, number>();
   // layer -> body offset in its tar -> path. Paired by offset, not by counting entries: an entry
@@ -36,16 +36,16 @@ export async function* filesystemTar(
     const v = view.version[p]!;
     const kind = versions.kind(v);
     if (kind !== 'file' && kind !== 'hardlink') continue;
-    if (versions.vDataLayer[v]! < 0) continue; // a hardlink to nothing: written as an empty file
+    if (versions.dataLayer(v) < 0) continue; // a hardlink to nothing: written as an empty file
     const key = dataKey(v);
     if (carrier.has(key)) {
       links.push(p);
       continue;
     }
     carrier.set(key, p);
-    const dataLayer = versions.vDataLayer[v]!;
+    const dataLayer = versions.dataLayer(v);
     if (!wanted.has(dataLayer)) wanted.set(dataLayer, new Map());
-    const stored = versions.layers[dataLayer]!.get(versions.vDataEntry[v]!);
+    const stored = versions.layers[dataLayer]!.get(versions.dataEntry(v));
     wanted.get(dataLayer)!.set(stored.dataOffset, p);
   }
 
@@ -67,7 +67,7 @@ export async function* filesystemTar(
   for (const p of visible) {
     const v = view.version[p]!;
     const kind = versions.kind(v);
-    const hasData = (kind === 'file' || kind === 'hardlink') && versions.vDataLayer[v]! >= 0;
+    const hasData = (kind === 'file' || kind === 'hardlink') && versions.dataLayer(v) >= 0;
     if (hasData) continue;
     yield entryHeader(meta(p, v, kind === 'hardlink'));
   }

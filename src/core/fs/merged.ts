@@ -24,14 +24,14 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
   const count = new Int32Array(n);
   // Data is shared only through hardlinks: first the data some visible hardlink points at, then
   // every visible path holding it. Ordinary files (nearly all) are never looked up.
-  const dataKey = (v: number) => versions.vDataLayer[v]! * 2 ** 32 + versions.vDataEntry[v]!;
+  const dataKey = (v: number) => versions.dataLayer(v) * 2 ** 32 + versions.dataEntry(v);
   const byData = new Map<number, number[]>();
   for (let p = 1; p < n; p++) {
     const v = versions.versionAt(p, layer);
     version[p] = v;
     if (v < 0 || versions.isDir(v)) continue;
     bytes[p] = versions.describe(v).size;
-    if (bytes[p]! > 0 && versions.vDataLayer[v]! >= 0 && versions.kind(v) === 'hardlink')
+    if (bytes[p]! > 0 && versions.dataLayer(v) >= 0 && versions.kind(v) === 'hardlink')
       byData.set(dataKey(v), []);
   }
   version[0] = 0;
@@ -39,7 +39,7 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
   if (byData.size > 0) {
     for (let p = 1; p < n; p++) {
       const v = version[p]!;
-      if (v < 0 || bytes[p] === 0 || versions.vDataLayer[v]! < 0) continue;
+      if (v < 0 || bytes[p] === 0 || versions.dataLayer(v) < 0) continue;
       const paths = byData.get(dataKey(v));
       if (paths) paths.push(p);
     }

@@ -92,17 +92,17 @@ export class PathVersions {
   vLayer = new Int32Array(1024);
   vEntry = new Int32Array(1024);
   vPrev = new Int32Array(1024);
-  /** Where the version's content lies (a hardlink's target entry), as layer and entry; -1 if none. */
-  vDataLayer = new Int32Array(1024);
-  vDataEntry = new Int32Array(1024);
   /** The layer whose changes made this version invisible, or -1 if it is visible at the top. */
   vHiddenBy = new Int32Array(1024);
+  /**
+   * Where the content of a version lies when not in its own entry: a hardlink's target entry, as
+   * layer and entry (-1, -1: a link to nothing). Few versions are hardlinks: a map, not columns.
+   */
+  private readonly linkData = new Map<number, [layer: number, entry: number]>();
   private count = 0;
   /** Per path (valid below table.size): its latest version, and the one visible at the top (-1: none). */
   last = new Int32Array(1024).fill(-1);
   private cur = new Int32Array(1024).fill(-1);
-  /** The last layer whose changes recorded each path's state before them (see apply). */
-  private rememberedIn = new Int32Array(1024).fill(-1);
   readonly changes: LayerChanges[] = [];
   /** Whiteouts and hardlinks that pointed at nothing: layer, path, what. */
   readonly oddities: { layer: number; path: string; what: string }[] = [];
@@ -136,8 +136,6 @@ export class PathVersions {
     this.vLayer = grownColumn(this.vLayer, need);
     this.vEntry = grownColumn(this.vEntry, need);
     this.vPrev = grownColumn(this.vPrev, need);
-    this.vDataLayer = grownColumn(this.vDataLayer, need);
-    this.vDataEntry = grownColumn(this.vDataEntry, need);
     this.vHiddenBy = grownColumn(this.vHiddenBy, need);
   }
 
@@ -145,7 +143,6 @@ export class PathVersions {
     if (need <= this.last.length) return;
     this.last = grownColumn(this.last, need, -1);
     this.cur = grownColumn(this.cur, need, -1);
-    this.rememberedIn = grownColumn(this.rememberedIn, need, -1);
   }
 
   private id(path: string): number {
@@ -167,11 +164,26 @@ export class PathVersions {
     this.vLayer[v] = layer;
     this.vEntry[v] = entry;
     this.vPrev[v] = this.last[path]!;
-    this.vDataLayer[v] = dataLayer;
-    this.vDataEntry[v] = dataEntry;
+    if (entry >= 0 && (dataLayer !== layer || dataEntry !== entry))
+      this.linkData.set(v, [dataLayer, dataEntry]);
     this.vHiddenBy[v] = -1;
     this.last[path] = v;
     return v;
+  }
+
+  /** The layer whose entry holds the version's content (a hardlink's: its target's), or -1. */
+  dataLayer(v: number): number {
+    const link = this.linkData.get(v);
+    if (link) return link[0];
+    return this.vEntry[v]! >= 0 ? this.vLayer[v]! : -1;
+  }
+
+  /** The entry, in `dataLayer(v)`, that holds the version's content, or -1. */
+  dataEntry(v: number): number {
+    const link = this.linkData.get(v);
+    if (link) return link[1];
+    const entry = this.vEntry[v]!;
+    return entry >= 0 ? entry : -1;
   }
 
   kind(v: number): EntryKind {
@@ -245,8 +257,9 @@ export class PathVersions {
     let was = new Int32Array(touched.length);
     let count = 0;
     const remember = (p: number) => {
-      if (this.rememberedIn[p] === layer) return;
-      this.rememberedIn[p] = layer;
+      // Every path remembered gets a version of this layer next: one that has it is remembered.
+      const latest = this.last[p]!;
+      if (latest >= 0 && this.vLayer[latest] === layer) return;
       if (count === touched.length) {
         touched = grownColumn(touched, count + 1);
         was = grownColumn(was, count + 1);
@@ -344,8 +357,8 @@ export class PathVersions {
             this.throughLinks(entries.linkTarget(i), resolved, followed),
           );
           const tv = target === undefined ? -1 : this.cur[target]!;
-          dataLayer = tv < 0 ? -1 : this.vDataLayer[tv]!;
-          dataEntry = tv < 0 ? -1 : this.vDataEntry[tv]!;
+          dataLayer = tv < 0 ? -1 : this.dataLayer(tv);
+          dataEntry = tv < 0 ? -1 : this.dataEntry(tv);
           // Only regular file data can be shared by a hardlink; anything else is a broken link.
           if (dataLayer < 0 || this.layers[dataLayer]!.kind(dataEntry) !== 'file') {
             this.oddities.push({
@@ -448,9 +461,9 @@ export class PathVersions {
     if (entry < 0) return { kind: 'dir', size: 0, hash: '', link: '', mode: 0o755, uid: 0, gid: 0 };
     const own = this.layers[this.vLayer[v]!]!;
     const kind = own.kind(entry);
-    const dataLayer = this.vDataLayer[v]!;
+    const dataLayer = this.dataLayer(v);
     const data = dataLayer >= 0 ? this.layers[dataLayer]! : undefined;
-    const dataEntry = this.vDataEntry[v]!;
+    const dataEntry = this.dataEntry(v);
     const resolved = kind === 'hardlink' && data !== undefined;
     return {
       kind: resolved ? data.kind(dataEntry) : kind,

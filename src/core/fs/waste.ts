@@ -67,8 +67,8 @@ export function reclaimable(versions: PathVersions, top: MergedView): Reclaimabl
   const visibleData = versions.layers.map((entries) => new Uint8Array(entries?.length ?? 0));
   for (let p = 1; p < top.version.length; p++) {
     const v = top.version[p]!;
-    if (v >= 0 && versions.vDataLayer[v]! >= 0)
-      visibleData[versions.vDataLayer[v]!]![versions.vDataEntry[v]!] = 1;
+    if (v >= 0 && versions.dataLayer(v) >= 0)
+      visibleData[versions.dataLayer(v)]![versions.dataEntry(v)] = 1;
   }
   const files: HiddenFile[] = [];
   const markers = new Map<number, Set<string>>();

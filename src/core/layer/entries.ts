@@ -67,8 +67,8 @@ export class LayerEntries {
   private offsets: Float64Array;
   private owners: Uint32Array;
   private hashStates: Uint8Array;
-  /** Each xxhash64 as two 32-bit words, high first. */
-  private hashWords: Uint32Array;
+  /** Each xxhash64 as two 32-bit words, high first; made at the first known hash (headers first has none). */
+  private hashWords: Uint32Array | undefined;
   private readonly ownerNames: string[] = [];
   private readonly ownerIds = new Map<string, number>();
   private readonly links = new Map<number, string>();
@@ -88,7 +88,6 @@ export class LayerEntries {
     this.offsets = new Float64Array(capacity);
     this.owners = new Uint32Array(capacity);
     this.hashStates = new Uint8Array(capacity);
-    this.hashWords = new Uint32Array(capacity * 2);
   }
 
   private grow(): void {
@@ -108,9 +107,11 @@ export class LayerEntries {
     this.offsets = g(this.offsets);
     this.owners = g(this.owners);
     this.hashStates = g(this.hashStates);
-    const words = new Uint32Array(this.capacity * 2);
-    words.set(this.hashWords);
-    this.hashWords = words;
+    if (this.hashWords) {
+      const words = new Uint32Array(this.capacity * 2);
+      words.set(this.hashWords);
+      this.hashWords = words;
+    }
   }
 
   /** uname and gname share one interned pair id: images rarely have more than a few owners. */
@@ -182,8 +183,9 @@ export class LayerEntries {
     const state = this.hashStates[i];
     if (state === NO_HASH) return '';
     if (state === HASH_PENDING) return PENDING_HASH;
+    const words = this.hashWords!;
     const hex = (word: number) => word.toString(16).padStart(8, '0');
-    return hex(this.hashWords[i * 2]!) + hex(this.hashWords[i * 2 + 1]!);
+    return hex(words[i * 2]!) + hex(words[i * 2 + 1]!);
   }
 
   hashPending(i: number): boolean {
@@ -197,6 +199,7 @@ export class LayerEntries {
       return;
     }
     this.hashStates[i] = HASH_KNOWN;
+    this.hashWords ??= new Uint32Array(this.capacity * 2);
     this.hashWords[i * 2] = Number.parseInt(hash.slice(0, 8), 16);
     this.hashWords[i * 2 + 1] = Number.parseInt(hash.slice(8, 16), 16);
   }

@@ -77,7 +77,7 @@ export async function catalogImage(
   const wanted = new Map<number, Map<number, { role: Role; path: number; size: number }>>();
   for (let v = 0; v < versions.versionCount; v++) {
     const entry = versions.vEntry[v]!;
-    const dataLayer = versions.vDataLayer[v]!;
+    const dataLayer = versions.dataLayer(v);
     if (entry < 0 || dataLayer < 0) continue;
     const p = versions.vPath[v]!;
     let known = roleOfPath[p]!;
@@ -88,7 +88,7 @@ export async function catalogImage(
     }
     const role = known === 1 ? null : ROLES[known - 2]!;
     const data = versions.layers[dataLayer]!;
-    const dataEntry = versions.vDataEntry[v]!;
+    const dataEntry = versions.dataEntry(v);
     if (data.kind(dataEntry) !== 'file') continue;
     const size = data.size(dataEntry);
     const own = versions.layers[versions.vLayer[v]!]!;
@@ -143,7 +143,7 @@ export async function catalogImage(
       const v = versions.versionAt(p, layer);
       if (v < 0) continue;
       const c = byVersion.get(v);
-      const body = c && parsed.get(key(versions.vDataLayer[v]!, versions.vDataEntry[v]!));
+      const body = c && parsed.get(key(versions.dataLayer(v), versions.dataEntry(v)));
       if (c && body) out.push({ path: p, role: c.role, body });
     }
     return out;
