@@ -92,17 +92,14 @@ export class PathVersions {
   vLayer = new Int32Array(1024);
   vEntry = new Int32Array(1024);
   vPrev = new Int32Array(1024);
-  /** The layer whose changes made this version invisible, or -1 if it is visible at the top. */
-  vHiddenBy = new Int32Array(1024);
   /**
    * Where the content of a version lies when not in its own entry: a hardlink's target entry, as
    * layer and entry (-1, -1: a link to nothing). Few versions are hardlinks: a map, not columns.
    */
   private readonly linkData = new Map<number, [layer: number, entry: number]>();
   private count = 0;
-  /** Per path (valid below table.size): its latest version, and the one visible at the top (-1: none). */
+  /** Per path (valid below table.size): its latest version (-1: none). */
   last = new Int32Array(1024).fill(-1);
-  private cur = new Int32Array(1024).fill(-1);
   readonly changes: LayerChanges[] = [];
   /** Whiteouts and hardlinks that pointed at nothing: layer, path, what. */
   readonly oddities: { layer: number; path: string; what: string }[] = [];
@@ -136,13 +133,11 @@ export class PathVersions {
     this.vLayer = grownColumn(this.vLayer, need);
     this.vEntry = grownColumn(this.vEntry, need);
     this.vPrev = grownColumn(this.vPrev, need);
-    this.vHiddenBy = grownColumn(this.vHiddenBy, need);
   }
 
   private growPaths(need: number): void {
     if (need <= this.last.length) return;
     this.last = grownColumn(this.last, need, -1);
-    this.cur = grownColumn(this.cur, need, -1);
   }
 
   private id(path: string): number {
@@ -166,9 +161,14 @@ export class PathVersions {
     this.vPrev[v] = this.last[path]!;
     if (entry >= 0 && (dataLayer !== layer || dataEntry !== entry))
       this.linkData.set(v, [dataLayer, dataEntry]);
-    this.vHiddenBy[v] = -1;
     this.last[path] = v;
     return v;
+  }
+
+  /** The version of a path visible now (after the layers applied so far), or -1. */
+  private current(path: number): number {
+    const v = this.last[path]!;
+    return v >= 0 && this.vEntry[v] !== DELETED ? v : -1;
   }
 
   /** The layer whose entry holds the version's content (a hardlink's: its target's), or -1. */
@@ -227,7 +227,7 @@ export class PathVersions {
     for (let i = 0; i < queue.length; i++) {
       const candidate = done === '' ? queue[i]! : `${done}/${queue[i]}`;
       const id = doneId < 0 ? undefined : this.table.child(doneId, queue[i]!);
-      const v = id === undefined ? -1 : this.cur[id]!;
+      const v = id === undefined ? -1 : this.current(id);
       if (v < 0 || this.vEntry[v]! < 0 || this.kind(v) !== 'symlink') {
         done = candidate;
         doneId = id ?? -1;
@@ -265,17 +265,15 @@ export class PathVersions {
         was = grownColumn(was, count + 1);
       }
       touched[count] = p;
-      was[count++] = this.cur[p]!;
+      was[count++] = this.current(p);
     };
     // Set when a symlink is removed: folders resolved through it must be resolved again.
     let linkRemoved = false;
     const hide = (p: number) => {
-      const v = this.cur[p]!;
+      const v = this.current(p);
       if (v < 0) return;
       if (this.vEntry[v]! >= 0 && this.kind(v) === 'symlink') linkRemoved = true;
       remember(p);
-      this.vHiddenBy[v] = layer;
-      this.cur[p] = -1;
       this.addVersion(p, layer, DELETED, -1, -1);
     };
     // Everything visible below p, deepest first; an explicit stack, as paths may be very deep.
@@ -284,7 +282,7 @@ export class PathVersions {
       const stack = [...this.table.children(p)];
       while (stack.length > 0) {
         const child = stack.pop()!;
-        if (this.cur[child]! < 0) continue;
+        if (this.current(child) < 0) continue;
         order.push(child);
         for (const grandchild of this.table.children(child)) stack.push(grandchild);
       }
@@ -311,7 +309,7 @@ export class PathVersions {
         }
         const target = `${dir ? `${dir}/` : ''}${path.slice(slash + 1 + 4)}`;
         const t = this.table.get(target);
-        if (t === undefined || this.cur[t]! < 0) {
+        if (t === undefined || this.current(t) < 0) {
           this.oddities.push({
             layer,
             path: target,
@@ -345,7 +343,7 @@ export class PathVersions {
         const parent = this.table.parents[p]!;
         if (parent > 0 && this.ensureDir(parent, layer, remember, hideBelow)) resolved.clear();
         const kind = entries.kind(i);
-        const old = this.cur[p]!;
+        const old = this.current(p);
         // A link made or replaced changes where later paths of this layer lead.
         const relinks = kind === 'symlink' || (old >= 0 && this.kind(old) === 'symlink');
         if (old >= 0 && kind !== 'dir' && this.isDir(old)) hideBelow(p);
@@ -356,7 +354,7 @@ export class PathVersions {
           const target = this.table.get(
             this.throughLinks(entries.linkTarget(i), resolved, followed),
           );
-          const tv = target === undefined ? -1 : this.cur[target]!;
+          const tv = target === undefined ? -1 : this.current(target);
           dataLayer = tv < 0 ? -1 : this.dataLayer(tv);
           dataEntry = tv < 0 ? -1 : this.dataEntry(tv);
           // Only regular file data can be shared by a hardlink; anything else is a broken link.
@@ -370,8 +368,7 @@ export class PathVersions {
             dataEntry = -1;
           }
         }
-        if (old >= 0) this.vHiddenBy[old] = layer;
-        this.cur[p] = this.addVersion(p, layer, i, dataLayer, dataEntry);
+        this.addVersion(p, layer, i, dataLayer, dataEntry);
         if (relinks || linkRemoved) resolved.clear();
         linkRemoved = false;
       }
@@ -389,7 +386,7 @@ export class PathVersions {
     for (let i = 0; i < count; i++) {
       const p = touched[i]!;
       const before = was[i]!;
-      const now = this.cur[p]!;
+      const now = this.current(p);
       let change: Change | undefined;
       if (before < 0 && now >= 0) change = Change.Added;
       else if (before >= 0 && now < 0) change = Change.Deleted;
@@ -419,20 +416,19 @@ export class PathVersions {
   ): boolean {
     // A folder that stands has folders all the way up (whatever replaces or removes a folder hides
     // what is below it): the usual case, a file beside the one before, needs no walk.
-    const now = this.cur[p]!;
+    const now = this.current(p);
     if (now >= 0 && this.isDir(now)) return false;
     let replaced = false;
     const chain = [...this.table.ancestors(p), p];
     for (const a of chain) {
-      const v = this.cur[a]!;
+      const v = this.current(a);
       if (v >= 0 && this.isDir(v)) continue;
       remember(a);
       if (v >= 0) {
-        this.vHiddenBy[v] = layer;
         hideBelow(a);
         replaced = true;
       }
-      this.cur[a] = this.addVersion(a, layer, IMPLICIT, -1, -1);
+      this.addVersion(a, layer, IMPLICIT, -1, -1);
     }
     return replaced;
   }
@@ -474,6 +470,17 @@ export class PathVersions {
       uid: own.uid(entry),
       gid: own.gid(entry),
     };
+  }
+
+  /**
+   * The layer whose changes made version `v` invisible (-1: it is visible at the top). A version
+   * is hidden only by the next version of its path, made by the layer that hides it.
+   */
+  hiddenBy(v: number): number {
+    let next = this.last[this.vPath[v]!]!;
+    if (next === v) return -1;
+    while (this.vPrev[next] !== v) next = this.vPrev[next]!;
+    return this.vLayer[next]!;
   }
 
   /** The version of a path visible after layer `layer`, or -1. */

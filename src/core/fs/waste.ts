@@ -84,7 +84,7 @@ export function reclaimable(versions: PathVersions, top: MergedView): Reclaimabl
     if (visibleData[layer]![entry]) continue;
     const size = entries.size(entry);
     const path = versions.table.paths[versions.vPath[v]!]!;
-    const hiddenBy = versions.vHiddenBy[v]!;
+    const hiddenBy = versions.hiddenBy(v);
     files.push({
       path,
       bytes: size,
