@@ -2,8 +2,8 @@ import type { ImageRecord } from '../image/model.ts';
 import type { LayerEntries } from '../layer/entries.ts';
 import type { LayerScan } from '../layer/scan.ts';
 import { type DiveEfficiency, diveEfficiency } from './dive-efficiency.ts';
-import { countsOf, type FinalCounts, type MergedView, mergedAt } from './merged.ts';
-import { pathRanks } from './path-order.ts';
+import { type FinalCounts, finalCounts, type MergedView, mergedAt } from './merged.ts';
+import { sortedPaths } from './path-order.ts';
 import type { PathTable } from './paths.ts';
 import { Change, PathVersions } from './versions.ts';
 import { type Reclaimable, reclaimable } from './waste.ts';
@@ -11,7 +11,8 @@ import { type Reclaimable, reclaimable } from './waste.ts';
 /** Everything derived from one image's layers, computed once. */
 export interface ImageAnalysis {
   versions: PathVersions;
-  top: MergedView;
+  /** The filesystem after the last layer: made on first use (the counts below need no view). */
+  readonly top: MergedView;
   final: FinalCounts;
   /**
    * dive's figure, computed on first use: it is there to compare with dive, and walking dive's
@@ -39,21 +40,24 @@ export function analyzeImage(
 ): ImageAnalysis {
   const layers = layerEntriesOf(image, scans);
   const versions = built?.layers.length === layers.length ? built : new PathVersions(layers);
-  const top = mergedAt(versions, layers.length - 1);
   const diveLayers = image.layers.flatMap((layer) => {
     const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
     return scan ? [{ entries: scan.entries, size: scan.size }] : [];
   });
   let efficiency: DiveEfficiency | undefined;
+  let top: MergedView | undefined;
   return {
     versions,
-    top,
-    final: countsOf(versions, top),
+    get top() {
+      top ??= mergedAt(versions, layers.length - 1);
+      return top;
+    },
+    final: finalCounts(versions),
     get efficiency() {
       efficiency ??= diveEfficiency(diveLayers, { versions });
       return efficiency;
     },
-    reclaimable: reclaimable(versions, top),
+    reclaimable: reclaimable(versions),
   };
 }
 
@@ -97,15 +101,12 @@ export class PathList implements Iterable<string> {
   }
 }
 
-/** Each path's rank in sorted order and the path of each rank, kept while the table has not grown. */
-const orderOf = new WeakMap<PathTable, { ranks: Int32Array; byRank: Int32Array }>();
-function sortedOrder(table: PathTable): { ranks: Int32Array; byRank: Int32Array } {
+/** The table's paths in sorted order, kept while the table has not grown. */
+const orderOf = new WeakMap<PathTable, Int32Array>();
+function sortedOrder(table: PathTable): Int32Array {
   let order = orderOf.get(table);
-  if (order?.ranks.length !== table.size) {
-    const ranks = pathRanks(table);
-    const byRank = new Int32Array(ranks.length);
-    for (let p = 0; p < ranks.length; p++) byRank[ranks[p]!] = p;
-    order = { ranks, byRank };
+  if (order?.length !== table.size) {
+    order = sortedPaths(table);
     orderOf.set(table, order);
   }
   return order;
@@ -117,31 +118,30 @@ export function changeLists(versions: PathVersions, layer: number): ChangeLists 
     paths: new Int32Array(0),
     changes: new Uint8Array(0),
   };
-  const { ranks, byRank } = sortedOrder(versions.table);
   const tally = new Int32Array(6);
-  for (const c of changes) tally[c]!++;
-  // Each list as ranks first (sorted as numbers, then turned back into path ids).
+  // Each path's change in this layer (0: none), then the lists picked in sorted order.
+  const changeOf = new Uint8Array(versions.table.size);
+  for (let i = 0; i < paths.length; i++) {
+    changeOf[paths[i]!] = changes[i]!;
+    tally[changes[i]!]!++;
+  }
   const added = new Int32Array(tally[Change.Added]!);
   const modified = new Int32Array(tally[Change.Content]! + tally[Change.Metadata]!);
   const metadataOnly = new Int32Array(tally[Change.Metadata]!);
   const deleted = new Int32Array(tally[Change.Deleted]!);
   let [a, m, o, d] = [0, 0, 0, 0];
-  for (let i = 0; i < paths.length; i++) {
-    const c = changes[i]!;
-    const rank = ranks[paths[i]!]!;
-    if (c === Change.Added) added[a++] = rank;
-    else if (c === Change.Deleted) deleted[d++] = rank;
-    else if (c === Change.Content) modified[m++] = rank;
+  for (const p of sortedOrder(versions.table)) {
+    const c = changeOf[p]!;
+    if (c === 0) continue;
+    if (c === Change.Added) added[a++] = p;
+    else if (c === Change.Deleted) deleted[d++] = p;
+    else if (c === Change.Content) modified[m++] = p;
     else if (c === Change.Metadata) {
-      modified[m++] = rank;
-      metadataOnly[o++] = rank;
+      modified[m++] = p;
+      metadataOnly[o++] = p;
     }
   }
-  const named = (ranked: Int32Array) => {
-    ranked.sort();
-    for (let i = 0; i < ranked.length; i++) ranked[i] = byRank[ranked[i]!]!;
-    return new PathList(versions.table, ranked);
-  };
+  const named = (ids: Int32Array) => new PathList(versions.table, ids);
   return {
     added: named(added),
     modified: named(modified),

@@ -135,9 +135,9 @@ function diveOrder(a: string, b: string): number {
 }
 
 /** The leaves of a layer's tree as dive builds it: how many, and each one's size and path. */
+/** A layer's leaves in dive's order: each visited with its size and a number that names it. */
 interface Leaves {
-  count: number;
-  size(leaf: number): number;
+  forEach(visit: (size: number, leaf: number) => void): void;
   path(leaf: number): string;
 }
 
@@ -174,7 +174,10 @@ function plainLeaves(entries: LayerEntries): Leaves {
   }
   for (const above of folders) sizes.delete(above);
   const list = [...sizes];
-  return { count: list.length, size: (j) => list[j]![1], path: (j) => list[j]![0] };
+  return {
+    forEach: (visit) => list.forEach(([, size], j) => visit(size, j)),
+    path: (j) => list[j]![0],
+  };
 }
 
 /**
@@ -209,14 +212,12 @@ function leavesById(entries: LayerEntries, versions: PathVersions): Leaves | und
     for (let up = table.parents[p]!; up >= 0 && !below[up]; up = table.parents[up]!) below[up] = 1;
   }
   if (entriesSeen !== entries.length) return undefined;
-  let count = 0;
-  for (let p = 1; p < table.size; p++) if (entryOf[p]! >= 0 && !below[p]) count++;
-  const leaves = new Int32Array(count);
-  for (let p = 1, j = 0; p < table.size; p++) if (entryOf[p]! >= 0 && !below[p]) leaves[j++] = p;
   return {
-    count,
-    size: (j) => entries.size(entryOf[leaves[j]!]!),
-    path: (j) => table.paths[leaves[j]!]!,
+    forEach: (visit) => {
+      for (let p = 1; p < table.size; p++)
+        if (entryOf[p]! >= 0 && !below[p]) visit(entries.size(entryOf[p]!), p);
+    },
+    path: (p) => table.paths[p]!,
   };
 }
 
@@ -243,18 +244,17 @@ export function diveEfficiency(
     if (leaves) {
       // The last layer needs no tree to stack on: its leaves are measured in dive's order.
       const again: string[] = [];
-      for (let j = 0; j < leaves.count; j++) {
-        const size = leaves.size(j);
-        const d = data.size > 0 ? data.get(`/${leaves.path(j)}`) : undefined;
+      leaves.forEach((size, leaf) => {
+        const d = data.size > 0 ? data.get(`/${leaves.path(leaf)}`) : undefined;
         if (!d) {
           once += size;
-          continue;
+          return;
         }
         d.cumulative += size;
         if (d.min < 0 || size < d.min) d.min = size;
         d.count++;
-        if (d.count === 2) again.push(`/${leaves.path(j)}`);
-      }
+        if (d.count === 2) again.push(`/${leaves.path(leaf)}`);
+      });
       for (const key of again.sort(diveOrder)) inefficient.push(key);
       continue;
     }

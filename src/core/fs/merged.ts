@@ -81,7 +81,14 @@ export interface FinalCounts {
   uniqueBytes: number;
 }
 
-export function countsOf(versions: PathVersions, view: MergedView): FinalCounts {
+/**
+ * The filesystem after the last layer, counted from the version chains without a view of every
+ * path (the command line wants the counts, not the view: 16 MB for a million paths). uniqueBytes
+ * is the root's total in `mergedAt`: data shared by hardlinks counted once.
+ */
+export function finalCounts(versions: PathVersions): FinalCounts {
+  const layer = versions.layers.length - 1;
+  const n = versions.table.size;
   const counts: FinalCounts = {
     entries: 0,
     files: 0,
@@ -89,10 +96,13 @@ export function countsOf(versions: PathVersions, view: MergedView): FinalCounts 
     symlinks: 0,
     hardlinks: 0,
     bytes: 0,
-    uniqueBytes: view.bytes[0]!,
+    uniqueBytes: 0,
   };
-  for (let p = 1; p < view.version.length; p++) {
-    const v = view.version[p]!;
+  const dataKey = (v: number) => versions.dataLayer(v) * 2 ** 32 + versions.dataEntry(v);
+  // Data some visible hardlink holds: how many visible paths hold it, and its size.
+  const linked = new Map<number, { paths: number; size: number }>();
+  for (let p = 1; p < n; p++) {
+    const v = versions.versionAt(p, layer);
     if (v < 0) continue;
     counts.entries++;
     const kind = versions.kind(v);
@@ -103,7 +113,20 @@ export function countsOf(versions: PathVersions, view: MergedView): FinalCounts 
     counts.files++;
     if (kind === 'symlink') counts.symlinks++;
     if (kind === 'hardlink') counts.hardlinks++;
-    if (kind === 'file' || kind === 'hardlink') counts.bytes += view.bytes[p]!;
+    const size = versions.describe(v).size;
+    counts.uniqueBytes += size;
+    if (kind === 'file' || kind === 'hardlink') counts.bytes += size;
+    if (size > 0 && kind === 'hardlink' && versions.dataLayer(v) >= 0)
+      linked.set(dataKey(v), { paths: 0, size });
   }
+  if (linked.size > 0)
+    for (let p = 1; p < n; p++) {
+      const v = versions.versionAt(p, layer);
+      if (v < 0 || versions.isDir(v) || versions.dataLayer(v) < 0) continue;
+      const data = linked.get(dataKey(v));
+      if (data) data.paths++;
+    }
+  for (const { paths, size } of linked.values())
+    if (paths > 1) counts.uniqueBytes -= (paths - 1) * size;
   return counts;
 }

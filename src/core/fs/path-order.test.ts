@@ -1,14 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pathRanks } from './path-order.ts';
+import { sortedPaths } from './path-order.ts';
 import { PathTable } from './paths.ts';
 
-/** The table's paths listed by rank. */
+/** The table's paths in the order found. */
 function byRank(table: PathTable): string[] {
-  const ranks = pathRanks(table);
-  const out: string[] = [];
-  for (let p = 0; p < table.size; p++) out[ranks[p]!] = table.paths[p]!;
-  return out;
+  return Array.from(sortedPaths(table), (p) => table.paths[p]!);
 }
 
 describe('paths ranked in sorted order from the tree', () => {

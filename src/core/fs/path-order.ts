@@ -1,18 +1,17 @@
 import type { PathTable } from './paths.ts';
 
 /**
- * The rank of every path of the table in the order a sort of their full names gives (UTF-16 code
- * units, as `Array.prototype.sort` compares), found from the tree instead of by comparing full
- * paths: a list of changes can then be sorted as numbers and named one path at a time.
+ * Every path of the table in the order a sort of their full names gives (UTF-16 code units, as
+ * `Array.prototype.sort` compares), found from the tree instead of by comparing full paths: a list
+ * of changes is then picked from it in order and named one path at a time.
  *
  * That order is not plain depth first: `a-b` sorts between `a` and `a/c`, as `-` comes before
  * `/`. So each folder lists every child twice, once under its name (the child itself) and once
  * under its name and a slash (all below it), and visits them sorted by those keys.
  */
-export function pathRanks(table: PathTable): Int32Array {
-  const ranks = new Int32Array(table.size);
-  let next = 0;
-  ranks[0] = next++;
+export function sortedPaths(table: PathTable): Int32Array {
+  const order = new Int32Array(table.size);
+  let next = 1; // the root, 0, comes first
   // Each frame: a folder's sorted items (child id × 2, +1 for "everything below it") and a cursor.
   const stack: { items: Int32Array; at: number }[] = [{ items: sortedItems(table, 0), at: 0 }];
   while (stack.length > 0) {
@@ -23,10 +22,10 @@ export function pathRanks(table: PathTable): Int32Array {
     }
     const item = frame.items[frame.at++]!;
     const child = item >> 1;
-    if ((item & 1) === 0) ranks[child] = next++;
+    if ((item & 1) === 0) order[next++] = child;
     else stack.push({ items: sortedItems(table, child), at: 0 });
   }
-  return ranks;
+  return order;
 }
 
 function sortedItems(table: PathTable, folder: number): Int32Array {

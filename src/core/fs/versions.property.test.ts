@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { layersOf } from '../../testing/layers.ts';
 import type { TarInput } from '../../testing/tar-writer.ts';
 import { changeLists } from './analyze-image.ts';
-import { mergedAt } from './merged.ts';
+import { finalCounts, mergedAt } from './merged.ts';
 import { PathVersions } from './versions.ts';
 
 /** A layer's change lists as plain arrays, as the report's JSON has them. */
@@ -136,6 +136,12 @@ describe('layer application against a simple reference model', () => {
         const expected = reference(layers);
         for (let n = 0; n < layers.length; n++) {
           const view = mergedAt(history, n);
+          if (n === layers.length - 1) {
+            // The final counts, made without a view, agree with the top view.
+            const counts = finalCounts(history);
+            expect(counts.uniqueBytes).toBe(view.bytes[0]);
+            expect(counts.entries).toBe(view.count[0]);
+          }
           const actual = new Map<string, Node>();
           for (let p = 1; p < view.version.length; p++) {
             const v = view.version[p]!;

@@ -380,7 +380,8 @@ export class PathVersions {
         what: `paths below this symlink (to ${link.slice(link.indexOf(' -> ') + 4)}) were written where it leads`,
       });
 
-    const paths = new Int32Array(count);
+    // Changed paths are written over `touched` as it is read (n never passes i).
+    const paths = touched;
     const changes = new Uint8Array(count);
     let n = 0;
     for (let i = 0; i < count; i++) {
@@ -400,7 +401,10 @@ export class PathVersions {
         changes[n++] = change;
       }
     }
-    this.changes.push({ paths: paths.slice(0, n), changes: changes.slice(0, n) });
+    // Kept in place when they fill most of it (a large layer: no second copy of 4 MB a million).
+    const fit = <T extends Int32Array | Uint8Array>(a: T): T =>
+      (n * 4 >= a.length * 3 ? a.subarray(0, n) : a.slice(0, n)) as T;
+    this.changes.push({ paths: fit(paths), changes: fit(changes) });
   }
 
   /**

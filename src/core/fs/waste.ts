@@ -1,5 +1,4 @@
 import { Marker } from '../layer/entries.ts';
-import type { MergedView } from './merged.ts';
 import { DELETED, type PathVersions } from './versions.ts';
 
 /** A file's data that the image ships but the final filesystem does not show. */
@@ -61,12 +60,12 @@ export function looksSecret(path: string): boolean {
  * each attributed to the layer that stored it and the layer that hid it. Data reached through a
  * hardlink is counted once: it is visible if any visible path resolves to it.
  */
-export function reclaimable(versions: PathVersions, top: MergedView): Reclaimable {
+export function reclaimable(versions: PathVersions): Reclaimable {
   const layerCount = versions.layers.length;
   // A flag per entry of each layer (a Set of a million numbers took a third of a second).
   const visibleData = versions.layers.map((entries) => new Uint8Array(entries?.length ?? 0));
-  for (let p = 1; p < top.version.length; p++) {
-    const v = top.version[p]!;
+  for (let p = 1; p < versions.table.size; p++) {
+    const v = versions.versionAt(p, layerCount - 1);
     if (v >= 0 && versions.dataLayer(v) >= 0)
       visibleData[versions.dataLayer(v)]![versions.dataEntry(v)] = 1;
   }
