@@ -32,4 +32,29 @@ describe('a layer’s entries', () => {
     expect(entries.get(1).contentHash).toBe('8000000000000001');
     expect(entries.hashPending(1)).toBe(false);
   });
+
+  it('keep every number exactly as its column widens for the first that does not fit', () => {
+    const entries = new LayerEntries(4);
+    const plain = { ...entry('a', ''), size: 7, mtime: 1_700_000_000, uid: 1000, gid: 1000 };
+    const large = {
+      ...entry('b', ''),
+      size: 5 * 2 ** 30,
+      dataOffset: 2 ** 33 + 512,
+      mtime: 1_700_000_000.25,
+      uid: 100_999,
+      gid: 2 ** 40,
+      mode: 0o104755,
+    };
+    const early = { ...entry('c', ''), mtime: -86_400, mode: 0o7777777 };
+    for (let i = 0; i < 100; i++) entries.push({ ...plain, path: `a${i}` });
+    entries.push(large);
+    entries.push(early);
+    entries.push({ ...plain, path: 'last' });
+    const pick = (e: LayerEntry) => [e.size, e.dataOffset, e.mtime, e.uid, e.gid, e.mode];
+    expect(pick(entries.get(0))).toEqual(pick(plain));
+    expect(pick(entries.get(99))).toEqual(pick(plain));
+    expect(pick(entries.get(100))).toEqual(pick(large));
+    expect(pick(entries.get(101))).toEqual(pick(early));
+    expect(pick(entries.get(102))).toEqual(pick(plain));
+  });
 });
