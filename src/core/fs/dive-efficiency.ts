@@ -175,7 +175,9 @@ function plainLeaves(entries: LayerEntries): Leaves {
   for (const above of folders) sizes.delete(above);
   const list = [...sizes];
   return {
-    forEach: (visit) => list.forEach(([, size], j) => visit(size, j)),
+    forEach: (visit) => {
+      for (const [j, [, size]] of list.entries()) visit(size, j);
+    },
     path: (j) => list[j]![0],
   };
 }

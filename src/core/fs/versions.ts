@@ -402,9 +402,9 @@ export class PathVersions {
       }
     }
     // Kept in place when they fill most of it (a large layer: no second copy of 4 MB a million).
-    const fit = <T extends Int32Array | Uint8Array>(a: T): T =>
+    const trimmed = <T extends Int32Array | Uint8Array>(a: T): T =>
       (n * 4 >= a.length * 3 ? a.subarray(0, n) : a.slice(0, n)) as T;
-    this.changes.push({ paths: fit(paths), changes: fit(changes) });
+    this.changes.push({ paths: trimmed(paths), changes: trimmed(changes) });
   }
 
   /**

@@ -3,7 +3,6 @@ import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
 import { analyzeImage } from './analyze-image.ts';
 import { diveEfficiency } from './dive-efficiency.ts';
-import { mergedAt } from './merged.ts';
 import { PathVersions } from './versions.ts';
 import { looksSecret, reclaimable } from './waste.ts';
 
