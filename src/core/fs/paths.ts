@@ -1,3 +1,5 @@
+import { StrataError } from '../errors.ts';
+
 /** Grows a column to hold at least `need` items (by half again, at least), new cells set to `fill`. */
 export function grownColumn(
   column: Int32Array<ArrayBuffer>,
@@ -131,11 +133,26 @@ export class PathTable {
 
   /** The child of `parent` named by text[from, to), if there is one. */
   private find(parent: number, text: string, from: number, to: number): number | undefined {
+    const s = this.probe(parent, text, from, to, hashOf(parent, text, from, to));
+    const slot = this.slots[s]!;
+    return slot === 0 ? undefined : (slot & ID_MASK) - 1;
+  }
+
+  /**
+   * The slot of the child of `parent` named by text[from, to), or the free slot where it would
+   * go. A slot holds the id + 1 in its low 24 bits and 8 more bits of the hash above them: most
+   * slots of other paths are passed over on those bits alone, without reading their parent and
+   * name from memory far apart (interning a million paths: 0.36-0.57 s against 0.5-0.68 s, Node).
+   */
+  private probe(parent: number, text: string, from: number, to: number, hash: number): number {
     const mask = this.slots.length - 1;
-    for (let s = hashOf(parent, text, from, to) & mask; ; s = (s + 1) & mask) {
-      const id = this.slots[s]! - 1;
-      if (id < 0) return undefined;
-      if (this.parents[id] === parent && this.named(id, parent, text, from, to)) return id;
+    const tag = hash >>> 24;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const slot = this.slots[s]!;
+      if (slot === 0) return s;
+      if (slot >>> 24 !== tag) continue;
+      const id = (slot & ID_MASK) - 1;
+      if (this.parents[id] === parent && this.named(id, parent, text, from, to)) return s;
     }
   }
 
@@ -151,44 +168,60 @@ export class PathTable {
 
   /** The child of `parent` named by path[from, to), created if missing. */
   private childOrNew(parent: number, path: string, from: number, to: number): number {
-    const known = this.find(parent, path, from, to);
-    if (known !== undefined) return known;
+    const hash = hashOf(parent, path, from, to);
+    let s = this.probe(parent, path, from, to, hash);
+    if (this.slots[s] !== 0) return (this.slots[s]! & ID_MASK) - 1;
     const id = this.paths.length;
-    this.growTo(id + 1);
+    if (this.growTo(id + 1)) s = this.probe(parent, path, from, to, hash);
     this.paths.push(to === path.length ? path : path.slice(0, to));
     this.parents[id] = parent;
     if (this.lastChild[parent]! < 0) this.firstChild[parent] = id;
     else this.nextSibling[this.lastChild[parent]!] = id;
     this.lastChild[parent] = id;
-    this.place(this.slots, id);
+    this.slots[s] = slotOf(id, hash);
     return id;
   }
 
-  /** Room for `need` paths: columns grown, and the slots kept at most half full. */
-  private growTo(need: number): void {
-    if (need <= this.parents.length) return;
+  /**
+   * Room for `need` paths: columns grown, and the slots kept at most half full. Says whether the
+   * slots were made again (a slot found before is then no longer where it was).
+   */
+  private growTo(need: number): boolean {
+    if (need <= this.parents.length) return false;
+    if (need > ID_MASK - 1)
+      throw new StrataError(
+        'limit',
+        'The image names more than 16 million paths: it was not read further.',
+      );
     this.parents = grownColumn(this.parents, need);
     const length = this.parents.length;
     this.firstChild = grownColumn(this.firstChild, length, -1);
     this.lastChild = grownColumn(this.lastChild, length, -1);
     this.nextSibling = grownColumn(this.nextSibling, length, -1);
-    if (length * 2 <= this.slots.length) return;
+    if (length * 2 <= this.slots.length) return false;
     let room = this.slots.length;
     while (room < length * 2) room *= 2;
     const slots = new Int32Array(room);
-    for (let id = 1; id < this.size; id++) this.place(slots, id);
+    const mask = room - 1;
+    // Hashed again from the paths (the table grows rarely: layers reserve room at once).
+    for (let id = 1; id < this.size; id++) {
+      const parent = this.parents[id]!;
+      const path = this.paths[id]!;
+      const hash = hashOf(parent, path, this.nameStart(parent), path.length);
+      let s = hash & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = slotOf(id, hash);
+    }
     this.slots = slots;
+    return true;
   }
+}
 
-  private place(slots: Int32Array, id: number): void {
-    const mask = slots.length - 1;
-    // Hashed again from the path (the table grows rarely: layers reserve room at once).
-    const parent = this.parents[id]!;
-    const path = this.paths[id]!;
-    let s = hashOf(parent, path, this.nameStart(parent), path.length) & mask;
-    while (slots[s] !== 0) s = (s + 1) & mask;
-    slots[s] = id + 1;
-  }
+/** The low 24 bits of a slot: the id + 1 of the path it holds. */
+const ID_MASK = 0xffffff;
+
+function slotOf(id: number, hash: number): number {
+  return ((hash >>> 24) << 24) | (id + 1);
 }
 
 /** FNV-1a over the parent id and the name's UTF-16 code units, mixed at the end. */
