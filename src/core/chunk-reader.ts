@@ -140,6 +140,15 @@ export class ChunkReader {
     }
   }
 
+  /** Skips `n` bytes now if they are buffered (no promise on the hot path); says whether it did. */
+  trySkip(n: number, what = 'a file body'): boolean {
+    refuseNegative(n, what, this.offset);
+    if (n > this.buffered) return false;
+    this.at += n;
+    this.offset += n;
+    return true;
+  }
+
   /** Skips `n` bytes, reopening past them when that is cheaper than reading through. */
   async skip(n: number, what = 'a file body'): Promise<void> {
     refuseNegative(n, what, this.offset);

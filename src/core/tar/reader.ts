@@ -204,7 +204,8 @@ export async function* readTar(
     const consumed = reader.offset - entry.dataOffset;
     if (consumed > entry.dataSize)
       throw new Error(`a reader took ${consumed} bytes of a ${entry.dataSize}-byte body`);
-    await reader.skip(padded(entry.dataSize) - consumed, `the body of ${entry.path}`);
+    const rest = padded(entry.dataSize) - consumed;
+    if (!reader.trySkip(rest)) await reader.skip(rest, `the body of ${entry.path}`);
   }
 }
 
