@@ -5,7 +5,7 @@ import { StrataError } from '../errors.ts';
 import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
-import { readTar } from '../tar/reader.ts';
+import { type TarEntry, walkTar } from '../tar/reader.ts';
 import { LayerEntries, markerOf, PENDING_HASH } from './entries.ts';
 
 /** What reading one layer blob found. */
@@ -97,67 +97,68 @@ export async function scanLayer(
   let size = 0;
   let error: StrataError | undefined;
   let lastReport = 0;
-  try {
-    for await (const entry of readTar(reader)) {
-      let contentHash = '';
-      if (seek && entry.kind === 'file' && entry.dataSize > 0 && !entry.sparse) {
-        // Not hashed now: the tar walk passes the body (reopening the blob after a large one).
-        contentHash = PENDING_HASH;
-      } else if (entry.kind === 'file' && entry.dataSize > 0) {
-        // A sparse file's stored segments (and its map, below) identify its content as well.
-        hasher.init();
-        if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
-        await reader.consume(entry.dataSize, update, `the body of ${entry.path}`);
-        contentHash = hasher.digest('hex');
-      }
-      tarEntries++;
-      const path = normalise(entry.path);
-      if (climbsAboveRoot(entry.path)) {
-        clamped ??= { count: 0, example: entry.path.slice(0, 200) };
-        clamped.count++;
-      }
-      if (path === '') continue;
-      if (depthOf(path) > limits.pathDepth) {
-        skipped ??= {
-          count: 0,
-          example: path.slice(0, 200),
-          why: `deeper than ${limits.pathDepth} folders`,
-        };
-        skipped.count++;
-        continue;
-      }
-      if (budget.left <= 0) {
-        throw new StrataError(
-          'limit',
-          `The archive has more than ${limits.entries.toLocaleString('en')} entries in all its layers; the rest of this layer was not read.`,
-        );
-      }
-      budget.left--;
-      size += entry.size;
-      entries.push({
-        path,
-        kind: entry.kind,
-        marker: markerOf(path),
-        size: entry.size,
-        mode: entry.mode,
-        uid: entry.uid,
-        gid: entry.gid,
-        uname: entry.uname,
-        gname: entry.gname,
-        mtime: entry.mtime,
-        linkTarget: entry.kind === 'hardlink' ? normalise(entry.linkname) : entry.linkname,
-        xattrs: entry.xattrs,
-        dataOffset: entry.dataOffset,
-        contentHash,
-        devmajor: entry.devmajor,
-        devminor: entry.devminor,
-        sparse: entry.sparse,
-      });
-      if (options.onBytes && reader.offset - lastReport > 8 << 20) {
-        lastReport = reader.offset;
-        options.onBytes(reader.offset);
-      }
+  // An entry as the layer keeps it; its body, if hashed, was read before.
+  const record = (entry: TarEntry, contentHash: string): undefined => {
+    tarEntries++;
+    const path = normalise(entry.path);
+    if (climbsAboveRoot(entry.path)) {
+      clamped ??= { count: 0, example: entry.path.slice(0, 200) };
+      clamped.count++;
     }
+    if (path === '') return;
+    if (depthOf(path) > limits.pathDepth) {
+      skipped ??= {
+        count: 0,
+        example: path.slice(0, 200),
+        why: `deeper than ${limits.pathDepth} folders`,
+      };
+      skipped.count++;
+      return;
+    }
+    if (budget.left <= 0) {
+      throw new StrataError(
+        'limit',
+        `The archive has more than ${limits.entries.toLocaleString('en')} entries in all its layers; the rest of this layer was not read.`,
+      );
+    }
+    budget.left--;
+    size += entry.size;
+    entries.push({
+      path,
+      kind: entry.kind,
+      marker: markerOf(path),
+      size: entry.size,
+      mode: entry.mode,
+      uid: entry.uid,
+      gid: entry.gid,
+      uname: entry.uname,
+      gname: entry.gname,
+      mtime: entry.mtime,
+      linkTarget: entry.kind === 'hardlink' ? normalise(entry.linkname) : entry.linkname,
+      xattrs: entry.xattrs,
+      dataOffset: entry.dataOffset,
+      contentHash,
+      devmajor: entry.devmajor,
+      devminor: entry.devminor,
+      sparse: entry.sparse,
+    });
+    if (options.onBytes && reader.offset - lastReport > 8 << 20) {
+      lastReport = reader.offset;
+      options.onBytes(reader.offset);
+    }
+  };
+  try {
+    await walkTar(reader, (entry) => {
+      if (entry.kind !== 'file' || entry.dataSize === 0) return record(entry, '');
+      // Headers first: not hashed now, the walk passes the body (reopening the blob after a large one).
+      if (seek && !entry.sparse) return record(entry, PENDING_HASH);
+      // A sparse file's stored segments (and its map, below) identify its content as well.
+      hasher.init();
+      if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
+      return reader
+        .consume(entry.dataSize, update, `the body of ${entry.path}`)
+        .then(() => record(entry, hasher.digest('hex')));
+    });
   } catch (caught) {
     if (caught instanceof StrataError && caught.code === 'cancelled') throw caught;
     if (caught instanceof StrataError && caught.code === 'empty') {

@@ -50,17 +50,20 @@ const MAX_META_BODY = 16 << 20;
 const padded = (size: number) => Math.ceil(size / 512) * 512;
 
 /**
- * Walks a tar stream. Each yielded entry's body may be consumed with `reader.take(entry.size)`
- * before asking for the next entry; whatever is left of it is skipped (by reopening the stream
- * when the source allows and the body is large).
+ * Walks a tar stream, handing each entry to `visit`. Its body may be consumed with
+ * `reader.take(entry.size)` or `reader.consume` before the promise `visit` returns settles (a
+ * visit that returns nothing lets the walk go on at once: no promise per entry, a tenth of the scan
+ * of a million headers); whatever is left of it is skipped (by reopening the stream when the
+ * source allows and the body is large). An error `visit` throws or rejects with ends the walk.
  *
  * `onNoEndMarker` is told when the stream stops at a header boundary without the two zero blocks
  * that end an archive: a complete archive has them, a cut one may not.
  */
-export async function* readTar(
+export async function walkTar(
   reader: ChunkReader,
+  visit: (entry: TarEntry) => undefined | Promise<void>,
   onNoEndMarker?: (offset: number) => void,
-): AsyncGenerator<TarEntry> {
+): Promise<void> {
   let globalPax = new Map<string, string>();
   let pax: PaxRecords | undefined;
   let longName: string | undefined;
@@ -200,12 +203,65 @@ export async function* readTar(
     longName = undefined;
     longLink = undefined;
 
-    yield entry;
+    const visited = visit(entry);
+    if (visited) await visited;
     const consumed = reader.offset - entry.dataOffset;
     if (consumed > entry.dataSize)
       throw new Error(`a reader took ${consumed} bytes of a ${entry.dataSize}-byte body`);
     const rest = padded(entry.dataSize) - consumed;
     if (!reader.trySkip(rest)) await reader.skip(rest, `the body of ${entry.path}`);
+  }
+}
+
+/** Ends a walk whose reader stopped asking (readTar's consumer left the loop). */
+const STOPPED = new Error('the reader stopped');
+
+/**
+ * The walk as an async iterable, for readers that go through entries in a loop of their own
+ * (exports, digest checks). Each entry's body may be read before asking for the next one.
+ */
+export async function* readTar(
+  reader: ChunkReader,
+  onNoEndMarker?: (offset: number) => void,
+): AsyncGenerator<TarEntry> {
+  // The walk hands each entry over, then waits until the loop asks for the next.
+  let give: (result: IteratorResult<TarEntry, undefined>) => void = () => {};
+  let fail: (error: unknown) => void = () => {};
+  const handed = () =>
+    new Promise<IteratorResult<TarEntry, undefined>>((resolve, reject) => {
+      give = resolve;
+      fail = reject;
+    });
+  let next = handed();
+  let waiting: { go: () => void; stop: (error: unknown) => void } | undefined;
+  const walk = walkTar(
+    reader,
+    (entry) =>
+      new Promise<void>((go, stop) => {
+        waiting = { go, stop };
+        give({ value: entry, done: false });
+      }),
+    onNoEndMarker,
+  ).then(
+    () => give({ value: undefined, done: true }),
+    (error: unknown) => {
+      if (error !== STOPPED) fail(error);
+    },
+  );
+  try {
+    while (true) {
+      const result = await next;
+      if (result.done) return;
+      next = handed();
+      yield result.value;
+      const resumed = waiting!;
+      waiting = undefined;
+      resumed.go();
+    }
+  } finally {
+    // Left early: the walk, waiting for its entry to be done with, is told to end.
+    waiting?.stop(STOPPED);
+    await walk;
   }
 }
 
