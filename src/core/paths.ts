@@ -5,7 +5,8 @@
  * the osv "escape" archives try to); the root itself is ''.
  */
 export function normalise(path: string): string {
-  // Fast path: most names are already clean, or only have a leading "./" or "/".
+  if (isClean(path)) return path;
+  // Next fastest: a clean name but for a leading "./" or "/" (or a trailing "/").
   if (path.indexOf('//') < 0 && path.indexOf('/./') < 0 && path.indexOf('..') < 0) {
     let p = path;
     while (p.startsWith('./')) p = p.slice(2);
@@ -21,6 +22,25 @@ export function normalise(path: string): string {
     else parts.push(part);
   }
   return parts.join('/');
+}
+
+/**
+ * Whether a path is already normal: no empty, `.` or `..` part (so no leading, trailing or double
+ * `/`). One pass over its characters: most names in a layer are, and the three searches the next
+ * fast path makes cost a tenth of a million-entry scan in the browser.
+ */
+function isClean(path: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 47) continue;
+    const length = i - start;
+    if (length === 0 && path.length > 0) return false;
+    if (length <= 2 && length > 0 && path.charCodeAt(start) === 46) {
+      if (length === 1 || path.charCodeAt(start + 1) === 46) return false;
+    }
+    start = i + 1;
+  }
+  return true;
 }
 
 /**
