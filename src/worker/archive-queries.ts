@@ -88,7 +88,7 @@ export class ArchiveQueries {
       if (!record) throw new Error(`no image ${image}`);
       found = analyzeImage(record, this.read.scans, this.versions(image));
       this.analyses.set(image, found);
-      // Its top is the tree's first view (a million paths: a fifth of a second to make again).
+      // Its top view (made here, on first use) is the tree's first view: kept with the others.
       const top = found.versions.layers.length - 1;
       this.merged.set(mergedKey(image, top, found.versions), found.top);
     }

@@ -134,7 +134,6 @@ function diveOrder(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** The leaves of a layer's tree as dive builds it: how many, and each one's size and path. */
 /** A layer's leaves in dive's order: each visited with its size and a number that names it. */
 interface Leaves {
   forEach(visit: (size: number, leaf: number) => void): void;

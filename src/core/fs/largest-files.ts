@@ -20,7 +20,7 @@ export function largestFiles(
   const out: { path: string; bytes: number; layer: number }[] = [];
   for (const { p, bytes } of found) {
     const v = top.version[p]!;
-    const data = versions.dataLayer(v) * 2 ** 32 + versions.dataEntry(v);
+    const data = versions.dataKey(v);
     if (seen.has(data)) continue;
     seen.add(data);
     out.push({ path: `/${versions.table.paths[p]}`, bytes, layer: versions.vLayer[v]! });

@@ -22,29 +22,16 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
   const version = new Int32Array(n).fill(-1);
   const bytes = new Float64Array(n);
   const count = new Int32Array(n);
-  // Data is shared only through hardlinks: first the data some visible hardlink points at, then
-  // every visible path holding it. Ordinary files (nearly all) are never looked up.
-  const dataKey = (v: number) => versions.dataLayer(v) * 2 ** 32 + versions.dataEntry(v);
-  const byData = new Map<number, number[]>();
   for (let p = 1; p < n; p++) {
     const v = versions.versionAt(p, layer);
     version[p] = v;
     if (v < 0 || versions.isDir(v)) continue;
     bytes[p] = versions.describe(v).size;
-    if (bytes[p]! > 0 && versions.dataLayer(v) >= 0 && versions.kind(v) === 'hardlink')
-      byData.set(dataKey(v), []);
   }
   version[0] = 0;
+  const byData = hardlinkedData(versions, n, (p) => version[p]!);
   const shared = new Uint8Array(n);
-  if (byData.size > 0) {
-    for (let p = 1; p < n; p++) {
-      const v = version[p]!;
-      if (v < 0 || bytes[p] === 0 || versions.dataLayer(v) < 0) continue;
-      const paths = byData.get(dataKey(v));
-      if (paths) paths.push(p);
-    }
-    for (const paths of byData.values()) if (paths.length > 1) for (const p of paths) shared[p] = 1;
-  }
+  for (const paths of byData.values()) if (paths.length > 1) for (const p of paths) shared[p] = 1;
   const parents = versions.table.parents;
   // Ids were handed out parents first, so high to low visits children before parents.
   for (let p = n - 1; p > 0; p--) {
@@ -66,6 +53,31 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
     }
   }
   return { layer, version, bytes, count };
+}
+
+/**
+ * The visible paths (`versionOf`) holding each piece of data that some visible hardlink holds, by
+ * data key: data is shared only through hardlinks, so ordinary files (nearly all) are looked up
+ * only when there is such data at all.
+ */
+function hardlinkedData(
+  versions: PathVersions,
+  n: number,
+  versionOf: (p: number) => number,
+): Map<number, number[]> {
+  const byData = new Map<number, number[]>();
+  for (let p = 1; p < n; p++) {
+    const v = versionOf(p);
+    if (v < 0 || versions.kind(v) !== 'hardlink' || versions.dataLayer(v) < 0) continue;
+    if (versions.describe(v).size > 0) byData.set(versions.dataKey(v), []);
+  }
+  if (byData.size > 0)
+    for (let p = 1; p < n; p++) {
+      const v = versionOf(p);
+      if (v >= 0 && !versions.isDir(v) && versions.dataLayer(v) >= 0)
+        byData.get(versions.dataKey(v))?.push(p);
+    }
+  return byData;
 }
 
 export interface FinalCounts {
@@ -98,9 +110,6 @@ export function finalCounts(versions: PathVersions): FinalCounts {
     bytes: 0,
     uniqueBytes: 0,
   };
-  const dataKey = (v: number) => versions.dataLayer(v) * 2 ** 32 + versions.dataEntry(v);
-  // Data some visible hardlink holds: how many visible paths hold it, and its size.
-  const linked = new Map<number, { paths: number; size: number }>();
   for (let p = 1; p < n; p++) {
     const v = versions.versionAt(p, layer);
     if (v < 0) continue;
@@ -116,17 +125,12 @@ export function finalCounts(versions: PathVersions): FinalCounts {
     const size = versions.describe(v).size;
     counts.uniqueBytes += size;
     if (kind === 'file' || kind === 'hardlink') counts.bytes += size;
-    if (size > 0 && kind === 'hardlink' && versions.dataLayer(v) >= 0)
-      linked.set(dataKey(v), { paths: 0, size });
   }
-  if (linked.size > 0)
-    for (let p = 1; p < n; p++) {
-      const v = versions.versionAt(p, layer);
-      if (v < 0 || versions.isDir(v) || versions.dataLayer(v) < 0) continue;
-      const data = linked.get(dataKey(v));
-      if (data) data.paths++;
-    }
-  for (const { paths, size } of linked.values())
-    if (paths > 1) counts.uniqueBytes -= (paths - 1) * size;
+  // Data held by several visible paths counts once.
+  const byData = hardlinkedData(versions, n, (p) => versions.versionAt(p, layer));
+  for (const paths of byData.values())
+    if (paths.length > 1)
+      counts.uniqueBytes -=
+        (paths.length - 1) * versions.describe(versions.versionAt(paths[0]!, layer)).size;
   return counts;
 }

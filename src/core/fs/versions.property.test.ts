@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { layersOf } from '../../testing/layers.ts';
+import { cleanPath } from '../../testing/path-model.ts';
 import type { TarInput } from '../../testing/tar-writer.ts';
 import { changeLists } from './analyze-image.ts';
 import { finalCounts, mergedAt } from './merged.ts';
@@ -19,18 +20,6 @@ const plainChanges = (versions: Parameters<typeof changeLists>[0], layer: number
  */
 type Node = { kind: 'dir' | 'file' | 'symlink'; content: string };
 
-// Written again on purpose (core/paths.ts has the real one): the reference shares no code with
-// what it checks.
-function clean(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
-}
-
 function real(state: Map<string, Node>, path: string): string {
   const parts = path.split('/');
   const name = parts.pop()!;
@@ -45,7 +34,7 @@ function real(state: Map<string, Node>, path: string): string {
       if (hops === 40) return path;
       hops++;
       const target = node.content.slice(2);
-      const lead = clean(target.startsWith('/') ? target : [...done, target].join('/'));
+      const lead = cleanPath(target.startsWith('/') ? target : [...done, target].join('/'));
       rest = [...(lead ? lead.split('/') : []), ...tail];
       done = [];
     } else {

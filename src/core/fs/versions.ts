@@ -178,6 +178,11 @@ export class PathVersions {
     return this.vEntry[v]! >= 0 ? this.vLayer[v]! : -1;
   }
 
+  /** One number for where the version's content lies (layer and entry): equal for shared data. */
+  dataKey(v: number): number {
+    return this.dataLayer(v) * 2 ** 32 + this.dataEntry(v);
+  }
+
   /** The entry, in `dataLayer(v)`, that holds the version's content, or -1. */
   dataEntry(v: number): number {
     const link = this.linkData.get(v);

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { plainMeta } from '../tar/encode.ts';
 import { LayerEntries, type LayerEntry, Marker, PENDING_HASH } from './entries.ts';
 
 const entry = (path: string, contentHash: string): LayerEntry => ({
-  path,
-  kind: 'file',
+  ...plainMeta(path, 'file', 1),
   marker: Marker.None,
-  size: 1,
-  mode: 0o644,
-  uid: 0,
-  gid: 0,
-  uname: '',
-  gname: '',
-  mtime: 0,
-  linkTarget: '',
   xattrs: undefined,
   dataOffset: 512,
   contentHash,
-  devmajor: 0,
-  devminor: 0,
 });
 
 describe('a layer’s entries', () => {

@@ -23,7 +23,7 @@ export function ownership(
       if (!owners.has(id)) owners.set(id, i);
       const d = versions.describe(v);
       if (d.kind !== 'file') continue;
-      const data = versions.dataLayer(v) * 2 ** 32 + versions.dataEntry(v);
+      const data = versions.dataKey(v);
       if (seen.has(data)) continue;
       seen.add(data);
       bytes += d.size;
