@@ -53,7 +53,7 @@ export async function* filesystemTar(
     const entry = versions.vEntry[v]!;
     if (entry === IMPLICIT || entry === DELETED) return plainMeta(paths[p]!, 'dir');
     const e = versions.layers[versions.vLayer[v]!]!.get(entry);
-    const size = asFile ? versions.describe(v).size : e.size;
+    const size = asFile ? versions.dataSize(v) : e.size;
     return {
       ...e,
       path: paths[p]!,

@@ -26,7 +26,7 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
     const v = versions.versionAt(p, layer);
     version[p] = v;
     if (v < 0 || versions.isDir(v)) continue;
-    bytes[p] = versions.describe(v).size;
+    bytes[p] = versions.dataSize(v);
   }
   version[0] = 0;
   const byData = hardlinkedData(versions, n, (p) => version[p]!);
@@ -60,7 +60,7 @@ export function mergedAt(versions: PathVersions, layer: number): MergedView {
  * data key: data is shared only through hardlinks, so ordinary files (nearly all) are looked up
  * only when there is such data at all.
  */
-function hardlinkedData(
+export function hardlinkedData(
   versions: PathVersions,
   n: number,
   versionOf: (p: number) => number,
@@ -69,7 +69,7 @@ function hardlinkedData(
   for (let p = 1; p < n; p++) {
     const v = versionOf(p);
     if (v < 0 || versions.kind(v) !== 'hardlink' || versions.dataLayer(v) < 0) continue;
-    if (versions.describe(v).size > 0) byData.set(versions.dataKey(v), []);
+    if (versions.dataSize(v) > 0) byData.set(versions.dataKey(v), []);
   }
   if (byData.size > 0)
     for (let p = 1; p < n; p++) {
@@ -122,7 +122,7 @@ export function finalCounts(versions: PathVersions): FinalCounts {
     counts.files++;
     if (kind === 'symlink') counts.symlinks++;
     if (kind === 'hardlink') counts.hardlinks++;
-    const size = versions.describe(v).size;
+    const size = versions.dataSize(v);
     counts.uniqueBytes += size;
     if (kind === 'file' || kind === 'hardlink') counts.bytes += size;
   }
@@ -131,6 +131,6 @@ export function finalCounts(versions: PathVersions): FinalCounts {
   for (const paths of byData.values())
     if (paths.length > 1)
       counts.uniqueBytes -=
-        (paths.length - 1) * versions.describe(versions.versionAt(paths[0]!, layer)).size;
+        (paths.length - 1) * versions.dataSize(versions.versionAt(paths[0]!, layer));
   return counts;
 }

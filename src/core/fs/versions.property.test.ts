@@ -4,6 +4,7 @@ import { layersOf } from '../../testing/layers.ts';
 import { cleanPath } from '../../testing/path-model.ts';
 import type { TarInput } from '../../testing/tar-writer.ts';
 import { changeLists } from './analyze-image.ts';
+import { largestFiles } from './largest-files.ts';
 import { finalCounts, mergedAt } from './merged.ts';
 import { PathVersions } from './versions.ts';
 
@@ -159,6 +160,56 @@ describe('layer application against a simple reference model', () => {
         }
       }),
       { numRuns: 300, seed: 20261127 },
+    );
+  });
+
+  it("compares versions' content and reads their kind and size as describe gives them, for random stacks", async () => {
+    await fc.assert(
+      fc.asyncProperty(stack, async (layers) => {
+        const history = new PathVersions(await layersOf(layers));
+        const all = Array.from({ length: history.versionCount }, (_, v) => v);
+        for (const a of all) {
+          const d = history.describe(a);
+          expect(history.dataKind(a)).toBe(d.kind);
+          expect(history.dataSize(a)).toBe(d.size);
+          for (const b of all) {
+            const e = history.describe(b);
+            const same =
+              d.kind === e.kind && d.size === e.size && d.hash === e.hash && d.link === e.link;
+            expect(history.sameContent(a, b)).toBe(same);
+          }
+        }
+      }),
+      { numRuns: 300, seed: 20261129 },
+    );
+  });
+});
+
+describe('the largest files of an image', () => {
+  it('are those a sort of every file by size gives (ties in path order, shared data once), for random stacks', async () => {
+    await fc.assert(
+      fc.asyncProperty(stack, fc.integer({ min: 1, max: 6 }), async (layers, limit) => {
+        const history = new PathVersions(await layersOf(layers));
+        const top = mergedAt(history, layers.length - 1);
+        const files: { p: number; bytes: number }[] = [];
+        for (let p = 1; p < top.version.length; p++) {
+          const v = top.version[p]!;
+          if (v < 0 || history.isDir(v) || history.kind(v) === 'symlink' || !top.bytes[p]) continue;
+          files.push({ p, bytes: top.bytes[p]! });
+        }
+        files.sort((x, y) => y.bytes - x.bytes);
+        const seen = new Set<number>();
+        const expected: { path: string; bytes: number; layer: number }[] = [];
+        for (const { p, bytes } of files) {
+          const v = top.version[p]!;
+          if (seen.has(history.dataKey(v))) continue;
+          seen.add(history.dataKey(v));
+          if (expected.length < limit)
+            expected.push({ path: `/${history.table.paths[p]}`, bytes, layer: history.vLayer[v]! });
+        }
+        expect(largestFiles(history, top, limit)).toEqual(expected);
+      }),
+      { numRuns: 300, seed: 20261129 },
     );
   });
 });

@@ -444,12 +444,73 @@ export class PathVersions {
 
   /** Content first (kind, size, data hash, link target), then metadata (mode, uid, gid). */
   private compare(was: number, now: number): Change {
-    const a = this.describe(was);
-    const b = this.describe(now);
-    if (a.kind !== b.kind || a.size !== b.size || a.hash !== b.hash || a.link !== b.link)
-      return Change.Content;
-    if (a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid) return Change.Metadata;
-    return Change.Unchanged;
+    if (!this.sameContent(was, now)) return Change.Content;
+    const a = this.vEntry[was]!;
+    const b = this.vEntry[now]!;
+    const own = this.layers;
+    // A version without an entry (a folder only implied) is described as 0755 root:root.
+    const modeA = a >= 0 ? own[this.vLayer[was]!]!.mode(a) & 0o7777 : 0o755;
+    const modeB = b >= 0 ? own[this.vLayer[now]!]!.mode(b) & 0o7777 : 0o755;
+    const uidA = a >= 0 ? own[this.vLayer[was]!]!.uid(a) : 0;
+    const uidB = b >= 0 ? own[this.vLayer[now]!]!.uid(b) : 0;
+    const gidA = a >= 0 ? own[this.vLayer[was]!]!.gid(a) : 0;
+    const gidB = b >= 0 ? own[this.vLayer[now]!]!.gid(b) : 0;
+    return modeA !== modeB || uidA !== uidB || gidA !== gidB ? Change.Metadata : Change.Unchanged;
+  }
+
+  /**
+   * Whether two versions hold the same content (kind, size, data hash and link target, hardlinks
+   * resolved): `describe` compared field by field, without making its strings.
+   */
+  sameContent(a: number, b: number): boolean {
+    const la = this.holderLayer(a);
+    const lb = this.holderLayer(b);
+    const ia = this.holderEntry(a);
+    const ib = this.holderEntry(b);
+    const da = la >= 0 ? this.layers[la]! : undefined;
+    const db = lb >= 0 ? this.layers[lb]! : undefined;
+    if ((da ? da.kind(ia) : 'dir') !== (db ? db.kind(ib) : 'dir')) return false;
+    if ((da ? da.size(ia) : 0) !== (db ? db.size(ib) : 0)) return false;
+    if (da && db ? !da.sameHash(ia, db, ib) : (da ?? db)?.hash(da ? ia : ib)) return false;
+    return this.linkOf(a) === this.linkOf(b);
+  }
+
+  /** The kind of a version's content, hardlinks resolved: `describe(v).kind`. */
+  dataKind(v: number): EntryKind {
+    const layer = this.holderLayer(v);
+    return layer >= 0 ? this.layers[layer]!.kind(this.holderEntry(v)) : 'dir';
+  }
+
+  /** The size of a version's content, hardlinks resolved: `describe(v).size`. */
+  dataSize(v: number): number {
+    const layer = this.holderLayer(v);
+    return layer >= 0 ? this.layers[layer]!.size(this.holderEntry(v)) : 0;
+  }
+
+  /** The layer whose entry describes a version's content (a hardlink's target, when known), or -1. */
+  private holderLayer(v: number): number {
+    const entry = this.vEntry[v]!;
+    if (entry < 0) return -1;
+    const layer = this.vLayer[v]!;
+    if (this.layers[layer]!.kind(entry) !== 'hardlink') return layer;
+    const data = this.dataLayer(v);
+    return data >= 0 ? data : layer;
+  }
+
+  /** The entry, in holderLayer(v), that describes a version's content. */
+  private holderEntry(v: number): number {
+    const entry = this.vEntry[v]!;
+    if (entry < 0) return -1;
+    if (this.layers[this.vLayer[v]!]!.kind(entry) !== 'hardlink') return entry;
+    return this.dataLayer(v) >= 0 ? this.dataEntry(v) : entry;
+  }
+
+  /** A symlink's target; '' for anything else. */
+  private linkOf(v: number): string {
+    const entry = this.vEntry[v]!;
+    if (entry < 0) return '';
+    const own = this.layers[this.vLayer[v]!]!;
+    return own.kind(entry) === 'symlink' ? own.linkTarget(entry) : '';
   }
 
   /** What a version holds, hardlinks resolved to their target's content. */

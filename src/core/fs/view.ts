@@ -72,7 +72,7 @@ export function treeView(
     const entry = versions.vEntry[v]!;
     if (entry >= 0 && (k === 'symlink' || k === 'hardlink'))
       links.set(p, versions.layers[versions.vLayer[v]!]!.linkTarget(entry));
-    if (change[p] === Change.Deleted && !versions.isDir(v)) held.set(p, versions.describe(v).size);
+    if (change[p] === Change.Deleted && !versions.isDir(v)) held.set(p, versions.dataSize(v));
     if (meta) {
       const d = versions.describe(v);
       meta.mode[p] = d.mode;

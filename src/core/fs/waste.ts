@@ -116,11 +116,7 @@ function reasonHidden(
   const path = versions.vPath[v]!;
   const next = versions.versionsOf(path).find((x) => x > v && versions.vLayer[x] === by);
   if (next !== undefined && versions.vEntry[next]! >= 0) {
-    const a = versions.describe(v);
-    const b = versions.describe(next);
-    return a.kind === b.kind && a.size === b.size && a.hash === b.hash
-      ? 'copied again for a permission change'
-      : 'overwritten';
+    return versions.sameContent(v, next) ? 'copied again for a permission change' : 'overwritten';
   }
   let names = markers.get(by);
   if (!names) {

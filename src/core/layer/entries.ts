@@ -190,6 +190,16 @@ export class LayerEntries {
     return hex(words[i * 2]!) + hex(words[i * 2 + 1]!);
   }
 
+  /** Whether entry `i` here and entry `j` of `other` hold the same hash (as `hash` would compare). */
+  sameHash(i: number, other: LayerEntries, j: number): boolean {
+    const state = this.hashStates[i];
+    if (state !== other.hashStates[j]) return false;
+    if (state !== HASH_KNOWN) return true;
+    const a = this.hashWords!;
+    const b = other.hashWords!;
+    return a[i * 2] === b[j * 2] && a[i * 2 + 1] === b[j * 2 + 1];
+  }
+
   hashPending(i: number): boolean {
     return this.hashStates[i] === HASH_PENDING;
   }

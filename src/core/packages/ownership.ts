@@ -21,12 +21,11 @@ export function ownership(
       files++;
       if (v < 0 || id === undefined) continue;
       if (!owners.has(id)) owners.set(id, i);
-      const d = versions.describe(v);
-      if (d.kind !== 'file') continue;
+      if (versions.dataKind(v) !== 'file') continue;
       const data = versions.dataKey(v);
       if (seen.has(data)) continue;
       seen.add(data);
-      bytes += d.size;
+      bytes += versions.dataSize(v);
     }
     row.files = files;
     row.bytes = bytes;
@@ -40,11 +39,11 @@ export function ownership(
       if (owners.has(p)) continue;
       const v = versions.versionAt(p, top);
       if (v < 0 || versions.vEntry[v] === DELETED || versions.isDir(v)) continue;
-      const d = versions.describe(v);
-      if (d.kind !== 'file') continue;
+      if (versions.dataKind(v) !== 'file') continue;
+      const size = versions.dataSize(v);
       ids.push(p);
-      sizes.push(d.size);
-      unownedBytes += d.size;
+      sizes.push(size);
+      unownedBytes += size;
     }
   const unowned = largestFirst(ids, sizes, (p) => table.paths[p]!, LISTED).map((i) => ({
     path: `/${table.paths[ids[i]!]}`,
