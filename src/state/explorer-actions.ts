@@ -1,6 +1,6 @@
 import { inTreeOrder } from '../core/fs/tree-order.ts';
-import type { TreeMode } from '../core/fs/view.ts';
-import type { AnalysisSummary } from '../worker/protocol.ts';
+import type { TreeMode, TreeView } from '../core/fs/view.ts';
+import { type AnalysisSummary, TOP_LAYER } from '../worker/protocol.ts';
 import type { ChangeClass, SortOrder } from './explorer-slice.ts';
 import { loadPackages } from './packages-actions.ts';
 import { tracked } from './session.ts';
@@ -39,7 +39,18 @@ async function askAnalysis(image: number): Promise<AnalysisSummary | undefined> 
   return { ...answer, namesFrom: 0, names: shown.names.concat(answer.names), parents };
 }
 
-export async function loadImage(imageIndex: number): Promise<void> {
+/** The image being loaded, so that a refresh for a layer waits for what it brings. */
+let loading: Promise<void> | undefined;
+
+export function loadImage(imageIndex: number): Promise<void> {
+  const load = showImage(imageIndex);
+  loading = load;
+  return load.finally(() => {
+    if (loading === load) loading = undefined;
+  });
+}
+
+async function showImage(imageIndex: number): Promise<void> {
   const image = get().model?.images[imageIndex];
   const tab = get().tab;
   get().explorerReset();
@@ -47,7 +58,10 @@ export async function loadImage(imageIndex: number): Promise<void> {
   // Packages are catalogued once the whole archive is read; another image then asks again.
   if (get().status === 'ready') void loadPackages(imageIndex);
   if (!image?.included || image.layers.length === 0) return;
-  const analysis = await askAnalysis(imageIndex);
+  const { mode } = get();
+  const asked = askAnalysis(imageIndex);
+  const early = layersArrived(imageIndex) > 0 ? askView(TOP_LAYER, mode) : undefined;
+  const analysis = await asked;
   if (!analysis || get().imageIndex !== imageIndex) return;
   if (analysis.layersReady === 0) {
     get().set({ analysis });
@@ -55,7 +69,19 @@ export async function loadImage(imageIndex: number): Promise<void> {
   }
   const top = analysis.layersReady - 1;
   get().set({ analysis, layer: top, openDirs: new Set() });
-  await showView(top, get().mode);
+  await (early ? showAsked(early, top, mode) : showView(top, mode));
+}
+
+/**
+ * How many of an image's layers, from the bottom, the page has heard are read: the worker has
+ * read at least these (a layer that is not in the archive counts as read, and empty).
+ */
+function layersArrived(imageIndex: number): number {
+  const { model, layerSummaries } = get();
+  const layers = model?.images[imageIndex]?.layers ?? [];
+  let n = 0;
+  while (n < layers.length && (!layers[n]!.blobPath || layerSummaries[layers[n]!.blobPath!])) n++;
+  return n;
 }
 
 /** dive's figure, for the Summary: asked for once it is shown and every layer has been read. */
@@ -95,16 +121,24 @@ export function refreshAnalysis(why: 'layer' | 'refined' = 'refined'): Promise<v
     return refreshing;
   }
   refreshing = (async () => {
+    // The image being loaded may bring every layer: then this refresh has nothing to add.
+    await loading;
+    if (why === 'layer' && get().analysis?.complete) return;
     do {
       again = undefined;
-      const { imageIndex, analysis: before, layer } = get();
-      const analysis = await askAnalysis(imageIndex);
+      const { imageIndex, analysis: before, layer, mode } = get();
+      const followed = !before || before.layersReady === 0 || layer >= before.layersReady - 1;
+      const asked = askAnalysis(imageIndex);
+      const early =
+        !followed || layersArrived(imageIndex) > 0
+          ? askView(followed ? TOP_LAYER : layer, mode)
+          : undefined;
+      const analysis = await asked;
       if (!analysis || get().imageIndex !== imageIndex) return;
       if (analysis.layersReady === 0) continue;
-      const followed = !before || before.layersReady === 0 || layer >= before.layersReady - 1;
       const next = followed ? analysis.layersReady - 1 : layer;
       get().set({ analysis, layer: next });
-      await showView(next, get().mode);
+      await (early ? showAsked(early, next, mode) : showView(next, mode));
     } while (again === 'refined' || (again === 'layer' && !get().analysis?.complete));
   })().finally(() => {
     refreshing = undefined;
@@ -112,19 +146,39 @@ export function refreshAnalysis(why: 'layer' | 'refined' = 'refined'): Promise<v
   return refreshing;
 }
 
-async function showView(layer: number, mode: TreeMode): Promise<void> {
+interface AskedView {
+  ticket: number;
+  view: Promise<TreeView | undefined>;
+}
+
+/**
+ * Asks for a layer's view (TOP_LAYER: the newest layer read). Asked together with the analysis,
+ * the worker makes it while the page takes in the analysis's paths, instead of after.
+ */
+function askView(layer: number, mode: TreeMode): AskedView {
   const ticket = ++latest.view;
   const image = get().imageIndex;
-  const view = await tracked('view', (s, signal) =>
+  const view = tracked('view', (s, signal) =>
     s.request({ type: 'view', image, layer, mode, meta: get().showMeta }, signal),
   );
-  if (!view || ticket !== latest.view) return;
+  return { ticket, view };
+}
+
+/** Shows an asked view as that of `layer`; one of another layer (asked early) is asked again. */
+async function showAsked(asked: AskedView, layer: number, mode: TreeMode): Promise<void> {
+  const view = await asked.view;
+  if (!view || asked.ticket !== latest.view) return;
+  if (view.layer !== layer) return showView(layer, mode);
   get().set({ view, layer, mode });
   // Matches follow what the tree shows: another layer or mode shows other paths.
   const filter = get().filterApplied;
   if (filter) await setFilter(filter);
   const selected = get().selectedPath;
   if (selected !== null) await selectPath(selected);
+}
+
+function showView(layer: number, mode: TreeMode): Promise<void> {
+  return showAsked(askView(layer, mode), layer, mode);
 }
 
 export function selectLayer(layer: number): Promise<void> {

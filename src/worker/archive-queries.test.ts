@@ -9,6 +9,7 @@ import { readArchive } from '../core/read-archive.ts';
 import { fixtureBytes } from '../testing/fixtures.ts';
 import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { ArchiveQueries } from './archive-queries.ts';
+import { TOP_LAYER } from './protocol.ts';
 
 describe('the archive queries while layers are still arriving', () => {
   it('covers the layers read so far, grows as more arrive, and gives the waste figures at the end', async () => {
@@ -19,6 +20,8 @@ describe('the archive queries while layers are still arriving', () => {
     const summary = async () => (await queries.answer({ type: 'analysis', image: 0 })).answer;
 
     expect(await summary()).toMatchObject({ layersReady: 0, complete: false, final: null });
+    const top = { type: 'view', image: 0, layer: TOP_LAYER, mode: 'changes' } as const;
+    await expect(queries.answer(top)).rejects.toThrow(/No layer/);
     await expect(queries.answer({ type: 'efficiency', image: 0 })).rejects.toThrow(/not been read/);
     const layers = full.model.images[0]!.layers;
     for (const layer of layers.slice(0, 5))
@@ -34,6 +37,8 @@ describe('the archive queries while layers are still arriving', () => {
       mode: 'changes',
     });
     expect(view.layer).toBe(4);
+    // The newest layer read, asked for without knowing which it is: the same view.
+    expect((await queries.answer(top)).answer).toEqual(view);
 
     for (const layer of layers) arrived.set(layer.blobPath!, full.scans.get(layer.blobPath!)!);
     queries.complete = true;

@@ -21,14 +21,15 @@ import type { ArchiveRead } from '../core/read-archive.ts';
 import { readSparse } from '../core/tar/sparse.ts';
 import { analysisSummary, type SummaryWithoutNames, withNames } from './analysis-summary.ts';
 import { pathDetails } from './path-details.ts';
-import type {
-  AnalysisSummary,
-  Answers,
-  ExportWhat,
-  FileBytes,
-  QueryOf,
-  QueryType,
-  RawEntry,
+import {
+  type AnalysisSummary,
+  type Answers,
+  type ExportWhat,
+  type FileBytes,
+  type QueryOf,
+  type QueryType,
+  type RawEntry,
+  TOP_LAYER,
 } from './protocol.ts';
 
 // sql.js's WebAssembly file, as the build serves it (loaded only when an image has rpmdb.sqlite).
@@ -189,11 +190,14 @@ export class ArchiveQueries {
       return { answer: this.analysis(q.image).efficiency, transfer: [] };
     },
     view: (q) => {
+      const versions = this.versions(q.image);
+      const layer = q.layer === TOP_LAYER ? versions.layers.length - 1 : q.layer;
+      if (layer < 0) throw new Error('No layer of this image has been read yet.');
       const view = treeView(
-        this.versions(q.image),
-        q.layer,
+        versions,
+        layer,
         q.mode,
-        this.mergedView(q.image, q.layer),
+        this.mergedView(q.image, layer),
         q.meta ?? false,
       );
       return {

@@ -41,6 +41,9 @@ export interface ExportWhat {
 }
 
 /** Questions the explorer asks about the open archive; each has one answer type below. */
+/** A view query's layer meaning "the newest layer read so far". */
+export const TOP_LAYER = -1;
+
 export type Query =
   /**
    * `namesKnown`: how many paths of this image's table the page already holds; only the paths
@@ -49,6 +52,7 @@ export type Query =
   | { type: 'analysis'; image: number; namesKnown?: number }
   /** dive's efficiency figure, once every layer has been read (computed only when asked). */
   | { type: 'efficiency'; image: number }
+  /** A layer's tree; `layer` TOP_LAYER: the newest layer read so far (the view says which). */
   | { type: 'view'; image: number; layer: number; mode: TreeMode; meta?: boolean }
   | { type: 'details'; image: number; path: number; layer: number }
   | { type: 'filter'; image: number; pattern: string }
