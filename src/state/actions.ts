@@ -5,6 +5,7 @@ import { type ArchiveSession, isCancellation, RequestFailed } from '../worker/se
 import { compareWithImage, compareWithUrl, endComparison } from './compare-actions.ts';
 import {
   completeAnalysis,
+  imageLoaded,
   loadImage,
   refreshAnalysis,
   revealPath,
@@ -94,8 +95,11 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
       },
     });
     if (!isCurrent(session)) return;
-    // The image chosen when the model came is already shown as far as it was read: its complete
-    // figures come without starting the view again. An image not shown yet is loaded.
+    // The image chosen when the model came is already shown as far as it was read (or being
+    // loaded: a compressed archive's model comes after its layers): its complete figures come
+    // without starting the view again. An image not shown yet is loaded.
+    await imageLoaded();
+    if (!isCurrent(session)) return;
     if (get().analysis) await completeAnalysis();
     else await loadImage(firstIncludedImage(get().model?.images ?? [], restore?.image));
     if (restore) await applyViewState(restore);

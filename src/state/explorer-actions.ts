@@ -72,6 +72,11 @@ async function showImage(imageIndex: number): Promise<void> {
   await (early ? showAsked(early, top, mode) : showView(top, mode));
 }
 
+/** Settles when the image being loaded (if any) is shown. */
+export function imageLoaded(): Promise<void> {
+  return loading ?? Promise.resolve();
+}
+
 /**
  * How many of an image's layers, from the bottom, the page has heard are read: the worker has
  * read at least these (a layer that is not in the archive counts as read, and empty).
