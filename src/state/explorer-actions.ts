@@ -141,6 +141,12 @@ export function refreshAnalysis(why: 'layer' | 'refined' = 'refined'): Promise<v
       const analysis = await asked;
       if (!analysis || get().imageIndex !== imageIndex) return;
       if (analysis.layersReady === 0) continue;
+      // A layer or mode picked meanwhile has asked for its own view: the figures are taken, the
+      // choice is left as it is.
+      if (early && early.ticket !== latest.view) {
+        get().set({ analysis });
+        continue;
+      }
       const next = followed ? analysis.layersReady - 1 : layer;
       get().set({ analysis, layer: next });
       await (early ? showAsked(early, next, mode) : showView(next, mode));
