@@ -122,7 +122,7 @@ export async function fillHashes(
     hasher.init();
     const finish = () => {
       const { scan, body } = run[k]!;
-      scan.entries.setHash(body.entry, hasher.digest('hex'));
+      scan.entries.setDigest(body.entry, hasher.digest('binary'));
       options.onProgress?.(++done, located.length);
       k++;
       hasher.init();

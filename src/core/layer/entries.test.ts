@@ -1,3 +1,4 @@
+import { createXXHash64 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
 import { plainMeta } from '../tar/encode.ts';
 import { LayerEntries, type LayerEntry, Marker, PENDING_HASH } from './entries.ts';
@@ -21,6 +22,22 @@ describe('a layer’s entries', () => {
     entries.setHash(1, '8000000000000001');
     expect(entries.get(1).contentHash).toBe('8000000000000001');
     expect(entries.hashPending(1)).toBe(false);
+  });
+
+  it('read a digest set as bytes as the hasher writes it in hex', async () => {
+    const hasher = await createXXHash64();
+    const entries = new LayerEntries(1);
+    for (const text of ['', 'hello', 'a layer of a container image']) {
+      hasher.init();
+      hasher.update(text);
+      const hex = hasher.digest('hex');
+      hasher.init();
+      hasher.update(text);
+      const i = entries.push(entry(text, ''));
+      entries.setDigest(i, hasher.digest('binary'));
+      expect(entries.hash(i)).toBe(hex);
+      expect(entries.sameHash(i, entries, entries.push(entry(`${text}-hex`, hex)))).toBe(true);
+    }
   });
 
   it('keep every number exactly as its column widens for the first that does not fit', () => {

@@ -216,6 +216,17 @@ export class LayerEntries {
     this.hashWords[i * 2 + 1] = Number.parseInt(hash.slice(8, 16), 16);
   }
 
+  /** Sets an entry's hash from its 8-byte digest (big-endian, as its hex is written). */
+  setDigest(i: number, digest: Uint8Array): void {
+    this.hashStates[i] = HASH_KNOWN;
+    this.hashWords ??= new Uint32Array(this.capacity * 2);
+    const word = (at: number) =>
+      ((digest[at]! << 24) | (digest[at + 1]! << 16) | (digest[at + 2]! << 8) | digest[at + 3]!) >>>
+      0;
+    this.hashWords[i * 2] = word(0);
+    this.hashWords[i * 2 + 1] = word(4);
+  }
+
   get(i: number): LayerEntry {
     const [uname = '', gname = ''] = (this.ownerNames[this.owners[i]!] ?? '').split('\0');
     const device = this.devices.get(i);

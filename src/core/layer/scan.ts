@@ -97,8 +97,9 @@ export async function scanLayer(
   let size = 0;
   let error: StrataError | undefined;
   let lastReport = 0;
-  // An entry as the layer keeps it; its body, if hashed, was read before.
-  const record = (entry: TarEntry, contentHash: string): undefined => {
+  // An entry as the layer keeps it; its body, if hashed, was read before (`digest`: its hash, the
+  // bytes put straight into the hash columns, with no hex string made and parsed back).
+  const record = (entry: TarEntry, contentHash: string, digest?: Uint8Array): undefined => {
     tarEntries++;
     const path = normalise(entry.path);
     if (climbsAboveRoot(entry.path)) {
@@ -123,7 +124,7 @@ export async function scanLayer(
     }
     budget.left--;
     size += entry.size;
-    entries.push({
+    const i = entries.push({
       path,
       kind: entry.kind,
       marker: markerOf(path),
@@ -142,6 +143,7 @@ export async function scanLayer(
       devminor: entry.devminor,
       sparse: entry.sparse,
     });
+    if (digest) entries.setDigest(i, digest);
     if (options.onBytes && reader.offset - lastReport > 8 << 20) {
       lastReport = reader.offset;
       options.onBytes(reader.offset);
@@ -157,7 +159,7 @@ export async function scanLayer(
       if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
       return reader
         .consume(entry.dataSize, update, `the body of ${entry.path}`)
-        .then(() => record(entry, hasher.digest('hex')));
+        .then(() => record(entry, '', hasher.digest('binary')));
     });
   } catch (caught) {
     if (caught instanceof StrataError && caught.code === 'cancelled') throw caught;
