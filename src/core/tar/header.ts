@@ -151,14 +151,7 @@ function isUstar(block: Uint8Array): boolean {
 const lastOwner = { bytes: new Uint8Array(64), uname: '', gname: '' };
 function ownerNames(block: Uint8Array): { uname: string; gname: string } {
   const known = lastOwner.bytes;
-  let same = true;
-  for (let i = 0; i < 64; i++) {
-    if (known[i] !== block[265 + i]) {
-      same = false;
-      break;
-    }
-  }
-  if (!same) {
+  if (!sameName(known, 0, block, 265) || !sameName(known, 32, block, 297)) {
     known.set(block.subarray(265, 329));
     lastOwner.uname = cString(block, 265, 32);
     lastOwner.gname = cString(block, 297, 32);
@@ -166,9 +159,20 @@ function ownerNames(block: Uint8Array): { uname: string; gname: string } {
   return lastOwner;
 }
 
+/** Whether two 32-byte NUL-terminated fields hold the same name (bytes past the NUL do not count). */
+function sameName(a: Uint8Array, from: number, b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 32; i++) {
+    const c = b[at + i]!;
+    if (a[from + i] !== c) return false;
+    if (c === 0) return true;
+  }
+  return true;
+}
+
 export function parseHeader(block: Uint8Array): RawHeader {
   const owner = ownerNames(block);
   const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]!);
+  const device = typeflag === '3' || typeflag === '4';
   let name = cString(block, 0, 100);
   // POSIX ustar splits long names into prefix + "/" + name; GNU tar uses those bytes for other
   // fields, and announces itself with the magic "ustar  " (two spaces).
@@ -187,8 +191,9 @@ export function parseHeader(block: Uint8Array): RawHeader {
     linkname: cString(block, 157, 100),
     uname: owner.uname,
     gname: owner.gname,
-    devmajor: parseNumber(block, 329, 8),
-    devminor: parseNumber(block, 337, 8),
+    // Device numbers mean something only for character and block devices (POSIX ustar).
+    devmajor: device ? parseNumber(block, 329, 8) : 0,
+    devminor: device ? parseNumber(block, 337, 8) : 0,
     sparse: typeflag === 'S',
   };
 }

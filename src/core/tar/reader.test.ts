@@ -122,7 +122,25 @@ describe('tar reader on synthetic archives', () => {
       ['bin/sh', 'hardlink'],
     ]);
     expect([entries[1]?.devmajor, entries[1]?.devminor]).toEqual([1, 3]);
+    expect([entries[2]?.devmajor, entries[2]?.devminor]).toEqual([8, 0]);
     expect(entries[4]?.linkname).toBe('bin/busybox');
+  });
+
+  it('owner names that change from entry to entry, each read as its header has it', async () => {
+    const owners = [
+      ['alice', 'staff'],
+      ['alice', 'staff'],
+      ['al', 'staff'],
+      ['alice', 'st'],
+      ['', ''],
+      ['a'.repeat(32), 'b'.repeat(31)],
+      ['a'.repeat(32), 'b'.repeat(32)],
+      ['alice', 'staff'],
+    ];
+    const entries = await entriesOf(
+      writeTar(owners.map(([uname, gname], i) => ({ name: `f${i}`, uname, gname }))),
+    );
+    expect(entries.map((e) => [e.uname, e.gname])).toEqual(owners);
   });
 
   it('a PAX global header applies to every later entry', async () => {
