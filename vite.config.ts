@@ -16,6 +16,7 @@ export default defineConfig(({ isSsrBuild }) => ({
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   test: {
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/testing/unit-setup.ts'],
     testTimeout: 60_000,
   },
 }));

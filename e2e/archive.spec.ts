@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { imageWithSbom } from '../src/testing/oci-layout.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { settled } from './helpers.ts';
 
 const SAMPLE = join(import.meta.dirname, '..', 'public', 'sample', 'investitest.tar');
@@ -74,7 +74,7 @@ test('the image ID shown is the sha256 of the config file', async ({ page }) => 
 test('an SBOM attached as an OCI artifact is listed in the image picker and the Archive view', async ({
   page,
 }) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'strata-artifact-')), 'with-sbom.tar');
+  const path = join(scratchDir('strata-artifact-'), 'with-sbom.tar');
   writeFileSync(path, imageWithSbom().bytes);
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(path);

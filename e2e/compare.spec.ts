@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import {
@@ -9,9 +8,10 @@ import {
   DERIVED_ENV,
   DERIVED_LAYERS,
 } from '../src/testing/compare-pair.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { fixture, settled } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-compare-'));
+const dir = scratchDir('strata-compare-');
 const BASE = join(dir, 'app-base.tar');
 const NEXT = join(dir, 'app-next.tar');
 writeFileSync(BASE, archiveOfLayers(BASE_LAYERS, BASE_ENV, 'app:base'));

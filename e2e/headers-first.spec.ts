@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { sameSizeRewrites } from '../src/testing/large-files.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { settled } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-headers-'));
+const dir = scratchDir('strata-headers-');
 const IMAGE = join(dir, 'same-size.tar');
 writeFileSync(IMAGE, sameSizeRewrites());
 // 40 MiB files: the four bodies to check (160 MiB) are more than the page checks before showing

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { hostileCases, legacyWithLayerBlob, zstdBomb } from '../src/testing/hostile.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { settled } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-hostile-'));
+const dir = scratchDir('strata-hostile-');
 function caseFile(name: string): string {
   const found = hostileCases().find((c) => c.name === name);
   if (!found) throw new Error(`no case ${name}`);

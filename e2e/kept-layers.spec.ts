@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, type Page, test } from '@playwright/test';
 import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { writeTar } from '../src/testing/tar-writer.ts';
 import {
   allowRangesFromAnyOrigin,
@@ -144,7 +144,7 @@ test('with cores to spare, the workers that scan compressed layers keep them as 
     writeTar(Array.from({ length: 20 }, (_, i) => ({ name: `l${n}/f${i}`, data: noise() }))),
   );
   const image = imageFrom(tars.map((layer, i) => ({ command: `step ${i}`, layer })));
-  const file = join(mkdtempSync(join(tmpdir(), 'strata-kept-')), 'gzip-layers.tar');
+  const file = join(scratchDir('strata-kept-'), 'gzip-layers.tar');
   writeFileSync(file, legacyArchive({ ...image, layers: tars.map((t) => gzipSync(t)) }));
   await page.goto('/');
   await open(page, file);

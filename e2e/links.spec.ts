@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { scratchDir } from '../src/testing/scratch.ts';
 import {
   allowRangesFromAnyOrigin,
   fixture,
@@ -118,7 +118,7 @@ test('a host that refuses cross-origin reads gets a plain explanation', async ({
 });
 
 test('an OCI image layout chosen as a folder is read as an OCI archive', async ({ page }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-oci-'));
+  const dir = scratchDir('strata-oci-');
   execFileSync('tar', ['-xf', fixture('stereoscope__multiplatform_oci_dir.tar'), '-C', dir]);
   const layout =
     readdirSync(dir).length === 1 && !readdirSync(dir).includes('index.json')

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { debianLikeLayers, fixtureTree, imageOfLayers } from '../src/testing/package-images.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { settled } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-packages-'));
+const dir = scratchDir('strata-packages-');
 const IMAGE = join(dir, 'ubuntu-like.tar');
 writeFileSync(IMAGE, imageOfLayers(debianLikeLayers(), 'ubuntu-like:1'));
 

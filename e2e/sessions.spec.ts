@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { hostileCases } from '../src/testing/hostile.ts';
 import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { writeTar } from '../src/testing/tar-writer.ts';
 import { fixture, settled } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-sessions-'));
+const dir = scratchDir('strata-sessions-');
 const DIVE = fixture('dive__test-docker-image.tar');
 const HELLO = fixture('snyk__docker-archives__docker-save__hello-world.tar');
 

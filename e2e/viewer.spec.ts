@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { writeTar } from '../src/testing/tar-writer.ts';
 import { fixture, settled } from './helpers.ts';
 
@@ -13,7 +13,7 @@ const DIVE = fixture('dive__test-docker-image.tar');
 /** The bytes GNU tar extracts for `path` from the dive fixture's layer `layerFile`. */
 function gnuTarExtract(layerFile: string, path: string): Buffer {
   const layer = execFileSync('tar', ['-xOf', DIVE, layerFile], { maxBuffer: 64 << 20 });
-  const dir = mkdtempSync(join(tmpdir(), 'strata-layer-'));
+  const dir = scratchDir('strata-layer-');
   writeFileSync(join(dir, 'layer.tar'), layer);
   return execFileSync('tar', ['-xOf', join(dir, 'layer.tar'), path], { maxBuffer: 64 << 20 });
 }
@@ -74,7 +74,7 @@ test("a downloaded file's bytes equal what GNU tar extracts", async ({ page }) =
 });
 
 test('the diff of a file changed between two layers', async ({ page }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-diff-'));
+  const dir = scratchDir('strata-diff-');
   const file = join(dir, 'motd.tar');
   const image = imageFrom([
     {
@@ -115,7 +115,7 @@ test('comparing a chmod: the previous version against this layer, identical cont
 test('names and contents from an image are text: HTML is shown, never run; SVG only as an image', async ({
   page,
 }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-hostile-'));
+  const dir = scratchDir('strata-hostile-');
   const file = join(dir, 'hostile.tar');
   const svg =
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>window.pwned = 1</script><rect width="10" height="10"/></svg>';

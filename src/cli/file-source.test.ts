@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../core/bytes.ts';
+import { scratchDir } from '../testing/scratch.ts';
 import { fileSource } from './file-source.ts';
 
 const bytes = new Uint8Array(randomBytes((5 << 19) + 123)); // 2.5 MiB and a bit
-const path = join(mkdtempSync(join(tmpdir(), 'strata-file-source-')), 'data');
+const path = join(scratchDir('strata-file-source-'), 'data');
 writeFileSync(path, bytes);
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {

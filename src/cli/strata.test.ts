@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'junit2json';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeReport } from '../core/report.ts';
 import { FIXTURES, fixtureBytes, readBytes } from '../testing/fixtures.ts';
 import { debianLikeLayers, imageOfLayers } from '../testing/package-images.ts';
+import { scratchDir } from '../testing/scratch.ts';
 
 /**
  * The `strata` command as a CI job runs it: the compiled entry (package.json `bin`), built fresh
@@ -15,7 +15,7 @@ import { debianLikeLayers, imageOfLayers } from '../testing/package-images.ts';
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'dist-cli', 'strata.js');
 const DIVE = join(FIXTURES, 'dive__test-docker-image.tar');
-const dir = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+const dir = scratchDir('strata-cli-');
 const ALL_OFF = ['--lowestEfficiency=disabled', '--highestUserWastedPercent=disabled'];
 
 beforeAll(() => {
@@ -75,7 +75,7 @@ describe('strata analyze --ci', () => {
         '--highestWastedBytes=1kB',
       ]).code,
     ).toBe(1);
-    const project = mkdtempSync(join(tmpdir(), 'strata-dive-ci-'));
+    const project = scratchDir('strata-dive-ci-');
     writeFileSync(join(project, '.dive-ci'), 'rules:\n  lowestEfficiency: 0.99\n');
     const run = strata(['analyze', DIVE, '--ci', '--no-verify'], project);
     expect(run.code).toBe(1);

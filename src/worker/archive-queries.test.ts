@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bytesSource } from '../core/bytes.ts';
@@ -8,6 +7,7 @@ import type { LayerScan } from '../core/layer/scan.ts';
 import { readArchive } from '../core/read-archive.ts';
 import { fixtureBytes } from '../testing/fixtures.ts';
 import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
+import { scratchDir } from '../testing/scratch.ts';
 import { ArchiveQueries } from './archive-queries.ts';
 import { TOP_LAYER } from './protocol.ts';
 
@@ -77,7 +77,7 @@ describe('the archive queries while layers are still arriving', () => {
 
 describe('file content of a sparse file', () => {
   it('reads back its real bytes, holes as zeros (a layer made by GNU tar --sparse)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'strata-sparse-query-'));
+    const dir = scratchDir('strata-sparse-query-');
     const file = join(dir, 'disk.img');
     execFileSync('truncate', ['-s', String(3 << 20), file]);
     execFileSync('dd', [`of=${file}`, 'bs=1', `seek=${2 << 20}`, 'conv=notrunc', 'status=none'], {

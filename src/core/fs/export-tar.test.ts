@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
+import { scratchDir } from '../../testing/scratch.ts';
 import { writeTar } from '../../testing/tar-writer.ts';
 import { bytesSource } from '../bytes.ts';
 import { scanLayer } from '../layer/scan.ts';
@@ -29,7 +29,7 @@ function visible(versions: PathVersions, layer: number): string[] {
 
 /** What GNU tar lists and extracts from an exported tar. */
 function gnuTar(tar: Uint8Array) {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-export-'));
+  const dir = scratchDir('strata-export-');
   writeFileSync(join(dir, 'fs.tar'), tar);
   const listed = execFileSync('tar', ['-tf', join(dir, 'fs.tar')], {
     encoding: 'utf8',

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes, readBytes } from '../../testing/fixtures.ts';
 import { layersOf } from '../../testing/layers.ts';
+import { scratchDir } from '../../testing/scratch.ts';
 import { changeLists } from './analyze-image.ts';
 import { finalCounts, mergedAt } from './merged.ts';
 import { PathVersions } from './versions.ts';
@@ -208,7 +208,7 @@ describe('sizes counted like du', () => {
     );
     const top = mergedAt(versions, image.layers.length - 1);
     // Independently: extract layer 0 (nothing later touches /bin) and sum file sizes by inode.
-    const dir = mkdtempSync(join(tmpdir(), 'strata-du-'));
+    const dir = scratchDir('strata-du-');
     writeFileSync(join(dir, 'image.tar'), bytes);
     execFileSync('tar', ['-xf', join(dir, 'image.tar'), '-C', dir, image.layers[0]!.blobPath!]);
     mkdirSync(join(dir, 'fs'));

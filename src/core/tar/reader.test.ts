@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../testing/scratch.ts';
 import { type TarInput, writeTar } from '../../testing/tar-writer.ts';
 import { bytesSource } from '../bytes.ts';
 import { ChunkReader } from '../chunk-reader.ts';
@@ -48,7 +48,7 @@ const longName = `${'deep/'.repeat(40)}file-with-a-long-name.txt`;
 const longLink = `${'target/'.repeat(30)}end`;
 
 describe('tar reader on archives written by GNU tar', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-tar-'));
+  const dir = scratchDir('strata-tar-');
   const tree = join(dir, 'tree');
   mkdirSync(join(tree, ...longName.split('/').slice(0, -1)), { recursive: true });
   writeFileSync(join(tree, longName), 'long\n');

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixChecksum, negativeSizeLayer } from '../../testing/hostile.ts';
+import { scratchDir } from '../../testing/scratch.ts';
 import { writeTar } from '../../testing/tar-writer.ts';
 import { bytesSource, concatBytes } from '../bytes.ts';
 import { ChunkReader } from '../chunk-reader.ts';
@@ -131,7 +131,7 @@ describe('PAX records and the end of the archive', () => {
 });
 
 describe('sparse files written by GNU tar', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-sparse-'));
+  const dir = scratchDir('strata-sparse-');
   // Data at 0, 1 MiB and near the end of a 5 MiB file, with holes between: more segments than the
   // four slots of an old GNU header, so extension blocks are needed.
   const file = join(dir, 'disk.img');
