@@ -445,17 +445,11 @@ export class PathVersions {
   /** Content first (kind, size, data hash, link target), then metadata (mode, uid, gid). */
   private compare(was: number, now: number): Change {
     if (!this.sameContent(was, now)) return Change.Content;
-    const a = this.vEntry[was]!;
-    const b = this.vEntry[now]!;
-    const own = this.layers;
-    // A version without an entry (a folder only implied) is described as 0755 root:root.
-    const modeA = a >= 0 ? own[this.vLayer[was]!]!.mode(a) & 0o7777 : 0o755;
-    const modeB = b >= 0 ? own[this.vLayer[now]!]!.mode(b) & 0o7777 : 0o755;
-    const uidA = a >= 0 ? own[this.vLayer[was]!]!.uid(a) : 0;
-    const uidB = b >= 0 ? own[this.vLayer[now]!]!.uid(b) : 0;
-    const gidA = a >= 0 ? own[this.vLayer[was]!]!.gid(a) : 0;
-    const gidB = b >= 0 ? own[this.vLayer[now]!]!.gid(b) : 0;
-    return modeA !== modeB || uidA !== uidB || gidA !== gidB ? Change.Metadata : Change.Unchanged;
+    return this.modeOf(was) !== this.modeOf(now) ||
+      this.uidOf(was) !== this.uidOf(now) ||
+      this.gidOf(was) !== this.gidOf(now)
+      ? Change.Metadata
+      : Change.Unchanged;
   }
 
   /**
@@ -487,22 +481,20 @@ export class PathVersions {
     return layer >= 0 ? this.layers[layer]!.size(this.holderEntry(v)) : 0;
   }
 
-  /** The layer whose entry describes a version's content (a hardlink's target, when known), or -1. */
+  /**
+   * The layer of the entry that describes a version's content: where its data is (a hardlink's
+   * target; anything else's own entry), or its own entry for a hardlink whose target is unknown;
+   * -1 for a version without an entry.
+   */
   private holderLayer(v: number): number {
-    const entry = this.vEntry[v]!;
-    if (entry < 0) return -1;
-    const layer = this.vLayer[v]!;
-    if (this.layers[layer]!.kind(entry) !== 'hardlink') return layer;
     const data = this.dataLayer(v);
-    return data >= 0 ? data : layer;
+    if (data >= 0) return data;
+    return this.vEntry[v]! >= 0 ? this.vLayer[v]! : -1;
   }
 
   /** The entry, in holderLayer(v), that describes a version's content. */
   private holderEntry(v: number): number {
-    const entry = this.vEntry[v]!;
-    if (entry < 0) return -1;
-    if (this.layers[this.vLayer[v]!]!.kind(entry) !== 'hardlink') return entry;
-    return this.dataLayer(v) >= 0 ? this.dataEntry(v) : entry;
+    return this.dataLayer(v) >= 0 ? this.dataEntry(v) : this.vEntry[v]!;
   }
 
   /** A symlink's target; '' for anything else. */
@@ -511,6 +503,20 @@ export class PathVersions {
     if (entry < 0) return '';
     const own = this.layers[this.vLayer[v]!]!;
     return own.kind(entry) === 'symlink' ? own.linkTarget(entry) : '';
+  }
+
+  // A version without an entry (a folder only implied) is described as 0755 root:root.
+  private modeOf(v: number): number {
+    const entry = this.vEntry[v]!;
+    return entry >= 0 ? this.layers[this.vLayer[v]!]!.mode(entry) & 0o7777 : 0o755;
+  }
+  private uidOf(v: number): number {
+    const entry = this.vEntry[v]!;
+    return entry >= 0 ? this.layers[this.vLayer[v]!]!.uid(entry) : 0;
+  }
+  private gidOf(v: number): number {
+    const entry = this.vEntry[v]!;
+    return entry >= 0 ? this.layers[this.vLayer[v]!]!.gid(entry) : 0;
   }
 
   /** What a version holds, hardlinks resolved to their target's content. */
@@ -523,22 +529,17 @@ export class PathVersions {
     uid: number;
     gid: number;
   } {
-    const entry = this.vEntry[v]!;
-    if (entry < 0) return { kind: 'dir', size: 0, hash: '', link: '', mode: 0o755, uid: 0, gid: 0 };
-    const own = this.layers[this.vLayer[v]!]!;
-    const kind = own.kind(entry);
-    const dataLayer = this.dataLayer(v);
-    const data = dataLayer >= 0 ? this.layers[dataLayer]! : undefined;
-    const dataEntry = this.dataEntry(v);
-    const resolved = kind === 'hardlink' && data !== undefined;
+    const layer = this.holderLayer(v);
+    const data = layer >= 0 ? this.layers[layer]! : undefined;
+    const at = this.holderEntry(v);
     return {
-      kind: resolved ? data.kind(dataEntry) : kind,
-      size: resolved ? data.size(dataEntry) : own.size(entry),
-      hash: resolved ? data.hash(dataEntry) : own.hash(entry),
-      link: kind === 'symlink' ? own.linkTarget(entry) : '',
-      mode: own.mode(entry) & 0o7777,
-      uid: own.uid(entry),
-      gid: own.gid(entry),
+      kind: data ? data.kind(at) : 'dir',
+      size: data ? data.size(at) : 0,
+      hash: data ? data.hash(at) : '',
+      link: this.linkOf(v),
+      mode: this.modeOf(v),
+      uid: this.uidOf(v),
+      gid: this.gidOf(v),
     };
   }
 

@@ -210,21 +210,23 @@ export class LayerEntries {
       this.hashStates[i] = hash === '' ? NO_HASH : HASH_PENDING;
       return;
     }
-    this.hashStates[i] = HASH_KNOWN;
-    this.hashWords ??= new Uint32Array(this.capacity * 2);
-    this.hashWords[i * 2] = Number.parseInt(hash.slice(0, 8), 16);
-    this.hashWords[i * 2 + 1] = Number.parseInt(hash.slice(8, 16), 16);
+    this.setWords(i, Number.parseInt(hash.slice(0, 8), 16), Number.parseInt(hash.slice(8, 16), 16));
   }
 
   /** Sets an entry's hash from its 8-byte digest (big-endian, as its hex is written). */
   setDigest(i: number, digest: Uint8Array): void {
-    this.hashStates[i] = HASH_KNOWN;
-    this.hashWords ??= new Uint32Array(this.capacity * 2);
     const word = (at: number) =>
       ((digest[at]! << 24) | (digest[at + 1]! << 16) | (digest[at + 2]! << 8) | digest[at + 3]!) >>>
       0;
-    this.hashWords[i * 2] = word(0);
-    this.hashWords[i * 2 + 1] = word(4);
+    this.setWords(i, word(0), word(4));
+  }
+
+  /** A known hash, as its high and low 32 bits. */
+  private setWords(i: number, high: number, low: number): void {
+    this.hashStates[i] = HASH_KNOWN;
+    this.hashWords ??= new Uint32Array(this.capacity * 2);
+    this.hashWords[i * 2] = high;
+    this.hashWords[i * 2 + 1] = low;
   }
 
   get(i: number): LayerEntry {
