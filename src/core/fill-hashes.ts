@@ -34,6 +34,9 @@ export function hashesChangedComparisons(read: ArchiveRead, bodies: PendingBody[
   return false;
 }
 
+/** Entry numbers within a scan stay below this (a layer holds far fewer entries). */
+const ENTRY_SPAN = 2 ** 32;
+
 /**
  * The skipped bodies whose hash the change model needs: a file whose path another layer of the
  * same image also writes with the same size (a same-size rewrite must be told from a copy made
@@ -53,30 +56,33 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
       const scan = layer.blobPath ? read.scans.get(layer.blobPath) : undefined;
       return scan && layer.blobPath ? [{ blobPath: layer.blobPath, entries: scan.entries }] : [];
     });
-    // Paths with a skipped body (few: only large files are skipped), then every file at them.
-    const paths = new Set<string>();
-    for (const { entries } of scans)
-      for (let i = 0; i < entries.length; i++)
-        if (entries.hashPending(i)) paths.add(entries.paths[i]!);
-    if (paths.size === 0) continue;
-    const byPath = new Map<string, (PendingBody & { pending: boolean })[]>();
-    for (const { blobPath, entries } of scans)
+    // The first file entry at each path (scan and entry in one number); only paths written again
+    // get a list. One lookup per file: headers first leaves every body pending, so a set of
+    // pending paths would hold them all (a pass of 150,000 files took 130-200 ms that way).
+    const first = new Map<string, number>();
+    const again = new Map<string, number[]>();
+    scans.forEach(({ entries }, s) => {
       for (let i = 0; i < entries.length; i++) {
+        if (entries.kind(i) !== 'file') continue;
         const path = entries.paths[i]!;
-        if (!paths.has(path) || entries.kind(i) !== 'file') continue;
-        const body = {
-          blobPath,
-          entry: i,
-          size: entries.size(i),
-          pending: entries.hashPending(i),
-        };
-        const list = byPath.get(path);
-        if (list) list.push(body);
-        else byPath.set(path, [body]);
+        const at = s * ENTRY_SPAN + i;
+        const seen = first.get(path);
+        if (seen === undefined) first.set(path, at);
+        else {
+          const list = again.get(path);
+          if (list) list.push(at);
+          else again.set(path, [seen, at]);
+        }
       }
-    for (const list of byPath.values())
-      for (const body of list) {
-        const peers = list.filter((other) => other !== body && other.size === body.size);
+    });
+    for (const list of again.values()) {
+      const bodies = list.map((at) => {
+        const { blobPath, entries } = scans[Math.floor(at / ENTRY_SPAN)]!;
+        const entry = at % ENTRY_SPAN;
+        return { blobPath, entry, size: entries.size(entry), pending: entries.hashPending(entry) };
+      });
+      for (const body of bodies) {
+        const peers = bodies.filter((other) => other !== body && other.size === body.size);
         if (body.pending && peers.length > 0)
           add({
             blobPath: body.blobPath,
@@ -85,6 +91,7 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
             peers: peers.map((p) => ({ blobPath: p.blobPath, entry: p.entry })),
           });
       }
+    }
   }
   return [...out.values()];
 }
