@@ -4,6 +4,7 @@ import './views/styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './views/App.tsx';
+import { prepareArchiveWorker } from './worker/session.ts';
 
 // Offline after the first visit (public/sw.js); not in development, where files change as you edit.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
@@ -18,3 +19,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// The first archive's worker starts while the page waits for a file, after the first frame.
+setTimeout(prepareArchiveWorker, 0);

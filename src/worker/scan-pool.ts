@@ -7,6 +7,22 @@ import { fromScanMessage, unreadScan } from '../core/layer/scan-message.ts';
 import type { FromScanner } from './protocol.ts';
 import type { ScanJob } from './scan-worker.ts';
 
+const scanWorker = () =>
+  new Worker(new URL('./scan-worker.ts', import.meta.url), { type: 'module' });
+
+/** Scan workers started before the archive worker had a file; the pool takes them first. */
+const startedAhead: Worker[] = [];
+
+/** Starts `count` scan workers ahead, while the archive worker waits for its file. */
+export function startScanWorkers(count: number): void {
+  while (startedAhead.length < count) startedAhead.push(scanWorker());
+}
+
+/** Ends the scan workers started ahead that no pool took (an archive read without one). */
+export function endScanWorkers(): void {
+  for (const worker of startedAhead.splice(0)) worker.terminate();
+}
+
 /**
  * The archive worker's pool of scan workers, one per core (`navigator.hardwareConcurrency`): the
  * layers of an uncompressed archive are independent, so each is scanned in a worker of its own as
@@ -83,6 +99,7 @@ export class ScanPool {
   /** Ends every worker; the pool takes no more work. */
   end(): void {
     this.ended = true;
+    endScanWorkers();
     for (const worker of this.idle) worker.terminate();
     this.idle.length = 0;
   }
@@ -92,9 +109,7 @@ export class ScanPool {
     if (idle) return Promise.resolve(idle);
     if (this.started < this.size) {
       this.started++;
-      return Promise.resolve(
-        new Worker(new URL('./scan-worker.ts', import.meta.url), { type: 'module' }),
-      );
+      return Promise.resolve(startedAhead.pop() ?? scanWorker());
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }

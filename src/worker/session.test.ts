@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from './protocol.ts';
-import { ArchiveSession, Cancelled, isCancellation, RequestFailed } from './session.ts';
+import {
+  ArchiveSession,
+  Cancelled,
+  isCancellation,
+  prepareArchiveWorker,
+  RequestFailed,
+} from './session.ts';
 
 /** Stands in for the browser's Worker: records what the page posts and lets a test answer or crash. */
 class FakeWorker {
@@ -114,5 +120,22 @@ describe('an archive session', () => {
     });
     expect((result as { error: RequestFailed }).error.message).toContain('disk full');
     expect(worker.posted.at(-1)).toEqual({ type: 'abort', id });
+  });
+
+  it('takes the worker started before the file was chosen, once: the next session starts its own', async () => {
+    prepareArchiveWorker();
+    prepareArchiveWorker();
+    expect(FakeWorker.made).toHaveLength(1);
+    const ahead = FakeWorker.made[0]!;
+    const first = new ArchiveSession(source, 'a.tar');
+    void settle(first.open());
+    expect(ahead.posted.map((m) => m.type)).toContain('open');
+    const second = new ArchiveSession(source, 'b.tar');
+    expect(FakeWorker.made).toHaveLength(2);
+    void settle(second.open());
+    expect(FakeWorker.made[1]!.posted.map((m) => m.type)).toContain('open');
+    first.end();
+    second.end();
+    expect(ahead.terminated).toBe(true);
   });
 });

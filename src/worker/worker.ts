@@ -8,7 +8,7 @@ import { KeeperClient } from './keeper-client.ts';
 import { holdKeptFolder, KeptOnDisk } from './kept-on-disk.ts';
 import { loadArchive } from './load.ts';
 import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
-import { ScanPool } from './scan-pool.ts';
+import { endScanWorkers, ScanPool, startScanWorkers } from './scan-pool.ts';
 
 /**
  * An archive worker: reads one archive off the main thread, keeps what it read, answers requests
@@ -16,6 +16,11 @@ import { ScanPool } from './scan-pool.ts';
  * stops any loop, however busy.
  */
 declare const self: DedicatedWorkerGlobalScope;
+
+// An archive worker may be started before its file is chosen (prepareArchiveWorker): its scan
+// workers load meanwhile too. A single core gets none (layers are scanned here).
+const cores = navigator.hardwareConcurrency ?? 1;
+if (cores > 1) startScanWorkers(cores);
 
 let archive: ArchiveQueries | undefined;
 /** Layers the verifier kept decompressed, read back for content (kept-on-disk.ts). */
@@ -47,7 +52,6 @@ async function open(
     if (keeperPort) keeper = new KeeperClient(keeperPort, keptOnDisk);
   }
   // Layers are scanned on every core when each can be read from its own offset.
-  const cores = navigator.hardwareConcurrency ?? 1;
   const kept = keptOnDisk;
   const pool =
     cores > 1 && (spec.kind !== 'url' || spec.rangeable)
@@ -65,6 +69,7 @@ async function open(
             : undefined,
         )
       : undefined;
+  if (!pool) endScanWorkers();
   // A compressed archive is decoded on another core while this one reads the tar inside.
   const decodeElsewhere =
     cores > 1 ? (compression: Compression) => decodeInWorker(spec, compression) : undefined;
