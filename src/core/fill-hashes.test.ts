@@ -38,6 +38,8 @@ describe('headers first', () => {
     const needed = pendingBodies(quick, 'needed');
     // alone.bin and small.txt are written once: their content decides nothing.
     expect(needed).toHaveLength(4);
+    // A full read leaves nothing to fill.
+    expect(pendingBodies(full, 'needed')).toEqual([]);
     await fillHashes(quick, source, needed);
 
     const lists = (read: typeof full) => {

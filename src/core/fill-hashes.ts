@@ -59,11 +59,13 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
     // The first file entry at each path (scan and entry in one number); only paths written again
     // get a list. One lookup per file: headers first leaves every body pending, so a set of
     // pending paths would hold them all (a pass of 150,000 files took 130-200 ms that way).
+    // An image with nothing pending needs nothing; an empty file is never compared with a body.
+    if (!scans.some(({ entries }) => entries.anyHashPending())) continue;
     const first = new Map<string, number>();
     const again = new Map<string, number[]>();
     scans.forEach(({ entries }, s) => {
       for (let i = 0; i < entries.length; i++) {
-        if (entries.kind(i) !== 'file') continue;
+        if (entries.size(i) === 0 || entries.kind(i) !== 'file') continue;
         const path = entries.paths[i]!;
         const at = s * ENTRY_SPAN + i;
         const seen = first.get(path);

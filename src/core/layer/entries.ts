@@ -204,6 +204,11 @@ export class LayerEntries {
     return this.hashStates[i] === HASH_PENDING;
   }
 
+  /** Whether any entry's hash is still to be taken. */
+  anyHashPending(): boolean {
+    return this.hashStates.subarray(0, this.length).includes(HASH_PENDING);
+  }
+
   /** Sets an entry's hash: as `hash` gives it ('' or PENDING_HASH, or 16 hex digits). */
   setHash(i: number, hash: string): void {
     if (hash === '' || hash === PENDING_HASH) {
