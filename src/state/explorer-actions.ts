@@ -1,3 +1,4 @@
+import { joinNames, nameAt, nameCount, type PathNames } from '../core/fs/path-names.ts';
 import { inTreeOrder } from '../core/fs/tree-order.ts';
 import type { TreeMode, TreeView } from '../core/fs/view.ts';
 import { type AnalysisSummary, TOP_LAYER } from '../worker/protocol.ts';
@@ -26,17 +27,18 @@ async function askAnalysis(image: number): Promise<AnalysisSummary | undefined> 
     const shown = get().analysis;
     return shown?.image === image ? shown : undefined;
   };
-  const answer = await ask(held()?.names.length ?? 0);
+  const known = held();
+  const answer = await ask(known ? nameCount(known.names) : 0);
   if (!answer || answer.namesFrom === 0) return answer;
   const shown = held();
-  if (shown?.names.length !== answer.namesFrom) return ask(0);
+  if (!shown || nameCount(shown.names) !== answer.namesFrom) return ask(0);
   // No new paths: the same table, so what the views built on it stays good.
-  if (answer.names.length === 0)
+  if (nameCount(answer.names) === 0)
     return { ...answer, namesFrom: 0, names: shown.names, parents: shown.parents };
   const parents = new Int32Array(shown.parents.length + answer.parents.length);
   parents.set(shown.parents);
   parents.set(answer.parents, shown.parents.length);
-  return { ...answer, namesFrom: 0, names: shown.names.concat(answer.names), parents };
+  return { ...answer, namesFrom: 0, names: joinNames(shown.names, answer.names), parents };
 }
 
 /** The image being loaded, so that a refresh for a layer waits for what it brings. */
@@ -239,15 +241,16 @@ export function revealPath(path: string): Promise<void> {
   return selectPath(id);
 }
 
-let pathIds: { names: string[]; ids: Map<string, number> } | undefined;
+let pathIds: { names: PathNames; ids: Map<string, number> } | undefined;
 function idOfPath(path: string): number | undefined {
   const analysis = get().analysis!;
   if (pathIds?.names !== analysis.names) {
     const ids = new Map<string, number>();
     const full: string[] = [''];
-    for (let p = 1; p < analysis.names.length; p++) {
+    for (let p = 1; p < nameCount(analysis.names); p++) {
       const parent = analysis.parents[p]!;
-      full[p] = parent > 0 ? `${full[parent]}/${analysis.names[p]}` : analysis.names[p]!;
+      const name = nameAt(analysis.names, p);
+      full[p] = parent > 0 ? `${full[parent]}/${name}` : name;
       ids.set(full[p]!, p);
     }
     pathIds = { names: analysis.names, ids };

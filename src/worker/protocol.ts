@@ -3,6 +3,7 @@ import type { CompareSide, ImageComparison } from '../core/compare/compare-image
 import type { Problem } from '../core/errors.ts';
 import type { DiveEfficiency } from '../core/fs/dive-efficiency.ts';
 import type { FinalCounts } from '../core/fs/merged.ts';
+import type { PathNames } from '../core/fs/path-names.ts';
 import type { TreeMode, TreeView } from '../core/fs/view.ts';
 import type { HiddenFile } from '../core/fs/waste.ts';
 import type { LayerNames } from '../core/image/archive-map.ts';
@@ -141,7 +142,7 @@ export interface AnalysisSummary {
   image: number;
   /** The path table's names and parents, from path `namesFrom` on (the page has those before). */
   namesFrom: number;
-  names: string[];
+  names: PathNames;
   parents: Int32Array;
   layers: LayerStats[];
   /** Layers read so far, from the bottom: the views cover these. */

@@ -1,4 +1,5 @@
 import { StrataError } from '../errors.ts';
+import { type PathNames, packNames } from './path-names.ts';
 
 /** Grows a column to hold at least `need` items (by half again, at least), new cells set to `fill`. */
 export function grownColumn(
@@ -48,11 +49,16 @@ export class PathTable {
     return parent < 0 ? '' : this.paths[id]!.slice(this.nameStart(parent));
   }
 
-  /** The names of the paths from `from` on, in id order (made for the asking: they are not kept). */
-  namesFrom(from: number): string[] {
-    const out: string[] = new Array(Math.max(0, this.size - from));
-    for (let id = from; id < this.size; id++) out[id - from] = this.name(id);
-    return out;
+  /** The names of the paths from `from` on, in id order, packed (made for the asking: not kept). */
+  namesFrom(from: number): PathNames {
+    return packNames(
+      Math.max(0, this.size - from),
+      (i) => this.paths[from + i]!,
+      (i) => {
+        const parent = this.parents[from + i]!;
+        return parent < 0 ? 0 : this.nameStart(parent);
+      },
+    );
   }
 
   /** The id of a normalised path, if it is known. */

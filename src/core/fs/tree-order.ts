@@ -1,4 +1,5 @@
 import { KINDS } from '../layer/entries.ts';
+import { nameAt, type PathNames } from './path-names.ts';
 import type { TreeView } from './view.ts';
 
 /** How the tree sorts siblings: folders first then by name, or largest first. */
@@ -15,17 +16,26 @@ function compareNames(a: string, b: string): number {
 export function inTreeOrder(
   matches: Int32Array,
   parents: Int32Array,
-  names: string[],
+  names: PathNames,
   view: TreeView,
   sort: SiblingOrder,
 ): Int32Array {
   const isDir = (p: number) => KINDS[view.kind[p]!] === 'dir';
+  // Each name made once, however often the sort compares it.
+  const made = new Map<number, string>();
+  const name = (p: number) => {
+    let text = made.get(p);
+    if (text === undefined) {
+      text = nameAt(names, p);
+      made.set(p, text);
+    }
+    return text;
+  };
   const sibling =
     sort === 'size'
-      ? (a: number, b: number) =>
-          view.bytes[b]! - view.bytes[a]! || compareNames(names[a]!, names[b]!)
+      ? (a: number, b: number) => view.bytes[b]! - view.bytes[a]! || compareNames(name(a), name(b))
       : (a: number, b: number) =>
-          Number(isDir(b)) - Number(isDir(a)) || compareNames(names[a]!, names[b]!);
+          Number(isDir(b)) - Number(isDir(a)) || compareNames(name(a), name(b));
   const chains = new Map<number, number[]>();
   const chain = (p: number) => {
     let c = chains.get(p);

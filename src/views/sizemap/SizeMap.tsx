@@ -1,6 +1,7 @@
 import './sizemap.css';
 import type { HierarchyRectangularNode } from 'd3-hierarchy';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { nameAt, nameCount } from '../../core/fs/path-names.ts';
 import { Change } from '../../core/fs/versions.ts';
 import { revealPath } from '../../state/explorer-actions.ts';
 import { useAnalysis, useCurrentImage, useMode, useView } from '../../state/store.ts';
@@ -75,7 +76,7 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
     () => (analysis && view ? uniqueBytes(analysis, view) : null),
     [analysis, view],
   );
-  const at = analysis && view && focus < analysis.names.length && view.shown[focus] ? focus : 0;
+  const at = analysis && view && focus < nameCount(analysis.names) && view.shown[focus] ? focus : 0;
   const hidden = showHidden && at === 0 && analysis?.complete ? analysis.hiddenFiles : null;
   // Layouts of the folders visited are kept while the view stays the same: zooming back out
   // only redraws.
@@ -154,7 +155,7 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
               {' '}
               ›{' '}
               <button type="button" className="link-button" onClick={() => setFocus(p)}>
-                {displayName(analysis.names[p]!)}
+                {displayName(nameAt(analysis.names, p))}
               </button>
             </span>
           ))}

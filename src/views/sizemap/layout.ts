@@ -1,4 +1,5 @@
 import { type HierarchyRectangularNode, hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
+import { nameAt, nameCount } from '../../core/fs/path-names.ts';
 import type { TreeView } from '../../core/fs/view.ts';
 import type { HiddenFile } from '../../core/fs/waste.ts';
 import { KINDS } from '../../core/layer/entries.ts';
@@ -36,7 +37,7 @@ export interface MapNode {
 
 /** Files' bytes with hardlinks at zero, and each folder's total of them, for the shown paths. */
 export function uniqueBytes(analysis: AnalysisSummary, view: TreeView): Float64Array {
-  const n = analysis.names.length;
+  const n = nameCount(analysis.names);
   const out = new Float64Array(n);
   const hardlink = KINDS.indexOf('hardlink');
   const dir = KINDS.indexOf('dir');
@@ -49,14 +50,15 @@ export function uniqueBytes(analysis: AnalysisSummary, view: TreeView): Float64A
 }
 
 export function childrenOf(analysis: AnalysisSummary): number[][] {
-  const children: number[][] = Array.from({ length: analysis.names.length }, () => []);
-  for (let p = 1; p < analysis.names.length; p++) children[analysis.parents[p]!]!.push(p);
+  const n = nameCount(analysis.names);
+  const children: number[][] = Array.from({ length: n }, () => []);
+  for (let p = 1; p < n; p++) children[analysis.parents[p]!]!.push(p);
   return children;
 }
 
 export function pathOf(analysis: AnalysisSummary, id: number): string {
   const parts: string[] = [];
-  for (let p = id; p > 0; p = analysis.parents[p]!) parts.push(analysis.names[p]!);
+  for (let p = id; p > 0; p = analysis.parents[p]!) parts.push(nameAt(analysis.names, p));
   return `/${parts.reverse().join('/')}`;
 }
 
@@ -77,7 +79,7 @@ export function mapTree(
     const isDir = view.kind[p] === dir || p === 0;
     const node: MapNode = {
       id: p,
-      name: p === 0 ? '/' : analysis.names[p]!,
+      name: p === 0 ? '/' : nameAt(analysis.names, p),
       path,
       kind: isDir ? 'dir' : 'file',
       value: isDir ? 0 : bytes[p]!,
@@ -92,7 +94,7 @@ export function mapTree(
     let restCount = 0;
     for (const c of kids) {
       if (areaOf(bytes[c]!) >= MIN_AREA)
-        node.children.push(build(c, `${path === '/' ? '' : path}/${analysis.names[c]}`));
+        node.children.push(build(c, `${path === '/' ? '' : path}/${nameAt(analysis.names, c)}`));
       else {
         rest += bytes[c]!;
         restCount++;

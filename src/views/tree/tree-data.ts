@@ -1,3 +1,4 @@
+import { nameAt } from '../../core/fs/path-names.ts';
 import { Change } from '../../core/fs/versions.ts';
 import type { TreeView } from '../../core/fs/view.ts';
 import { KINDS } from '../../core/layer/entries.ts';
@@ -105,18 +106,19 @@ export class RowSource {
     const kids: number[] = [];
     for (let i = offsets[pid]!; i < offsets[pid + 1]!; i++)
       if (this.mask[ids[i]!]) kids.push(ids[i]!);
-    const names = this.analysis.names;
+    const { names } = this.analysis;
     const bytes = this.view.bytes;
-    kids.sort(
+    // Names made once per folder shown, then sorted with them.
+    const named = kids.map((id) => ({ id, name: nameAt(names, id), isDir: this.isDir(id) }));
+    named.sort(
       this.sort === 'size'
-        ? (a, b) => bytes[b]! - bytes[a]! || compareNames(names[a]!, names[b]!)
-        : (a, b) =>
-            Number(this.isDir(b)) - Number(this.isDir(a)) || compareNames(names[a]!, names[b]!),
+        ? (a, b) => bytes[b.id]! - bytes[a.id]! || compareNames(a.name, b.name)
+        : (a, b) => Number(b.isDir) - Number(a.isDir) || compareNames(a.name, b.name),
     );
     rows =
-      kids.length === 0
+      named.length === 0
         ? EMPTY
-        : kids.map((id) => ({ id: String(id), pid: id, name: names[id]!, isDir: this.isDir(id) }));
+        : named.map(({ id, name, isDir }) => ({ id: String(id), pid: id, name, isDir }));
     this.cache.set(pid, rows);
     return rows;
   }

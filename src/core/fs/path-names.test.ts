@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { allNames, joinNames, NO_NAMES, nameAt, nameCount, packNames } from './path-names.ts';
+import { PathTable } from './paths.ts';
+
+const packed = (paths: string[]) => {
+  const table = new PathTable();
+  for (const path of paths) table.intern(path);
+  return { table, names: table.namesFrom(0) };
+};
+
+describe('packed path names', () => {
+  it('give back every name of the table, the root first as the empty name', () => {
+    const { table, names } = packed(['usr/bin/ls', 'usr/lib', 'etc/passwd', 'a']);
+    expect(nameCount(names)).toBe(table.size);
+    expect(allNames(names)).toEqual(Array.from({ length: table.size }, (_, id) => table.name(id)));
+    expect(nameAt(names, 0)).toBe('');
+    expect(allNames(names)).toContain('passwd');
+  });
+
+  it('keep names that are not ASCII exactly: accents, emoji, a lone surrogate, control characters', () => {
+    const odd = ['café/naïve', 'emoji/🐳', 'half/\ud800x', 'ctl/a\u0007b\u202e', 'nul-free/Ω'];
+    const { table, names } = packed(odd);
+    expect(allNames(names)).toEqual(Array.from({ length: table.size }, (_, id) => table.name(id)));
+    expect(allNames(names)).toContain('\ud800x');
+    expect(allNames(names)).toContain('🐳');
+  });
+
+  it('are made in pieces past the limit of one call, the same as name by name', () => {
+    // Over 8,192 code units, not ASCII: the pieces must join without a seam.
+    const paths = Array.from({ length: 3000 }, (_, i) => `d/é${i}`);
+    const { table, names } = packed(paths);
+    expect(names.text.length).toBeGreaterThan(8192);
+    expect(allNames(names)).toEqual(Array.from({ length: table.size }, (_, id) => table.name(id)));
+  });
+
+  it('join a run from one id on after the names before it, as the whole table', () => {
+    const table = new PathTable();
+    for (const path of ['a/b', 'a/c']) table.intern(path);
+    const first = table.namesFrom(0);
+    for (const path of ['a/ü', 'z/y']) table.intern(path);
+    const rest = table.namesFrom(nameCount(first));
+    expect(allNames(rest)).toEqual(['ü', 'z', 'y']);
+    expect(allNames(joinNames(first, rest))).toEqual(allNames(table.namesFrom(0)));
+    expect(allNames(joinNames(NO_NAMES, rest))).toEqual(allNames(rest));
+  });
+
+  it('pack names from any strings and starts', () => {
+    const names = packNames(
+      3,
+      (i) => ['x/abc', 'defg', 'h/ij'][i]!,
+      (i) => [2, 0, 2][i]!,
+    );
+    expect(allNames(names)).toEqual(['abc', 'defg', 'ij']);
+    expect(Array.from(names.ends)).toEqual([3, 7, 9]);
+  });
+});
