@@ -15,6 +15,24 @@ export interface ByteSource {
   /** True when `read` at an arbitrary offset is cheap (a slice, a range request). */
   readonly seekable: boolean;
   read(start: number, end?: number, signal?: AbortSignal): AsyncIterable<Uint8Array>;
+  /**
+   * As `read`, but each chunk is good only until the next is asked for: its memory is used again.
+   * For readers that copy whatever they keep (a tar walk: headers parsed at once, bodies hashed
+   * piece by piece); where a source has none, `read` serves.
+   */
+  readReused?(start: number, end?: number, signal?: AbortSignal): AsyncIterable<Uint8Array>;
+}
+
+/** `source.readReused` where it has one, `source.read` otherwise. */
+export function readTransient(
+  source: ByteSource,
+  start: number,
+  end?: number,
+  signal?: AbortSignal,
+): AsyncIterable<Uint8Array> {
+  return source.readReused
+    ? source.readReused(start, end, signal)
+    : source.read(start, end, signal);
 }
 
 /** Bytes in memory, handed out in chunks of `chunkSize` so tests can probe chunk boundaries. */
@@ -39,7 +57,46 @@ export function blobSource(blob: Blob): ByteSource {
     read(start, end = blob.size, signal) {
       return streamChunks(blob.slice(start, end).stream(), signal);
     },
+    readReused(start, end = blob.size, signal) {
+      return streamReused(blob.slice(start, end).stream(), signal);
+    },
   };
+}
+
+/** How much a reused read asks for at a time. */
+const REUSED_CHUNK = 1 << 20;
+
+/**
+ * A byte stream read into one buffer over and over (a BYOB reader), each chunk a view of it that
+ * lasts until the next is asked for. A stream read the usual way makes a new buffer per chunk, and
+ * the dead ones wait for a collection: draining the 513 MB million-entry image in a worker grew
+ * Chromium by 152 MB that way and by 62-68 MB this way. A stream without BYOB reads is read as usual.
+ */
+export async function* streamReused(
+  stream: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = stream.getReader({ mode: 'byob' });
+  } catch {
+    yield* streamChunks(stream, signal);
+    return;
+  }
+  let buffer = new ArrayBuffer(REUSED_CHUNK);
+  try {
+    while (true) {
+      throwIfAborted(signal);
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      throwIfAborted(signal);
+      if (done || !value) return;
+      if (value.length > 0) yield value;
+      // The read moved the buffer into `value`; the consumer is done with it now.
+      buffer = value.buffer as ArrayBuffer;
+    }
+  } finally {
+    reader.cancel().catch(releaseFailed);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type ByteSource, bytesSource } from './bytes.ts';
+import { type ByteSource, bytesSource, readTransient } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import {
   type Compression,
@@ -129,8 +129,9 @@ export async function readArchive(
   let indexError: StrataError | undefined;
   try {
     if (compression === 'none') {
+      // The outer walk copies the bodies it keeps: chunks can share one buffer.
       const reader = new ChunkReader(
-        (offset) => source.read(offset, undefined, signal),
+        (offset) => readTransient(source, offset, undefined, signal),
         source.seekable,
         0,
         signal,

@@ -1,4 +1,4 @@
-import type { ByteSource } from '../bytes.ts';
+import { type ByteSource, readTransient } from '../bytes.ts';
 import { type Compression, counted } from '../compression.ts';
 import type { OuterEntry } from '../image/model.ts';
 import type { KeptLayerWriter } from '../kept-layers.ts';
@@ -50,7 +50,8 @@ export function scanBlobAt(
   const seek =
     options.skipBodiesFrom !== undefined && source.seekable
       ? {
-          open: (offset: number) => source.read(start + offset, start + size, signal),
+          // Walked by a tar reader that keeps nothing of a chunk: its memory can serve again.
+          open: (offset: number) => readTransient(source, start + offset, start + size, signal),
           size,
           skipFrom: options.skipBodiesFrom,
         }

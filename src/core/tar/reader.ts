@@ -133,12 +133,13 @@ export async function walkTar(
           `at byte ${reader.offset}`,
         );
       }
-      await reader.skip(padded(header.size) - header.size, 'tar padding');
+      // Read before the padding is passed: a view of a chunk lasts only until the next is read.
       if (kind === 'pax') pax = parsePax(body, headerAt(headerOffset));
       else if (kind === 'pax-global')
         globalPax = new Map([...globalPax, ...parsePax(body, headerAt(headerOffset)).records]);
       else if (kind === 'gnu-longname') longName = cString(body, 0, body.length);
       else longLink = cString(body, 0, body.length);
+      await reader.skip(padded(header.size) - header.size, 'tar padding');
       continue;
     }
 

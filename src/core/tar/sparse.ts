@@ -106,7 +106,9 @@ export async function oldGnuSparse(
     }
   };
   slots(block, 386, 4);
+  // Everything taken from the header before more blocks are read (they may reuse its memory).
   let extended = block[482] !== 0;
+  const realSize = parseNumber(block, 483, 12);
   while (extended) {
     if (numbers.length / 2 > MAX_SEGMENTS)
       throw new StrataError('bad-header', 'A sparse map goes on without end.', where);
@@ -120,7 +122,6 @@ export async function oldGnuSparse(
     slots(more, 0, 21);
     extended = more[504] !== 0;
   }
-  const realSize = parseNumber(block, 483, 12);
   if (!Number.isSafeInteger(realSize) || realSize < 0)
     throw new StrataError('bad-header', 'A sparse file gives an impossible real size.', where);
   return checkedLayout(realSize, segmentsOf(numbers, where), where);
