@@ -10,17 +10,35 @@ import type { ScanJob } from './scan-worker.ts';
 const scanWorker = () =>
   new Worker(new URL('./scan-worker.ts', import.meta.url), { type: 'module' });
 
-/** Scan workers started before the archive worker had a file; the pool takes them first. */
-const startedAhead: Worker[] = [];
+/**
+ * Scan workers started before the archive worker had a file; the pool takes them first. One that
+ * failed to start (said so before any job listened) is left out for a new one.
+ */
+const startedAhead: { worker: Worker; failed: boolean }[] = [];
 
 /** Starts `count` scan workers ahead, while the archive worker waits for its file. */
 export function startScanWorkers(count: number): void {
-  while (startedAhead.length < count) startedAhead.push(scanWorker());
+  while (startedAhead.length < count) {
+    const held = { worker: scanWorker(), failed: false };
+    held.worker.onerror = () => {
+      held.failed = true;
+    };
+    startedAhead.push(held);
+  }
 }
 
 /** Ends the scan workers started ahead that no pool took (an archive read without one). */
 export function endScanWorkers(): void {
-  for (const worker of startedAhead.splice(0)) worker.terminate();
+  for (const { worker } of startedAhead.splice(0)) worker.terminate();
+}
+
+/** A scan worker started ahead that still works, or a new one. */
+function takeScanWorker(): Worker {
+  for (let held = startedAhead.pop(); held; held = startedAhead.pop()) {
+    if (!held.failed) return held.worker;
+    held.worker.terminate();
+  }
+  return scanWorker();
 }
 
 /**
@@ -109,7 +127,7 @@ export class ScanPool {
     if (idle) return Promise.resolve(idle);
     if (this.started < this.size) {
       this.started++;
-      return Promise.resolve(startedAhead.pop() ?? scanWorker());
+      return Promise.resolve(takeScanWorker());
     }
     return new Promise((resolve) => this.waiting.push(resolve));
   }

@@ -138,4 +138,17 @@ describe('an archive session', () => {
     second.end();
     expect(ahead.terminated).toBe(true);
   });
+
+  it('a worker that failed to start before the file was chosen is not taken: the session starts its own', async () => {
+    prepareArchiveWorker();
+    const ahead = FakeWorker.made[0]!;
+    ahead.crash('the script did not load');
+    const session = new ArchiveSession(source, 'a.tar');
+    expect(ahead.terminated).toBe(true);
+    expect(FakeWorker.made).toHaveLength(2);
+    void settle(session.open());
+    expect(FakeWorker.made[1]!.posted.map((m) => m.type)).toContain('open');
+    expect(ahead.posted).toEqual([]);
+    session.end();
+  });
 });

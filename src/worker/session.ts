@@ -66,15 +66,29 @@ export interface VerifyHandlers {
 const archiveWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 
 /** An archive worker started before any file is chosen; the next session takes it. */
-let spare: Worker | undefined;
+let spare: { worker: Worker; failed: boolean } | undefined;
 
 /**
  * Starts the next session's archive worker now, while the page waits for a file: its script loads
  * and it starts its scan workers before the file arrives, not after (about 150 ms of a warm
- * open on this 2-core machine, more on the first).
+ * open on this 2-core machine, more on the first). A failure to start is noted, as no session
+ * listens yet: the session then starts a worker of its own, instead of waiting on a dead one.
  */
 export function prepareArchiveWorker(): void {
-  if (typeof Worker !== 'undefined') spare ??= archiveWorker();
+  if (typeof Worker === 'undefined' || spare) return;
+  const held = { worker: archiveWorker(), failed: false };
+  held.worker.onerror = () => {
+    held.failed = true;
+  };
+  spare = held;
+}
+
+function takeArchiveWorker(): Worker {
+  const held = spare;
+  spare = undefined;
+  if (held && !held.failed) return held.worker;
+  held?.worker.terminate();
+  return archiveWorker();
 }
 
 /**
@@ -111,8 +125,7 @@ export class ArchiveSession {
     /** Told once if a worker crashes (not when the session is ended on purpose). */
     private readonly onCrash: (problem: Problem) => void = () => {},
   ) {
-    this.worker = spare ?? archiveWorker();
-    spare = undefined;
+    this.worker = takeArchiveWorker();
     this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
