@@ -6,7 +6,6 @@ import { sameSizeRewrites } from '../testing/large-files.ts';
 import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { type ByteSource, bytesSource } from './bytes.ts';
-import { fillHashes, pendingBodies } from './fill-hashes.ts';
 import { type ArchiveRead, readArchive } from './read-archive.ts';
 
 /**
@@ -93,17 +92,4 @@ describe('reads whose chunks share one buffer', () => {
         expect(reused, archive.name).toEqual(plain);
       }
     });
-
-  it('fill the hashes headers first skipped as reads of fresh chunks do', async () => {
-    const bytes = sameSizeRewrites(64 << 10);
-    const hashes = (read: ArchiveRead) =>
-      [...read.scans.values()].flatMap(({ entries }) =>
-        Array.from({ length: entries.length }, (_, i) => entries.hash(i)),
-      );
-    const full = await readArchive(bytesSource(bytes, 700));
-    const source = reusedSource(bytes, 700);
-    const quick = await readArchive(source, { skipBodiesFrom: 4096 });
-    await fillHashes(quick, source, pendingBodies(quick, 'all'));
-    expect(hashes(quick)).toEqual(hashes(full));
-  });
 });
