@@ -1,5 +1,5 @@
 import { createXXHash64 } from 'hash-wasm';
-import type { ByteSource } from './bytes.ts';
+import { type ByteSource, readTransient } from './bytes.ts';
 import { throwIfAborted } from './errors.ts';
 import { PENDING_HASH } from './layer/scan.ts';
 import type { ArchiveRead } from './read-archive.ts';
@@ -138,9 +138,8 @@ export async function fillHashes(
     };
     // Bodies of size 0 need no bytes.
     while (k < run.length && run[k]!.start === run[k]!.end) finish();
-    // Fresh chunks, not one reused buffer: read that way, the check after the image is shown
-    // stalled in about one run in ten of the headers-first browser test (cause not found).
-    for await (const chunk of source.read(at, run.at(-1)!.end, options.signal)) {
+    // Each chunk is hashed before the next is asked for: one buffer can serve them all.
+    for await (const chunk of readTransient(source, at, run.at(-1)!.end, options.signal)) {
       let offset = 0;
       while (offset < chunk.length && k < run.length) {
         const current = run[k]!;

@@ -6,6 +6,7 @@ import { sameSizeRewrites } from '../testing/large-files.ts';
 import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { type ByteSource, bytesSource } from './bytes.ts';
+import { fillHashes, pendingBodies } from './fill-hashes.ts';
 import { type ArchiveRead, readArchive } from './read-archive.ts';
 
 /**
@@ -92,4 +93,20 @@ describe('reads whose chunks share one buffer', () => {
         expect(reused, archive.name).toEqual(plain);
       }
     });
+
+  it('hash the bodies a headers-first read left as reads of fresh chunks do', async () => {
+    // Bodies past 1 MiB, so that the layers are read from the file, not kept in memory.
+    const bytes = sameSizeRewrites(1200 << 10);
+    for (const chunk of [700, 1536, 5000]) {
+      const hashed = async (source: ByteSource) => {
+        const read = await readArchive(source, { skipBodiesFrom: 4096 });
+        const pending = pendingBodies(read, 'all');
+        expect(pending.length).toBeGreaterThan(0);
+        await fillHashes(read, source, pending);
+        return found(read);
+      };
+      const plain = await hashed(bytesSource(bytes, chunk));
+      expect(await hashed(reusedSource(bytes, chunk)), `${chunk}-byte chunks`).toEqual(plain);
+    }
+  });
 });
