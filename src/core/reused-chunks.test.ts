@@ -3,30 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES, fixtureBytes } from '../testing/fixtures.ts';
 import { hostileCases } from '../testing/hostile.ts';
 import { sameSizeRewrites } from '../testing/large-files.ts';
+import { reusedSource } from '../testing/reused-source.ts';
 import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { type ByteSource, bytesSource } from './bytes.ts';
 import { fillHashes, pendingBodies } from './fill-hashes.ts';
 import { type ArchiveRead, readArchive } from './read-archive.ts';
-
-/**
- * A source whose reused reads hand out one buffer, written over for every chunk, as a browser's
- * BYOB reader does: a reader that kept a view of an earlier chunk would see other bytes in it.
- */
-function reusedSource(bytes: Uint8Array, chunk: number): ByteSource {
-  const plain = bytesSource(bytes, chunk);
-  return {
-    ...plain,
-    async *readReused(start, end, signal) {
-      const buffer = new Uint8Array(chunk);
-      for await (const piece of plain.read(start, end, signal)) {
-        buffer.fill(0xa5);
-        buffer.set(piece);
-        yield buffer.subarray(0, piece.length);
-      }
-    },
-  };
-}
 
 /** All a read found, as plain data: the model, and every entry and error of every layer. */
 function found(read: ArchiveRead) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes, readBytes } from '../testing/fixtures.ts';
+import { reusedSource } from '../testing/reused-source.ts';
 import { legacyArchive } from '../testing/sample-image.ts';
 import { bytesSource } from './bytes.ts';
 import { verifyDigests, verifyShares } from './verify.ts';
@@ -33,6 +34,21 @@ describe('digest verification', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]?.code).toBe('digest-mismatch');
     expect(problems[0]?.message).toMatch(/layer 0 of investitest:latest.*not to its diff_id/);
+  });
+
+  it('reads a plain layer into one reused buffer and finds what fresh reads find', async () => {
+    const bytes = legacyArchive();
+    const at = new TextDecoder('latin1').decode(bytes).indexOf('investitest\n');
+    const tampered = bytes.slice();
+    tampered[at] = 'I'.charCodeAt(0);
+    for (const archive of [bytes, tampered, fixtureBytes('dive__test-docker-image.tar')]) {
+      const read = await readBytes(archive);
+      const fresh = await verifyDigests(bytesSource(archive, 700), read.model);
+      expect(await verifyDigests(reusedSource(archive, 700), read.model)).toEqual(fresh);
+    }
+    expect(
+      await verifyDigests(reusedSource(tampered, 700), (await readBytes(tampered)).model),
+    ).toHaveLength(1);
   });
 
   it('checked in shares by bytes, on as many checkers, finds what one checker finds', async () => {
