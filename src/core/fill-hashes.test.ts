@@ -4,7 +4,8 @@ import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource } from './bytes.ts';
 import { fillHashes, hashesChangedComparisons, pendingBodies } from './fill-hashes.ts';
-import { analyzeImage, changeLists } from './fs/analyze-image.ts';
+import { analyzeImage, changeLists, layerEntriesOf } from './fs/analyze-image.ts';
+import { PathVersions } from './fs/versions.ts';
 import type { LayerEntries } from './layer/entries.ts';
 import { PENDING_HASH } from './layer/scan.ts';
 import { readArchive } from './read-archive.ts';
@@ -29,6 +30,8 @@ describe('headers first', () => {
     const full = await readArchive(bytesSource(bytes));
     const source = bytesSource(bytes, 256 << 10);
     const quick = await readArchive(source, { skipBodiesFrom: 4 << 20 });
+    // The history as the first pass leaves it, before any body is hashed.
+    const early = new PathVersions(layerEntriesOf(quick.model.images[0]!, quick.scans));
 
     const skipped = [...quick.scans.values()].flatMap((s) =>
       hashesOf(s.entries).filter((h) => h === PENDING_HASH),
@@ -41,6 +44,15 @@ describe('headers first', () => {
     // A full read leaves nothing to fill.
     expect(pendingBodies(full, 'needed')).toEqual([]);
     await fillHashes(quick, source, needed);
+    // Compared again, it is the history built after the hashes came (the first pass had taken
+    // rewritten.bin's two skipped bodies for equal).
+    const before = plainChanges(early, 1);
+    early.recompare();
+    expect(plainChanges(early, 1)).not.toEqual(before);
+    for (const layer of [0, 1])
+      expect(plainChanges(early, layer)).toEqual(
+        plainChanges(new PathVersions(layerEntriesOf(quick.model.images[0]!, quick.scans)), layer),
+      );
 
     const lists = (read: typeof full) => {
       const analysis = analyzeImage(read.model.images[0]!, read.scans);

@@ -70,10 +70,17 @@ export class ArchiveQueries {
   /** Set by the worker when every layer has been read. */
   complete = false;
 
-  /** Hashes of skipped bodies arrived: analyses are made again from the layers, on next ask. */
+  /**
+   * Hashes of skipped bodies arrived: the histories compare their rewrites again (nothing else in
+   * them depends on a hash), and what was derived from them is made again on next ask.
+   */
   refresh(): void {
+    const histories = new Set([
+      ...this.growing.values(),
+      ...[...this.analyses.values()].map((a) => a.versions),
+    ]);
+    for (const versions of histories) versions.recompare();
     this.analyses.clear();
-    this.growing.clear();
     this.lastSummary = undefined;
     this.merged.clear();
     this.searches.clear();

@@ -442,6 +442,27 @@ export class PathVersions {
     return replaced;
   }
 
+  /**
+   * Compares every rewrite again, as `apply` did when its layer came. Once the bodies a first pass
+   * skipped are hashed (headers first), only these comparisons can turn out otherwise: the paths,
+   * versions and links stand, and the history need not be built again (150,000 files: 100-140 ms).
+   */
+  recompare(): void {
+    this.changes.forEach(({ paths, changes }, layer) => {
+      for (let i = 0; i < paths.length; i++) {
+        const change = changes[i];
+        if (change !== Change.Content && change !== Change.Metadata && change !== Change.Unchanged)
+          continue;
+        const p = paths[i]!;
+        const now = this.versionAt(p, layer);
+        // An implicit folder over a file stays a content change, whatever was hashed.
+        if (now < 0 || this.vLayer[now] !== layer || this.vEntry[now]! < 0) continue;
+        const before = layer > 0 ? this.versionAt(p, layer - 1) : -1;
+        if (before >= 0) changes[i] = this.compare(before, now);
+      }
+    });
+  }
+
   /** Content first (kind, size, data hash, link target), then metadata (mode, uid, gid). */
   private compare(was: number, now: number): Change {
     if (!this.sameContent(was, now)) return Change.Content;
