@@ -84,13 +84,20 @@ export async function* streamReused(
     return;
   }
   let buffer = new ArrayBuffer(REUSED_CHUNK);
-  // Held from here while it is read: see `reading`.
+  // Held while a read is pending (see `reading`); not while the consumer holds a chunk, so that a
+  // consumer that drops the stream without ending it leaves nothing held.
   const held = { stream, reader };
-  reading.add(held);
   try {
     while (true) {
       throwIfAborted(signal);
-      const { done, value } = await reader.read(new Uint8Array(buffer));
+      reading.add(held);
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read(new Uint8Array(buffer));
+      } finally {
+        reading.delete(held);
+      }
+      const { done, value } = result;
       throwIfAborted(signal);
       if (done || !value) return;
       if (value.length > 0) yield value;
@@ -98,17 +105,16 @@ export async function* streamReused(
       buffer = value.buffer as ArrayBuffer;
     }
   } finally {
-    reading.delete(held);
     reader.cancel().catch(releaseFailed);
   }
 }
 
 /**
- * Streams read through BYOB readers, held while they are read. Chromium does not keep a Blob's
+ * Streams read through BYOB readers, held while a read is pending. Chromium does not keep a Blob's
  * stream alive for a pending BYOB read: when nothing else refers to the stream, a collection takes
  * it, with the read and everything waiting on it, and the read never ends (a million-entry image
  * stopped part-way in 2 of 10 opens; with a collection every 10 ms, in every open, before the first
- * byte; a default reader does not stop so). Held here, the stream outlives its read.
+ * byte; a default reader does not stop so). Held here, the stream outlives each read.
  */
 const reading = new Set<object>();
 

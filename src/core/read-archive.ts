@@ -138,7 +138,12 @@ export async function readArchive(
         4 << 20,
         source.size,
       );
-      await indexOuter(reader, index, warnings, undefined);
+      try {
+        await indexOuter(reader, index, warnings, undefined);
+      } finally {
+        // The walk stops at the end marker: the padding after it is not read.
+        await reader.close();
+      }
     } else {
       const limits = options.limits ?? DEFAULT_LIMITS;
       const elsewhere = options.decodeElsewhere?.(compression);
