@@ -64,20 +64,13 @@ export async function verifyDigests(
   let done = 0;
   // Layers of an uncompressed archive are kept in a pass of their own, before any is hashed.
   const keptFirst = model.compression === 'none' && options.keep && options.keptTar;
-  const check = async (
-    path: string,
-    blob: AsyncIterable<Uint8Array> | undefined,
-    keptTar?: AsyncIterable<Uint8Array>,
-    /** How to check it instead of `checkBlob` (a plain layer: `checkPlainBlob`). */
-    instead?: () => Promise<Problem[]>,
-  ) => {
+  const keep = keptFirst ? undefined : options.keep;
+  // Checks one blob the way `how` says, against what its images expect of it.
+  const check = async (path: string, how: (e: Expected) => Promise<Problem[]>) => {
     const e = expected.get(path);
     if (!e) return;
     try {
-      const keep = keptFirst ? undefined : options.keep;
-      problems.push(
-        ...(await (instead?.() ?? checkBlob(path, blob!, e, model.compression, keep, keptTar))),
-      );
+      problems.push(...(await how(e)));
     } catch (error) {
       // One unreadable layer must not stop the checks of the others; it is reported as unchecked.
       throwIfAborted(options.signal);
@@ -108,14 +101,13 @@ export async function verifyDigests(
       throwIfAborted(options.signal);
       const entry = byPath.get(path);
       if (entry && (await isPlain(source, entry, options.signal))) {
-        await check(path, undefined, undefined, () =>
-          checkPlainBlob(path, source, entry, expected.get(path)!, options.signal),
-        );
+        await check(path, (e) => checkPlainBlob(path, source, entry, e, options.signal));
         continue;
       }
       const blob = blobOf(path);
       const keptTar = keptWhole.has(path) ? await options.keptTar?.(path) : undefined;
-      if (blob) await check(path, blob, keptTar);
+      if (blob)
+        await check(path, (e) => checkBlob(path, blob, e, model.compression, keep, keptTar));
     }
   } else {
     // A compressed archive cannot be entered in the middle: one more pass through it.
@@ -130,7 +122,9 @@ export async function verifyDigests(
     for await (const entry of readTar(reader)) {
       const path = normalise(entry.path);
       if (entry.kind === 'file' && expected.has(path))
-        await check(path, reader.take(entry.dataSize));
+        await check(path, (e) =>
+          checkBlob(path, reader.take(entry.dataSize), e, model.compression, keep),
+        );
     }
   }
   return problems;
