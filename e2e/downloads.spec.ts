@@ -63,7 +63,7 @@ test('the filesystem downloaded as tar lists the same paths as the final filesys
   const top = mergedAt(history, image.layers.length - 1);
   const expected: string[] = [];
   for (let p = 1; p < top.version.length; p++)
-    if (top.version[p]! >= 0) expected.push(history.table.paths[p]!);
+    if (top.version[p]! >= 0) expected.push(history.table.path(p));
 
   await open(page, 'dive__test-docker-image.tar');
   const { bytes } = await downloadVia(page, 'filesystem up to here, as tar');

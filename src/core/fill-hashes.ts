@@ -66,7 +66,7 @@ export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): Pendi
     scans.forEach(({ entries }, s) => {
       for (let i = 0; i < entries.length; i++) {
         if (entries.size(i) === 0 || entries.kind(i) !== 'file') continue;
-        const path = entries.paths[i]!;
+        const path = entries.path(i);
         const at = s * ENTRY_SPAN + i;
         const seen = first.get(path);
         if (seen === undefined) first.set(path, at);

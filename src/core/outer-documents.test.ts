@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readBytes } from '../testing/fixtures.ts';
+import { pathsOf } from '../testing/layers.ts';
 import { docker25Archive, imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource } from './bytes.ts';
@@ -32,7 +33,7 @@ describe('small uncompressed layers in a gzip-wrapped archive', () => {
           const blob = read.model.images[0]!.layers[0]!.blobPath!;
           const scan = read.scans.get(blob)!;
           expect(scan.error).toBeUndefined();
-          expect(scan.entries.paths).toEqual([name, 'second/entry']);
+          expect(pathsOf(scan.entries)).toEqual([name, 'second/entry']);
           expect(read.model.warnings).toEqual([]);
           // The digest check reads the same bytes the scan read: no mismatch from a wrong offset.
           expect(await verifyDigests(bytesSource(bytes), read.model)).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../testing/fixtures.ts';
 import { zstdFrame } from '../testing/hostile.ts';
+import { pathsOf } from '../testing/layers.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource, concatBytes } from './bytes.ts';
 import { scanLayer } from './layer/scan.ts';
@@ -37,7 +38,7 @@ describe('zstd through WebAssembly', () => {
     const scan = await scanLayer(bytesSource(whole).read(0), undefined);
     expect(scan.error).toBeUndefined();
     expect(scan.entries.length).toBeGreaterThan(0);
-    expect(scan.entries.paths).toEqual(['README.md']);
+    expect(pathsOf(scan.entries)).toEqual(['README.md']);
   });
 
   it('reads frames one after another, skipping a skippable frame (zstd:chunked layers)', async () => {

@@ -14,3 +14,8 @@ export async function layerOf(entries: TarInput[]): Promise<LayerEntries> {
 export async function layersOf(stack: TarInput[][]): Promise<LayerEntries[]> {
   return Promise.all(stack.map(layerOf));
 }
+
+/** Every path of a layer, in entry order. */
+export function pathsOf(entries: LayerEntries): string[] {
+  return Array.from({ length: entries.length }, (_, i) => entries.path(i));
+}

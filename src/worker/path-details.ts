@@ -34,7 +34,7 @@ export function pathDetails(store: PathVersions, path: number, layer: number): P
   });
   const entryIndex = store.vEntry[shown]!;
   const base = {
-    path: `/${store.table.paths[path]}`,
+    path: `/${store.table.path(path)}`,
     pathId: path,
     layer: store.vLayer[shown]!,
     deletedAtLayer: store.versionAt(path, layer) < 0,

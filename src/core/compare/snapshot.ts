@@ -35,7 +35,7 @@ export function snapshotOf(versions: PathVersions, top: MergedView): FsSnapshot 
   };
   for (const [i, p] of rows.entries()) {
     const d = versions.describe(top.version[p]!);
-    snapshot.paths.push(versions.table.paths[p]!);
+    snapshot.paths.push(versions.table.path(p));
     snapshot.kinds.push(d.kind);
     snapshot.sizes[i] = d.size;
     snapshot.hashes.push(d.hash);

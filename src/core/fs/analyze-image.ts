@@ -91,7 +91,7 @@ export class PathList implements Iterable<string> {
     return this.ids.length;
   }
   at(i: number): string {
-    return `/${this.table.paths[this.ids[i]!]}`;
+    return `/${this.table.path(this.ids[i]!)}`;
   }
   *[Symbol.iterator](): Iterator<string> {
     for (let i = 0; i < this.ids.length; i++) yield this.at(i);

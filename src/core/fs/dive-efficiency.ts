@@ -90,7 +90,7 @@ function layerTree(entries: LayerEntries): DiveNode {
   for (let i = 0; i < entries.length; i++) {
     // dive keeps whiteout files as nodes; only `.wh..wh.*` names are dropped by addPath.
     if (entries.marker(i) === Marker.Opaque) continue;
-    addPath(root, entries.paths[i]!, entries.kind(i) === 'dir', entries.size(i));
+    addPath(root, entries.path(i), entries.kind(i) === 'dir', entries.size(i));
   }
   return root;
 }
@@ -140,13 +140,6 @@ interface Leaves {
   path(leaf: number): string;
 }
 
-/** Whether any path of the layer holds `.wh.` (its leaves then need dive's tree). */
-function hasWhiteoutNames(entries: LayerEntries): boolean {
-  const { paths } = entries;
-  for (let i = 0; i < entries.length; i++) if (paths[i]!.includes('.wh.')) return true;
-  return false;
-}
-
 /**
  * The leaves of a layer without whiteouts (nor any `.wh.` name), without building its tree: a
  * leaf is a path no other path of the layer lies below, and holds the size of its last entry
@@ -154,13 +147,12 @@ function hasWhiteoutNames(entries: LayerEntries): boolean {
  * string a name.
  */
 function plainLeaves(entries: LayerEntries): Leaves {
-  const { paths } = entries;
   const sizes = new Map<string, number>();
   const folders = new Set<string>();
   // Entries come folder by folder: a path in the folder of the one before needs no new string.
   let folder = '';
   for (let i = 0; i < entries.length; i++) {
-    const path = paths[i]!;
+    const path = entries.path(i);
     sizes.set(path, entries.size(i));
     const last = path.lastIndexOf('/');
     if (last === folder.length && last > 0 && path.startsWith(folder)) continue;
@@ -189,7 +181,7 @@ function plainLeaves(entries: LayerEntries): Leaves {
  */
 function leavesById(entries: LayerEntries, versions: PathVersions): Leaves | undefined {
   const layer = versions.layers.lastIndexOf(entries);
-  if (layer < 0) return undefined;
+  if (layer < 0 || !versions.writtenAsNamed(layer)) return undefined;
   const { vLayer, vEntry, vPath, table } = versions;
   // Versions are made layer after layer: this layer's run is found by halving.
   let lo = 0;
@@ -207,7 +199,6 @@ function leavesById(entries: LayerEntries, versions: PathVersions): Leaves | und
     const i = vEntry[v]!;
     if (i < 0) continue;
     const p = vPath[v]!;
-    if (table.paths[p] !== entries.paths[i]) return undefined;
     entriesSeen++;
     entryOf[p] = i;
     for (let up = table.parents[p]!; up >= 0 && !below[up]; up = table.parents[up]!) below[up] = 1;
@@ -218,7 +209,7 @@ function leavesById(entries: LayerEntries, versions: PathVersions): Leaves | und
       for (let p = 1; p < table.size; p++)
         if (entryOf[p]! >= 0 && !below[p]) visit(entries.size(entryOf[p]!), p);
     },
-    path: (p) => table.paths[p]!,
+    path: (p) => table.path(p),
   };
 }
 
@@ -239,7 +230,7 @@ export function diveEfficiency(
   for (const [index, layer] of layers.entries()) {
     const last = index === layers.length - 1;
     const leaves =
-      last && !everyTree && !hasWhiteoutNames(layer.entries)
+      last && !everyTree && !layer.entries.anyWhiteoutName
         ? ((versions && leavesById(layer.entries, versions)) ?? plainLeaves(layer.entries))
         : undefined;
     if (leaves) {

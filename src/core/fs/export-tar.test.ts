@@ -23,7 +23,7 @@ function visible(versions: PathVersions, layer: number): string[] {
   const view = mergedAt(versions, layer);
   const out: string[] = [];
   for (let p = 1; p < view.version.length; p++)
-    if (view.version[p]! >= 0) out.push(versions.table.paths[p]!);
+    if (view.version[p]! >= 0) out.push(versions.table.path(p));
   return out.sort();
 }
 

@@ -3,6 +3,7 @@ import { type EntryMeta, entryHeader, plainMeta, tarPadding } from '../tar/encod
 import { readTar } from '../tar/reader.ts';
 import { readSparse } from '../tar/sparse.ts';
 import { mergedAt } from './merged.ts';
+import { sortedPaths } from './path-order.ts';
 import { DELETED, IMPLICIT, type PathVersions } from './versions.ts';
 
 /**
@@ -20,10 +21,9 @@ export async function* filesystemTar(
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   const view = mergedAt(versions, layer);
-  const paths = versions.table.paths;
-  const visible: number[] = [];
-  for (let p = 1; p < view.version.length; p++) if (view.version[p]! >= 0) visible.push(p);
-  visible.sort((a, b) => (paths[a]! < paths[b]! ? -1 : 1));
+  const { table } = versions;
+  // In the order of their full paths (sortedPaths: as comparing the strings would sort them).
+  const visible = Array.from(sortedPaths(table)).filter((p) => p > 0 && view.version[p]! >= 0);
 
   const dataKey = (v: number) => `${versions.dataLayer(v)}:${versions.dataEntry(v)}`;
   // The first visible path holding each piece of file data carries it; the others link to it.
@@ -51,12 +51,12 @@ export async function* filesystemTar(
 
   const meta = (p: number, v: number, asFile: boolean): EntryMeta => {
     const entry = versions.vEntry[v]!;
-    if (entry === IMPLICIT || entry === DELETED) return plainMeta(paths[p]!, 'dir');
+    if (entry === IMPLICIT || entry === DELETED) return plainMeta(table.path(p), 'dir');
     const e = versions.layers[versions.vLayer[v]!]!.get(entry);
     const size = asFile ? versions.dataSize(v) : e.size;
     return {
       ...e,
-      path: paths[p]!,
+      path: table.path(p),
       kind: asFile ? 'file' : e.kind,
       size,
       linkTarget: asFile ? '' : e.linkTarget,
@@ -108,7 +108,7 @@ export async function* filesystemTar(
       ...meta(p, v, false),
       kind: 'hardlink',
       size: 0,
-      linkTarget: paths[target]!,
+      linkTarget: table.path(target),
     });
   }
   yield new Uint8Array(1024);

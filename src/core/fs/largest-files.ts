@@ -24,7 +24,7 @@ export function largestFiles(
     heap.offer(p);
   }
   return heap.drain().map((p) => ({
-    path: `/${versions.table.paths[p]}`,
+    path: `/${versions.table.path(p)}`,
     bytes: top.bytes[p]!,
     layer: versions.vLayer[top.version[p]!]!,
   }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allNames, joinNames, NO_NAMES, nameAt, nameCount, packNames } from './path-names.ts';
+import { allNames, joinNames, NO_NAMES, nameAt, nameCount } from './path-names.ts';
 import { PathTable } from './paths.ts';
 
 const packed = (paths: string[]) => {
@@ -25,8 +25,7 @@ describe('packed path names', () => {
     expect(allNames(names)).toContain('🐳');
   });
 
-  it('are made in pieces past the limit of one call, the same as name by name', () => {
-    // Over 8,192 code units, not ASCII: the pieces must join without a seam.
+  it('are as many code units as they need when not ASCII, the same as name by name', () => {
     const paths = Array.from({ length: 3000 }, (_, i) => `d/é${i}`);
     const { table, names } = packed(paths);
     expect(names.text.length).toBeGreaterThan(8192);
@@ -42,15 +41,5 @@ describe('packed path names', () => {
     expect(allNames(rest)).toEqual(['ü', 'z', 'y']);
     expect(allNames(joinNames(first, rest))).toEqual(allNames(table.namesFrom(0)));
     expect(allNames(joinNames(NO_NAMES, rest))).toEqual(allNames(rest));
-  });
-
-  it('pack names from any strings and starts', () => {
-    const names = packNames(
-      3,
-      (i) => ['x/abc', 'defg', 'h/ij'][i]!,
-      (i) => [2, 0, 2][i]!,
-    );
-    expect(allNames(names)).toEqual(['abc', 'defg', 'ij']);
-    expect(Array.from(names.ends)).toEqual([3, 7, 9]);
   });
 });

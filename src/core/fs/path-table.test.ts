@@ -14,7 +14,7 @@ describe('the path table', () => {
     expect(new Set(ids).size).toBe(paths.length);
     paths.forEach((p, i) => {
       expect(table.get(p)).toBe(ids[i]);
-      expect(table.paths[ids[i]!]).toBe(p);
+      expect(table.path(ids[i]!)).toBe(p);
       expect(table.intern(p)).toBe(ids[i]);
     });
     const d7 = table.get('usr/d7')!;

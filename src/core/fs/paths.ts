@@ -1,5 +1,6 @@
 import { StrataError } from '../errors.ts';
-import { type PathNames, packNames } from './path-names.ts';
+import { PackedText } from '../packed-text.ts';
+import type { PathNames } from './path-names.ts';
 
 /** Grows a column to hold at least `need` items (by half again, at least), new cells set to `fill`. */
 export function grownColumn(
@@ -18,13 +19,14 @@ export function grownColumn(
  * Every path any layer mentions, each with a small integer id. Ids are handed out parents first,
  * so walking ids from high to low visits children before their parents.
  *
- * A path is found by (parent id, name) in one open-addressing hash table of ids, and each keeps
- * only its full path (for a file, the very string its layer holds): a name is the end of that
- * path. A million paths cost about 30 MB of typed arrays beside those strings, instead of 65 MB
- * of name strings and a map of children per folder (Node), and are interned as fast.
+ * A path is found by (parent id, name) in one open-addressing hash table of ids. Each keeps only
+ * its name, packed with the others as bytes (packed-text.ts); a full path is made when asked for,
+ * from its folder's (folders' paths are kept: far fewer than files). A million paths cost about
+ * 30 MB of typed arrays and their names' bytes, with no string each for the garbage collector.
  */
 export class PathTable {
-  readonly paths: string[] = [''];
+  /** Each path's last part ('' for the root), by id. */
+  private readonly names = new PackedText();
   /** Each path's parent (the root's is -1); valid below `size`. */
   parents = new Int32Array(1024).fill(-1, 0, 1);
   /** Children of each path in the order they came, as a list: first, last, and each one's next. */
@@ -35,30 +37,36 @@ export class PathTable {
   private slots = new Int32Array(2048);
   /** Folders that have children, by path: far fewer than paths, and most lookups start at one. */
   private readonly dirIds = new Map<string, number>([['', 0]]);
+  /** The full paths of folders asked for, by id. */
+  private readonly dirPaths = new Map<number, string>([[0, '']]);
   /** The folder of the path last looked up or created, and its id: layers list a folder's files together. */
   private lastDir = '';
   private lastDirId = 0;
 
+  constructor() {
+    this.names.push('');
+  }
+
   get size(): number {
-    return this.paths.length;
+    return this.names.length;
   }
 
   /** The last part of a path's name ('' for the root). */
   name(id: number): string {
+    return this.names.at(id);
+  }
+
+  /** The full path of `id`, normalised ('' for the root). */
+  path(id: number): string {
+    if (id === 0) return '';
     const parent = this.parents[id]!;
-    return parent < 0 ? '' : this.paths[id]!.slice(this.nameStart(parent));
+    const name = this.names.at(id);
+    return parent === 0 ? name : `${this.dirPath(parent)}/${name}`;
   }
 
   /** The names of the paths from `from` on, in id order, packed (made for the asking: not kept). */
   namesFrom(from: number): PathNames {
-    return packNames(
-      Math.max(0, this.size - from),
-      (i) => this.paths[from + i]!,
-      (i) => {
-        const parent = this.parents[from + i]!;
-        return parent < 0 ? 0 : this.nameStart(parent);
-      },
-    );
+    return this.names.joined(from);
   }
 
   /** The id of a normalised path, if it is known. */
@@ -118,6 +126,7 @@ export class PathTable {
           from = cut + 1;
         }
         this.dirIds.set(dir, parent);
+        this.dirPaths.set(parent, dir);
       }
       this.lastDir = dir;
       this.lastDirId = parent;
@@ -132,9 +141,14 @@ export class PathTable {
     return out.reverse();
   }
 
-  /** Where the names of `parent`'s children start in their paths. */
-  private nameStart(parent: number): number {
-    return parent === 0 ? 0 : this.paths[parent]!.length + 1;
+  /** The full path of a folder, kept once made. */
+  private dirPath(id: number): string {
+    let path = this.dirPaths.get(id);
+    if (path === undefined) {
+      path = this.path(id);
+      this.dirPaths.set(id, path);
+    }
+    return path;
   }
 
   /** The child of `parent` named by text[from, to), if there is one. */
@@ -158,18 +172,8 @@ export class PathTable {
       if (slot === 0) return s;
       if (slot >>> 24 !== tag) continue;
       const id = (slot & ID_MASK) - 1;
-      if (this.parents[id] === parent && this.named(id, parent, text, from, to)) return s;
+      if (this.parents[id] === parent && this.names.equals(id, text, from, to)) return s;
     }
-  }
-
-  /** Whether the name of `id` (a child of `parent`) is text[from, to). */
-  private named(id: number, parent: number, text: string, from: number, to: number): boolean {
-    const path = this.paths[id]!;
-    const start = this.nameStart(parent);
-    if (path.length - start !== to - from) return false;
-    for (let i = 0; i < to - from; i++)
-      if (path.charCodeAt(start + i) !== text.charCodeAt(from + i)) return false;
-    return true;
   }
 
   /** The child of `parent` named by path[from, to), created if missing. */
@@ -177,9 +181,9 @@ export class PathTable {
     const hash = hashOf(parent, path, from, to);
     let s = this.probe(parent, path, from, to, hash);
     if (this.slots[s] !== 0) return (this.slots[s]! & ID_MASK) - 1;
-    const id = this.paths.length;
+    const id = this.names.length;
     if (this.growTo(id + 1)) s = this.probe(parent, path, from, to, hash);
-    this.paths.push(to === path.length ? path : path.slice(0, to));
+    this.names.push(path, from, to);
     this.parents[id] = parent;
     if (this.lastChild[parent]! < 0) this.firstChild[parent] = id;
     else this.nextSibling[this.lastChild[parent]!] = id;
@@ -209,11 +213,10 @@ export class PathTable {
     while (room < length * 2) room *= 2;
     const slots = new Int32Array(room);
     const mask = room - 1;
-    // Hashed again from the paths (the table grows rarely: layers reserve room at once).
+    // Hashed again from the names (the table grows rarely: layers reserve room at once).
     for (let id = 1; id < this.size; id++) {
-      const parent = this.parents[id]!;
-      const path = this.paths[id]!;
-      const hash = hashOf(parent, path, this.nameStart(parent), path.length);
+      const name = this.names.at(id);
+      const hash = hashOf(this.parents[id]!, name, 0, name.length);
       let s = hash & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = slotOf(id, hash);

@@ -140,7 +140,7 @@ describe('layer application against a simple reference model', () => {
             const kind = d.kind === 'dir' ? 'dir' : d.kind === 'symlink' ? 'symlink' : 'file';
             const content =
               kind === 'symlink' ? `->${d.link}` : kind === 'dir' ? '' : 'x'.repeat(d.size);
-            actual.set(history.table.paths[p]!, { kind, content });
+            actual.set(history.table.path(p), { kind, content });
           }
           const simplified = new Map(
             [...expected[n]!].map(([k, v]) => [
@@ -205,7 +205,7 @@ describe('the largest files of an image', () => {
           if (seen.has(history.dataKey(v))) continue;
           seen.add(history.dataKey(v));
           if (expected.length < limit)
-            expected.push({ path: `/${history.table.paths[p]}`, bytes, layer: history.vLayer[v]! });
+            expected.push({ path: `/${history.table.path(p)}`, bytes, layer: history.vLayer[v]! });
         }
         expect(largestFiles(history, top, limit)).toEqual(expected);
       }),

@@ -24,7 +24,7 @@ function visibleAt(history: PathVersions, layer: number): string[] {
   const view = mergedAt(history, layer);
   const out: string[] = [];
   for (let p = 1; p < view.version.length; p++)
-    if (view.version[p]! >= 0) out.push(`/${history.table.paths[p]}`);
+    if (view.version[p]! >= 0) out.push(`/${history.table.path(p)}`);
   return out.sort();
 }
 

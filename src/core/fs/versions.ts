@@ -105,6 +105,8 @@ export class PathVersions {
   readonly oddities: { layer: number; path: string; what: string }[] = [];
 
   readonly layers: (LayerEntries | null)[] = [];
+  /** Layers where some path was resolved through a symlinked folder (written elsewhere than it says). */
+  private readonly throughLinkLayers = new Set<number>();
 
   constructor(layers: readonly (LayerEntries | null)[] = []) {
     for (const entries of layers) this.addLayer(entries);
@@ -121,6 +123,11 @@ export class PathVersions {
     this.table.reserve(more);
     this.growPaths(this.table.parents.length);
     this.apply(this.layers.length - 1, entries);
+  }
+
+  /** Whether every path of `layer` was written where it says, no symlinked folder followed. */
+  writtenAsNamed(layer: number): boolean {
+    return !this.throughLinkLayers.has(layer);
   }
 
   get versionCount(): number {
@@ -302,7 +309,7 @@ export class PathVersions {
       for (let i = 0; i < entries.length; i++) {
         const marker = entries.marker(i);
         if (marker === Marker.None || marker === Marker.Ignored) continue;
-        const path = this.throughLinks(entries.paths[i]!, resolved, followed);
+        const path = this.throughLinks(entries.path(i), resolved, followed);
         const slash = path.lastIndexOf('/');
         const dir = slash < 0 ? '' : path.slice(0, slash);
         if (marker === Marker.Opaque) {
@@ -334,7 +341,7 @@ export class PathVersions {
         if (marker !== Marker.None) {
           // An opaque marker implies its directory exists in this layer.
           if (marker === Marker.Opaque) {
-            const path = this.throughLinks(entries.paths[i]!, resolved, followed);
+            const path = this.throughLinks(entries.path(i), resolved, followed);
             const slash = path.lastIndexOf('/');
             if (
               slash > 0 &&
@@ -344,7 +351,7 @@ export class PathVersions {
           }
           continue;
         }
-        const p = this.id(this.throughLinks(entries.paths[i]!, resolved, followed));
+        const p = this.id(this.throughLinks(entries.path(i), resolved, followed));
         const parent = this.table.parents[p]!;
         if (parent > 0 && this.ensureDir(parent, layer, remember, hideBelow)) resolved.clear();
         const kind = entries.kind(i);
@@ -366,7 +373,7 @@ export class PathVersions {
           if (dataLayer < 0 || this.layers[dataLayer]!.kind(dataEntry) !== 'file') {
             this.oddities.push({
               layer,
-              path: entries.paths[i]!,
+              path: entries.path(i),
               what: `hardlink to ${tv < 0 ? 'a missing' : 'a non-file'} target ${entries.linkTarget(i)}`,
             });
             dataLayer = -1;
@@ -378,6 +385,7 @@ export class PathVersions {
         linkRemoved = false;
       }
     }
+    if (followed.size > 0) this.throughLinkLayers.add(layer);
     for (const link of followed)
       this.oddities.push({
         layer,

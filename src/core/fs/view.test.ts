@@ -24,7 +24,7 @@ describe('path filter', () => {
     const image = read.model.images[0]!;
     const history = new PathVersions(image.layers.map((l) => read.scans.get(l.blobPath!)!.entries));
     const search = new PathSearch(history);
-    const names = [...search.find('/root/example/*')].map((p) => history.table.paths[p]).sort();
+    const names = [...search.find('/root/example/*')].map((p) => history.table.path(p)).sort();
     expect(names).toEqual([
       'root/example/really',
       'root/example/somefile1.txt',

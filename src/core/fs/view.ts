@@ -134,7 +134,8 @@ export class PathSearch {
   private readonly lower: string[];
 
   constructor(versions: PathVersions) {
-    this.absolute = versions.table.paths.map((p) => `/${p}`);
+    const { table } = versions;
+    this.absolute = Array.from({ length: table.size }, (_, p) => `/${table.path(p)}`);
     this.lower = this.absolute.map((p) => p.toLowerCase());
   }
 

@@ -82,7 +82,7 @@ export function reclaimable(versions: PathVersions): Reclaimable {
     if (entries.kind(entry) !== 'file' || entries.size(entry) === 0) continue;
     if (visibleData[layer]![entry]) continue;
     const size = entries.size(entry);
-    const path = versions.table.paths[versions.vPath[v]!]!;
+    const path = versions.table.path(versions.vPath[v]!);
     const hiddenBy = versions.hiddenBy(v);
     files.push({
       path,
@@ -124,10 +124,10 @@ function reasonHidden(
     const entries = versions.layers[by];
     if (entries)
       for (let i = 0; i < entries.length; i++)
-        if (entries.marker(i) !== Marker.None) names.add(entries.paths[i]!);
+        if (entries.marker(i) !== Marker.None) names.add(entries.path(i));
     markers.set(by, names);
   }
-  const full = versions.table.paths[path]!;
+  const full = versions.table.path(path);
   const slash = full.lastIndexOf('/');
   const dir = slash < 0 ? '' : full.slice(0, slash);
   if (names.has(`${dir ? `${dir}/` : ''}.wh.${full.slice(slash + 1)}`)) return 'deleted';

@@ -1,3 +1,4 @@
+import { PackedText } from '../packed-text.ts';
 import type { EntryMeta } from '../tar/encode.ts';
 import type { EntryKind, SparseLayout } from '../tar/header.ts';
 
@@ -48,15 +49,18 @@ const HASH_PENDING = 1;
 const HASH_KNOWN = 2;
 
 /**
- * A layer's entries stored by column: numbers in typed arrays, paths in a plain array, names of
- * owners interned, rare fields (link targets, xattrs, device numbers) in sparse maps. A million
- * entries cost about 50 bytes each plus their path strings, instead of an object each. Content
- * hashes are kept as their 64 bits, not as hex strings (40 MB for a million, Node).
+ * A layer's entries stored by column: numbers in typed arrays, paths packed as bytes (a string is
+ * made only when one is asked for), names of owners interned, rare fields (link targets, xattrs,
+ * device numbers) in sparse maps. A million entries cost about 25 bytes each plus their paths'
+ * bytes, instead of an object and a string each. Content hashes are kept as their 64 bits, not as
+ * hex strings (40 MB for a million, Node).
  */
 export class LayerEntries {
   private capacity: number;
   length = 0;
-  readonly paths: string[] = [];
+  private readonly paths = new PackedText();
+  /** Whether some path holds `.wh.` anywhere (dive reads such layers through its tree). */
+  anyWhiteoutName = false;
   private kinds: Uint8Array;
   private markers: Uint8Array;
   // Numbers start in the narrowest array their usual values fit and widen when one does not
@@ -141,6 +145,8 @@ export class LayerEntries {
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
     this.paths.push(e.path);
+    if (e.marker !== Marker.None || (!this.anyWhiteoutName && e.path.includes('.wh.')))
+      this.anyWhiteoutName = true;
     this.kinds[i] = KIND_CODE.get(e.kind) ?? 0;
     this.markers[i] = e.marker;
     this.sizes = stored(this.sizes, i, e.size);
@@ -156,6 +162,16 @@ export class LayerEntries {
     if (e.devmajor || e.devminor) this.devices.set(i, [e.devmajor, e.devminor]);
     if (e.sparse) this.sparse.set(i, e.sparse);
     return i;
+  }
+
+  /** Entry `i`'s path, normalised (made on each call: callers keep it while they need it). */
+  path(i: number): string {
+    return this.paths.at(i);
+  }
+
+  /** Whether entry `i`'s path is text[from, to), without making its string. */
+  pathIs(i: number, text: string, from = 0, to = text.length): boolean {
+    return this.paths.equals(i, text, from, to);
   }
 
   kind(i: number): EntryKind {
@@ -238,7 +254,7 @@ export class LayerEntries {
     const [uname = '', gname = ''] = (this.ownerNames[this.owners[i]!] ?? '').split('\0');
     const device = this.devices.get(i);
     return {
-      path: this.paths[i]!,
+      path: this.path(i),
       kind: this.kind(i),
       marker: this.marker(i),
       size: this.sizes[i]!,
@@ -256,6 +272,12 @@ export class LayerEntries {
       devminor: device?.[1] ?? 0,
       sparse: this.sparse.get(i),
     };
+  }
+
+  /** Gives entries that crossed between workers their methods (structured clone keeps data). */
+  static revive(data: LayerEntries): LayerEntries {
+    PackedText.revive(data.paths);
+    return Object.setPrototypeOf(data, LayerEntries.prototype) as LayerEntries;
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../testing/fixtures.ts';
+import { pathsOf } from '../../testing/layers.ts';
 import { imageOfLayers } from '../../testing/package-images.ts';
 import { bytesSource } from '../bytes.ts';
 import { readArchive } from '../read-archive.ts';
@@ -34,7 +35,7 @@ const summary = (scans: Map<string, LayerScan>) =>
     compression: s.compression,
     size: s.size,
     tarBytes: s.tarBytes,
-    paths: s.entries.paths,
+    paths: pathsOf(s.entries),
     entries: Array.from({ length: s.entries.length }, (_, i) => s.entries.get(i)),
     error: s.error?.toProblem(),
   }));

@@ -26,7 +26,7 @@ export function toScanMessage(scan: LayerScan): ScanMessage {
 
 /** The scan again, with its entry table's methods and its error's class restored. */
 export function fromScanMessage(message: ScanMessage): LayerScan {
-  const entries = Object.setPrototypeOf(message.entries, LayerEntries.prototype) as LayerEntries;
+  const entries = LayerEntries.revive(message.entries);
   const { error } = message;
   return {
     ...message,

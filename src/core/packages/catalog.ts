@@ -82,7 +82,7 @@ export async function catalogImage(
     const p = versions.vPath[v]!;
     let known = roleOfPath[p]!;
     if (known === 0) {
-      const found = roleByPath(table.paths[p]!);
+      const found = roleByPath(table.path(p));
       known = found ? ROLES.indexOf(found) + 2 : 1;
       roleOfPath[p] = known;
     }
@@ -112,7 +112,7 @@ export async function catalogImage(
     for (const [entry, w] of entries) {
       if (w.size > LARGEST_BODY[w.role]) {
         problems.push({
-          path: `/${table.paths[w.path]}`,
+          path: `/${table.path(w.path)}`,
           message: `too large to read for packages (${w.size} bytes)`,
         });
         done++;
@@ -121,7 +121,7 @@ export async function catalogImage(
     try {
       for await (const [entry, bytes] of readBodies(layer, readable, options.signal)) {
         const w = entries.get(entry)!;
-        parsed.set(key(layer, entry), await parseBody(w.role, bytes, table.paths[w.path]!));
+        parsed.set(key(layer, entry), await parseBody(w.role, bytes, table.path(w.path)));
         options.onProgress?.(++done, total);
       }
     } catch (error) {
@@ -227,24 +227,24 @@ function assemble(
       body: { kind: 'text'; text: string };
     }[];
   const osRelease =
-    text('os-release').find((f) => table.paths[f.path] === 'etc/os-release') ??
+    text('os-release').find((f) => table.path(f.path) === 'etc/os-release') ??
     text('os-release')[0];
   const distro: Distro | null = osRelease ? parseOsRelease(osRelease.body.text) : null;
   const dpkgLists = new Map<string, string>();
-  for (const f of text('dpkg-files')) dpkgLists.set(table.paths[f.path]!, f.body.text);
+  for (const f of text('dpkg-files')) dpkgLists.set(table.path(f.path), f.body.text);
   const records = new Map<string, string>();
-  for (const f of text('python-record')) records.set(table.paths[f.path]!, f.body.text);
+  for (const f of text('python-record')) records.set(table.path(f.path), f.body.text);
   // Debian records licences only in usr/share/doc/NAME/copyright.
   const copyrights = new Map<string, string>();
   for (const f of text('dpkg-copyright'))
-    copyrights.set(table.paths[f.path]!.split('/')[3]!, f.body.text);
+    copyrights.set(table.path(f.path).split('/')[3]!, f.body.text);
 
   const out: FoundWithPurl[] = [];
   for (const f of files) {
     let found: FoundPackage[] = [];
     if (f.body.kind === 'packages') found = f.body.result.packages;
     else if (f.role === 'python-metadata') {
-      const path = table.paths[f.path]!;
+      const path = table.path(f.path);
       const dir = path.endsWith('.egg-info') ? path : path.slice(0, path.lastIndexOf('/'));
       // RECORD names files from the folder that holds the metadata folder; installed-files.txt
       // from the metadata folder itself.
@@ -307,7 +307,7 @@ function folderFiles(versions: PathVersions, folder: number): string[] {
   while (stack.length > 0) {
     const p = stack.pop()!;
     if (table.name(p) === 'node_modules') continue;
-    out.push(`/${table.paths[p]}`);
+    out.push(`/${table.path(p)}`);
     for (const c of table.children(p)) stack.push(c);
   }
   return out;

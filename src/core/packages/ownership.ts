@@ -45,8 +45,8 @@ export function ownership(
       sizes.push(size);
       unownedBytes += size;
     }
-  const unowned = largestFirst(ids, sizes, (p) => table.paths[p]!, LISTED).map((i) => ({
-    path: `/${table.paths[ids[i]!]}`,
+  const unowned = largestFirst(ids, sizes, (p) => table.path(p), LISTED).map((i) => ({
+    path: `/${table.path(ids[i]!)}`,
     bytes: sizes[i]!,
   }));
   return { owners, unowned, unownedCount: ids.length, unownedBytes };
