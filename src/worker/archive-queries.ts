@@ -9,8 +9,9 @@ import { fillHashes, pendingBodies } from '../core/fill-hashes.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { filesystemTar } from '../core/fs/export-tar.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
+import { PathSearch } from '../core/fs/path-search.ts';
 import { PathVersions } from '../core/fs/versions.ts';
-import { PathSearch, treeView } from '../core/fs/view.ts';
+import { treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
 import type { KeptLayers } from '../core/kept-layers.ts';
 import { layerLocation } from '../core/layer-location.ts';
@@ -229,7 +230,7 @@ export class ArchiveQueries {
       // While layers still arrive the path table grows, so a search is kept only once complete.
       let search = this.complete ? this.searches.get(q.image) : undefined;
       if (!search) {
-        search = new PathSearch(this.versions(q.image));
+        search = new PathSearch(this.versions(q.image).table);
         if (this.complete) this.searches.set(q.image, search);
       }
       const ids = search.find(q.pattern);

@@ -1,5 +1,4 @@
 import { KINDS } from '../layer/entries.ts';
-import { globMatcher, isGlob } from './glob.ts';
 import { mergedAt } from './merged.ts';
 import { Change, DELETED, type PathVersions } from './versions.ts';
 
@@ -123,41 +122,4 @@ function lastLiveBefore(versions: PathVersions, path: number, layer: number): nu
   while (v >= 0 && (versions.vLayer[v]! >= layer || versions.vEntry[v] === DELETED))
     v = versions.vPrev[v]!;
   return v;
-}
-
-/**
- * Finds paths by a filter: a glob when it has `*`, `?` or `[`, else a case-insensitive substring.
- * The absolute and lower-cased paths are made once, so each search is one flat scan.
- */
-export class PathSearch {
-  private readonly absolute: string[];
-  private readonly lower: string[];
-
-  constructor(versions: PathVersions) {
-    const { table } = versions;
-    this.absolute = Array.from({ length: table.size }, (_, p) => `/${table.path(p)}`);
-    this.lower = this.absolute.map((p) => p.toLowerCase());
-  }
-
-  find(pattern: string): Int32Array {
-    const out: number[] = [];
-    const text = pattern.trim();
-    if (!isGlob(text)) {
-      const needle = text.toLowerCase();
-      const lower = this.lower;
-      for (let p = 1; p < lower.length; p++) if (lower[p]!.includes(needle)) out.push(p);
-    } else {
-      const test = matcher(text);
-      const absolute = this.absolute;
-      for (let p = 1; p < absolute.length; p++) if (test(absolute[p]!)) out.push(p);
-    }
-    return Int32Array.from(out);
-  }
-}
-
-export function matcher(pattern: string): (path: string) => boolean {
-  const text = pattern.trim();
-  if (isGlob(text)) return globMatcher(text);
-  const needle = text.toLowerCase();
-  return (path) => path.toLowerCase().includes(needle);
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type NodeApi, type NodeRendererProps, Tree } from 'react-arborist';
 import type { ImageComparison } from '../../core/compare/compare-images.ts';
-import { matcher } from '../../core/fs/view.ts';
+import { matcher } from '../../core/fs/path-search.ts';
 import { comparePath } from '../../state/compare-actions.ts';
 import { usePathComparison } from '../../state/store.ts';
 import { displayName } from '../display.ts';
