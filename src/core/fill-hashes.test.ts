@@ -8,6 +8,7 @@ import { analyzeImage, changeLists, layerEntriesOf } from './fs/analyze-image.ts
 import { PathVersions } from './fs/versions.ts';
 import type { LayerEntries } from './layer/entries.ts';
 import { PENDING_HASH } from './layer/scan.ts';
+import { hashText } from './packed-text.ts';
 import { readArchive } from './read-archive.ts';
 
 /** A layer's change lists as plain arrays, as the report's JSON has them. */
@@ -68,6 +69,37 @@ describe('headers first', () => {
     await fillHashes(quick, source, pendingBodies(quick, 'all'));
     for (const [path, scan] of full.scans)
       expect(hashesOf(quick.scans.get(path)!.entries)).toEqual(hashesOf(scan.entries));
+  });
+});
+
+describe('bodies to check', () => {
+  it('tell apart two paths whose hashes are the same', async () => {
+    // Two names with the same 30-bit key (found by trying names; the birthday bound makes it quick).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const name = `f/${i.toString(36)}`;
+      const key = hashText(0, name, 0, name.length) >>> 2;
+      const other = seen.get(key);
+      if (other !== undefined) pair = [other, name];
+      else seen.set(key, name);
+    }
+    const [a, b] = pair;
+    // a in the first layer, b in the second, the same size; then b again, the same size. Layers
+    // over 1 MiB: smaller ones are kept in memory by the first pass and hashed there.
+    const size = 1_100_000;
+    const layers = [
+      writeTar([{ name: a, data: 'x'.repeat(size) }]),
+      writeTar([{ name: b, data: 'x'.repeat(size) }]),
+      writeTar([{ name: b, data: 'y'.repeat(size) }]),
+    ];
+    const bytes = legacyArchive(imageFrom(layers.map((layer, i) => ({ command: `s${i}`, layer }))));
+    const read = await readArchive(bytesSource(bytes), { skipBodiesFrom: 1024 });
+    expect(pendingBodies(read, 'all')).toHaveLength(3);
+    // Only b's two bodies are checked, each against the other: a is not taken for b.
+    const needed = pendingBodies(read, 'needed');
+    expect(needed.map((n) => read.scans.get(n.blobPath)!.entries.path(n.entry))).toEqual([b, b]);
+    expect(needed.map((n) => n.peers?.length)).toEqual([1, 1]);
   });
 });
 

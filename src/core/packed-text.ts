@@ -35,7 +35,7 @@ export class PackedText {
   }
 
   at(i: number): string {
-    const wide = this.wide.get(i);
+    const wide = this.wideAt(i);
     if (wide !== undefined) return wide;
     const bytes = this.bytes.subarray(this.start(i), this.ends[i]!);
     // A call per string: 0.1 µs in Chromium, where a TextDecoder takes 0.75 µs (Node: 0.09 µs).
@@ -47,18 +47,18 @@ export class PackedText {
 
   /** How many UTF-16 code units item `i` has. */
   textLength(i: number): number {
-    return this.wide.get(i)?.length ?? this.ends[i]! - this.start(i);
+    return this.wideAt(i)?.length ?? this.ends[i]! - this.start(i);
   }
 
   /** Code unit `k` of item `i`. */
   codeAt(i: number, k: number): number {
-    const wide = this.wide.get(i);
+    const wide = this.wideAt(i);
     return wide !== undefined ? wide.charCodeAt(k) : this.bytes[this.start(i) + k]!;
   }
 
   /** Whether item `i` is text[from, to). */
   equals(i: number, text: string, from = 0, to = text.length): boolean {
-    const wide = this.wide.get(i);
+    const wide = this.wideAt(i);
     if (wide !== undefined) return wide.length === to - from && text.startsWith(wide, from);
     const start = this.start(i);
     if (this.ends[i]! - start !== to - from) return false;
@@ -66,6 +66,78 @@ export class PackedText {
     for (let k = 0; k < to - from; k++)
       if (bytes[start + k] !== text.charCodeAt(from + k)) return false;
     return true;
+  }
+
+  /** Where the last `/` of item `i` is (in code units), or -1. */
+  lastSlash(i: number): number {
+    const wide = this.wideAt(i);
+    if (wide !== undefined) return wide.lastIndexOf('/');
+    const start = this.start(i);
+    for (let k = this.ends[i]! - 1; k >= start; k--) if (this.bytes[k] === SLASH) return k - start;
+    return -1;
+  }
+
+  /** Whether items `i` and `j`, both kept as bytes, begin with the same `length` bytes. */
+  samePrefix(i: number, j: number, length: number): boolean {
+    if (this.wideAt(i) !== undefined || this.wideAt(j) !== undefined) return false;
+    const a = this.start(i);
+    const b = this.start(j);
+    if (this.ends[i]! - a < length || this.ends[j]! - b < length) return false;
+    const { bytes } = this;
+    for (let k = 0; k < length; k++) if (bytes[a + k] !== bytes[b + k]) return false;
+    return true;
+  }
+
+  /** `hashText` of item `i` from code unit `from` to `to` (its end by default). */
+  hash(seed: number, i: number, from: number, to = -1): number {
+    const wide = this.wideAt(i);
+    if (wide !== undefined) return hashText(seed, wide, from, to < 0 ? wide.length : to);
+    const start = this.start(i);
+    const end = to < 0 ? this.ends[i]! : start + to;
+    let h = Math.imul(FNV_BASIS ^ seed, FNV_PRIME);
+    const { bytes } = this;
+    for (let k = start + from; k < end; k++) h = Math.imul(h ^ bytes[k]!, FNV_PRIME);
+    return mixed(h);
+  }
+
+  /** Whether item `i` is item `j` of `other` from code unit `from` to `to` (its end by default). */
+  equalsPart(i: number, other: PackedText, j: number, from: number, to = -1): boolean {
+    if (this.wideAt(i) !== undefined || other.wideAt(j) !== undefined) {
+      const text = other.at(j);
+      return this.equals(i, text, from, to < 0 ? text.length : to);
+    }
+    const a = this.start(i);
+    const b = other.start(j) + from;
+    const length = this.ends[i]! - a;
+    if ((to < 0 ? other.ends[j]! - b : to - from) !== length) return false;
+    const mine = this.bytes;
+    const theirs = other.bytes;
+    for (let k = 0; k < length; k++) if (mine[a + k] !== theirs[b + k]) return false;
+    return true;
+  }
+
+  /** Where the next `/` of item `i` from code unit `from` on is, or -1. */
+  nextSlash(i: number, from: number): number {
+    const wide = this.wideAt(i);
+    if (wide !== undefined) return wide.indexOf('/', from);
+    const start = this.start(i);
+    const end = this.ends[i]!;
+    for (let k = start + from; k < end; k++) if (this.bytes[k] === SLASH) return k - start;
+    return -1;
+  }
+
+  /** Adds item `j` of `other`, from code unit `from` on, as the next item; gives its index. */
+  pushPart(other: PackedText, j: number, from: number): number {
+    if (other.wideAt(j) !== undefined) return this.push(other.at(j), from);
+    const start = other.start(j) + from;
+    const length = other.ends[j]! - start;
+    const i = this.length++;
+    if (i === this.ends.length) this.ends = grown(this.ends, i + 1);
+    if (this.used + length > this.bytes.length) this.bytes = grown(this.bytes, this.used + length);
+    this.bytes.set(other.bytes.subarray(start, start + length), this.used);
+    this.used += length;
+    this.ends[i] = this.used;
+    return i;
   }
 
   /** Whether any item is kept as a string. */
@@ -96,6 +168,11 @@ export class PackedText {
     return { text: pieces.join(''), ends };
   }
 
+  /** Item `i` if it is kept as a string (most lists have none: no lookup then). */
+  private wideAt(i: number): string | undefined {
+    return this.wide.size === 0 ? undefined : this.wide.get(i);
+  }
+
   private start(i: number): number {
     return i === 0 ? 0 : this.ends[i - 1]!;
   }
@@ -104,6 +181,26 @@ export class PackedText {
   static revive(data: PackedText): PackedText {
     return Object.setPrototypeOf(data, PackedText.prototype) as PackedText;
   }
+}
+
+const SLASH = 0x2f;
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+/**
+ * FNV-1a over `seed` and text[from, to)'s UTF-16 code units, mixed at the end (the path table's
+ * hash of a name under its parent). An item's `hash` is the same for the same text.
+ */
+export function hashText(seed: number, text: string, from: number, to: number): number {
+  let h = Math.imul(FNV_BASIS ^ seed, FNV_PRIME);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return mixed(h);
+}
+
+function mixed(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
 }
 
 /** latin1 (windows-1252 in TextDecoder) reads ASCII as ASCII: only ASCII is stored as bytes. */

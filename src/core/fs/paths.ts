@@ -1,5 +1,5 @@
 import { StrataError } from '../errors.ts';
-import { PackedText } from '../packed-text.ts';
+import { hashText, PackedText } from '../packed-text.ts';
 import type { PathNames } from './path-names.ts';
 
 /** Grows a column to hold at least `need` items (by half again, at least), new cells set to `fill`. */
@@ -153,7 +153,7 @@ export class PathTable {
 
   /** The child of `parent` named by text[from, to), if there is one. */
   private find(parent: number, text: string, from: number, to: number): number | undefined {
-    const s = this.probe(parent, text, from, to, hashOf(parent, text, from, to));
+    const s = this.probe(parent, text, from, to, hashText(parent, text, from, to));
     const slot = this.slots[s]!;
     return slot === 0 ? undefined : (slot & ID_MASK) - 1;
   }
@@ -178,12 +178,64 @@ export class PathTable {
 
   /** The child of `parent` named by path[from, to), created if missing. */
   private childOrNew(parent: number, path: string, from: number, to: number): number {
-    const hash = hashOf(parent, path, from, to);
+    const hash = hashText(parent, path, from, to);
     let s = this.probe(parent, path, from, to, hash);
     if (this.slots[s] !== 0) return (this.slots[s]! & ID_MASK) - 1;
-    const id = this.names.length;
-    if (this.growTo(id + 1)) s = this.probe(parent, path, from, to, hash);
-    this.names.push(path, from, to);
+    if (this.growTo(this.size + 1)) s = this.probe(parent, path, from, to, hash);
+    return this.added(parent, this.names.push(path, from, to), s, hash);
+  }
+
+  /**
+   * The child of `parent` named by item `i` of `text` from code unit `from` on, created if
+   * missing: a layer's path interned from its bytes, with no string made.
+   */
+  childOrNewFrom(parent: number, text: PackedText, i: number, from: number): number {
+    const hash = text.hash(parent, i, from);
+    let s = this.probeFrom(parent, text, i, from, hash);
+    if (this.slots[s] !== 0) return (this.slots[s]! & ID_MASK) - 1;
+    if (this.growTo(this.size + 1)) s = this.probeFrom(parent, text, i, from, hash);
+    return this.added(parent, this.names.pushPart(text, i, from), s, hash);
+  }
+
+  /**
+   * The folder named by item `i` of `text` up to code unit `end` (a layer's path up to its last
+   * slash), found from its bytes, if the table has it.
+   */
+  folderFrom(text: PackedText, i: number, end: number): number | undefined {
+    let id = 0;
+    for (let from = 0; from < end; ) {
+      const cut = text.nextSlash(i, from);
+      const to = cut < 0 || cut > end ? end : cut;
+      const s = this.probeFrom(id, text, i, from, text.hash(id, i, from, to), to);
+      if (this.slots[s] === 0) return undefined;
+      id = (this.slots[s]! & ID_MASK) - 1;
+      from = to + 1;
+    }
+    return id;
+  }
+
+  /** `probe` for a name given as item `i` of `text` from `from` to `to` (its end by default). */
+  private probeFrom(
+    parent: number,
+    text: PackedText,
+    i: number,
+    from: number,
+    hash: number,
+    to = -1,
+  ): number {
+    const mask = this.slots.length - 1;
+    const tag = hash >>> 24;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const slot = this.slots[s]!;
+      if (slot === 0) return s;
+      if (slot >>> 24 !== tag) continue;
+      const id = (slot & ID_MASK) - 1;
+      if (this.parents[id] === parent && this.names.equalsPart(id, text, i, from, to)) return s;
+    }
+  }
+
+  /** Records a path just named `id` as a child of `parent`, in free slot `s`. */
+  private added(parent: number, id: number, s: number, hash: number): number {
     this.parents[id] = parent;
     if (this.lastChild[parent]! < 0) this.firstChild[parent] = id;
     else this.nextSibling[this.lastChild[parent]!] = id;
@@ -215,8 +267,7 @@ export class PathTable {
     const mask = room - 1;
     // Hashed again from the names (the table grows rarely: layers reserve room at once).
     for (let id = 1; id < this.size; id++) {
-      const name = this.names.at(id);
-      const hash = hashOf(this.parents[id]!, name, 0, name.length);
+      const hash = this.names.hash(this.parents[id]!, id, 0);
       let s = hash & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = slotOf(id, hash);
@@ -231,13 +282,4 @@ const ID_MASK = 0xffffff;
 
 function slotOf(id: number, hash: number): number {
   return ((hash >>> 24) << 24) | (id + 1);
-}
-
-/** FNV-1a over the parent id and the name's UTF-16 code units, mixed at the end. */
-function hashOf(parent: number, text: string, from: number, to: number): number {
-  let h = Math.imul(0x811c9dc5 ^ parent, 16777619);
-  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return (h ^ (h >>> 12)) >>> 0;
 }

@@ -103,7 +103,7 @@ function ensureParents(state: Map<string, Node>, parts: string[], dropBelow: (p:
   }
 }
 
-const name = fc.constantFrom('a', 'b', 'c');
+const name = fc.constantFrom('a', 'b', 'c', 'é');
 const path = fc.array(name, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
 const entry: fc.Arbitrary<TarInput> = fc.oneof(
   fc.record({ name: path, data: fc.constantFrom('', '1', '22', 'xy') }),

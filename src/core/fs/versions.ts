@@ -24,6 +24,8 @@ class ResolvedDirs {
   private readonly real = new Map<string, string>();
   private lastDir = '';
   private lastReal: string | undefined;
+  /** Counts the clearings from 1: what was resolved before holds until the next. */
+  generation = 1;
 
   /** Where the folder of `path` (which ends at `slash`) is, if it is the folder last asked. */
   sameDir(path: string, slash: number): string | undefined {
@@ -41,6 +43,7 @@ class ResolvedDirs {
     this.remember(dir, real);
   }
   clear(): void {
+    this.generation++;
     this.real.clear();
     this.lastReal = undefined;
     this.lastDir = '';
@@ -336,6 +339,14 @@ export class PathVersions {
       }
       // Pass 2: everything else, in stream order.
       resolved.clear();
+      // Folders found where their paths say (no symlink followed), marked with the resolved
+      // folders' generation: later entries in one are interned from their bytes, with no string
+      // made, until the resolved folders are cleared. The folder of the entry before is compared
+      // first: most layers list a folder's files together.
+      let asNamed = new Int32Array(this.table.size);
+      let lastEntry = -1;
+      let lastSlash = -1;
+      let lastFolder = -1;
       for (let i = 0; i < entries.length; i++) {
         const marker = entries.marker(i);
         if (marker !== Marker.None) {
@@ -351,7 +362,30 @@ export class PathVersions {
           }
           continue;
         }
-        const p = this.id(this.throughLinks(entries.path(i), resolved, followed));
+        let p: number;
+        const slash = entries.paths.lastSlash(i);
+        let folder = -1;
+        if (slash > 0)
+          folder =
+            lastEntry >= 0 && slash === lastSlash && entries.paths.samePrefix(i, lastEntry, slash)
+              ? lastFolder
+              : (this.table.folderFrom(entries.paths, i, slash) ?? -1);
+        if (folder >= 0 && asNamed[folder] === resolved.generation) {
+          p = this.table.childOrNewFrom(folder, entries.paths, i, slash + 1);
+          this.growPaths(this.table.size);
+        } else {
+          const named = entries.path(i);
+          const path = this.throughLinks(named, resolved, followed);
+          p = this.id(path);
+          folder = slash > 0 && path === named ? this.table.parents[p]! : -1;
+          if (folder >= 0) {
+            asNamed = grownColumn(asNamed, folder + 1);
+            asNamed[folder] = resolved.generation;
+          }
+        }
+        lastEntry = folder >= 0 ? i : -1;
+        lastSlash = slash;
+        lastFolder = folder;
         const parent = this.table.parents[p]!;
         if (parent > 0 && this.ensureDir(parent, layer, remember, hideBelow)) resolved.clear();
         const kind = entries.kind(i);

@@ -58,7 +58,8 @@ const HASH_KNOWN = 2;
 export class LayerEntries {
   private capacity: number;
   length = 0;
-  private readonly paths = new PackedText();
+  /** The paths, packed (`path` makes one; the change model interns them from their bytes). */
+  readonly paths = new PackedText();
   /** Whether some path holds `.wh.` anywhere (dive reads such layers through its tree). */
   anyWhiteoutName = false;
   private kinds: Uint8Array;
