@@ -1,12 +1,12 @@
+import { allPaths, pathIn } from './all-paths.ts';
 import { globMatcher, isGlob } from './glob.ts';
-import { nameAt, type PathNames } from './path-names.ts';
 import type { PathTable } from './paths.ts';
 
 /**
  * Finds paths by a filter: a glob when it has `*`, `?` or `[`, else a case-insensitive substring.
  *
- * Every absolute path, lower-cased, is laid end to end in one string, a NUL after each (no path
- * holds one), so a substring search is the engine's `indexOf` over it, from one path's end to the
+ * Every absolute path, lower-cased, is laid end to end in one string, a NUL after each
+ * (all-paths.ts), so a substring search is the engine's `indexOf` over it, from one path's end to the
  * next match. A million paths cost one string of 14 MB instead of two million strings, and
  * are laid out in 60 ms instead of 0.3 s (Node). A glob (case-insensitive too) is tested path
  * by path, each a slice of that string.
@@ -16,10 +16,12 @@ export class PathSearch {
   /** Where each path ends in `lower` (at the NUL after it). */
   private readonly ends: Int32Array;
   constructor(table: PathTable) {
-    const names = table.namesFrom(0);
-    if (NOT_ASCII.test(names.text)) {
+    const all = allPaths(table);
+    if (NOT_ASCII.test(all.text)) {
       // Lower-casing may change a length outside ASCII: path by path, then joined.
-      const lower = absolutePaths(table, names).map((p) => p.toLowerCase());
+      const lower = Array.from({ length: table.size }, (_, p) =>
+        `/${pathIn(all, p)}`.toLowerCase(),
+      );
       this.ends = new Int32Array(lower.length);
       let end = -1;
       lower.forEach((p, i) => {
@@ -28,7 +30,8 @@ export class PathSearch {
       });
       this.lower = `${lower.join('\0')}\0`;
     } else {
-      ({ text: this.lower, ends: this.ends } = asciiLowerPaths(table, names));
+      this.lower = all.text.toLowerCase();
+      this.ends = all.ends;
     }
   }
 
@@ -77,59 +80,6 @@ function pathAt(ends: Int32Array, at: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * Every absolute path, lower-cased, NUL after each, from ASCII names: written as bytes, each
- * path a copy of its parent's (parents come first) and its own name, then read as one string.
- */
-function asciiLowerPaths(table: PathTable, names: PathNames): { text: string; ends: Int32Array } {
-  const { parents } = table;
-  const lengths = new Int32Array(table.size);
-  lengths[0] = 1; // "/"
-  let total = 2;
-  for (let p = 1; p < table.size; p++) {
-    const parent = parents[p]!;
-    lengths[p] = (parent === 0 ? 0 : lengths[parent]!) + 1 + names.ends[p]! - names.ends[p - 1]!;
-    total += lengths[p]! + 1;
-  }
-  const bytes = new Uint8Array(total);
-  const starts = new Int32Array(table.size);
-  const ends = new Int32Array(table.size);
-  bytes[0] = SLASH;
-  ends[0] = 1;
-  let at = 2;
-  const text = names.text;
-  for (let p = 1; p < table.size; p++) {
-    const parent = parents[p]!;
-    starts[p] = at;
-    if (parent !== 0) {
-      bytes.copyWithin(at, starts[parent]!, ends[parent]!);
-      at += lengths[parent]!;
-    }
-    bytes[at++] = SLASH;
-    for (let c = names.ends[p - 1]!; c < names.ends[p]!; c++) {
-      const code = text.charCodeAt(c);
-      bytes[at++] = code >= 65 && code <= 90 ? code + 32 : code;
-    }
-    ends[p] = at++; // then the NUL
-  }
-  return { text: latin1.decode(bytes), ends };
-}
-
-const SLASH = 0x2f;
-/** Reads ASCII as ASCII (only ASCII is written through it). */
-const latin1 = new TextDecoder('latin1');
-
-/** Every absolute path as a string, each made from its parent's (parents come first). */
-function absolutePaths(table: PathTable, names: PathNames): string[] {
-  const absolute = new Array<string>(table.size);
-  absolute[0] = '/';
-  for (let p = 1; p < table.size; p++) {
-    const parent = table.parents[p]!;
-    absolute[p] = `${parent === 0 ? '' : absolute[parent]}/${nameAt(names, p)}`;
-  }
-  return absolute;
 }
 
 /** One path's test, for lists filtered outside the worker (a compare's files). */

@@ -1,3 +1,4 @@
+import { type AllPaths, allPaths, pathIn } from '../fs/all-paths.ts';
 import { DELETED, type PathVersions } from '../fs/versions.ts';
 import type { ImagePackages, PackageRow } from './catalog.ts';
 
@@ -7,6 +8,8 @@ export function ownership(
   top: number,
   rows: PackageRow[],
   owned: string[][],
+  /** The table's paths in one string (the catalogue has them already). */
+  all: AllPaths = allPaths(versions.table),
 ): Pick<ImagePackages, 'owners' | 'unowned' | 'unownedCount' | 'unownedBytes'> {
   const owners = new Map<number, number>();
   const table = versions.table;
@@ -45,8 +48,9 @@ export function ownership(
       sizes.push(size);
       unownedBytes += size;
     }
-  const unowned = largestFirst(ids, sizes, (p) => table.path(p), LISTED).map((i) => ({
-    path: `/${table.path(ids[i]!)}`,
+  // Ties by path: a million empty files each a slice of one string, not a path made.
+  const unowned = largestFirst(ids, sizes, (p) => pathIn(all, p), LISTED).map((i) => ({
+    path: `/${pathIn(all, ids[i]!)}`,
     bytes: sizes[i]!,
   }));
   return { owners, unowned, unownedCount: ids.length, unownedBytes };
@@ -71,22 +75,28 @@ export function largestFirst(
   if (sizes.length <= count) return sizes.map((_, i) => i).sort(byOrder);
   const bound = Float64Array.from(sizes).sort()[sizes.length - count]!;
   const above: number[] = [];
+  // The tied ones kept so far, sorted, with their paths (each path asked for once).
   const tied: number[] = [];
+  const tiedPaths: string[] = [];
   const room = () => count - above.length;
   for (let i = 0; i < sizes.length; i++) if (sizes[i]! > bound) above.push(i);
   for (let i = 0; i < sizes.length; i++) {
     if (sizes[i] !== bound) continue;
     const path = pathOf(ids[i]!);
-    if (tied.length === room() && path >= pathOf(ids[tied.at(-1)!]!)) continue;
+    if (tied.length === room() && path >= tiedPaths.at(-1)!) continue;
     let lo = 0;
     let hi = tied.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (pathOf(ids[tied[mid]!]!) < path) lo = mid + 1;
+      if (tiedPaths[mid]! < path) lo = mid + 1;
       else hi = mid;
     }
     tied.splice(lo, 0, i);
-    if (tied.length > room()) tied.pop();
+    tiedPaths.splice(lo, 0, path);
+    if (tied.length > room()) {
+      tied.pop();
+      tiedPaths.pop();
+    }
   }
   return [...above.sort(byOrder), ...tied];
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { allPaths, pathIn } from './all-paths.ts';
+import { PathTable } from './paths.ts';
+
+const tableOf = (paths: string[]) => {
+  const table = new PathTable();
+  for (const path of paths) table.intern(path);
+  return table;
+};
+
+describe('all the paths of a table in one string', () => {
+  for (const [what, extra] of [
+    ['ASCII names', []],
+    ['names that are not ASCII', ['opt/Café/🐳', 'half/\ud800x']],
+  ] as const)
+    it(`gives each path as the table does, "/" before it and a NUL after (${what})`, () => {
+      const table = tableOf(['usr/bin/ls', 'usr/lib/x/y/z', 'etc/passwd', 'a', ...extra]);
+      const all = allPaths(table);
+      const paths = Array.from({ length: table.size }, (_, p) => table.path(p));
+      expect(Array.from({ length: table.size }, (_, p) => pathIn(all, p))).toEqual(paths);
+      expect(all.text).toBe(paths.map((p) => `/${p}\0`).join(''));
+    });
+});
