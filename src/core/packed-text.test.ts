@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PackedText } from './packed-text.ts';
+import { hashText, PackedText } from './packed-text.ts';
 
 const texts = [
   'usr/bin/ls',
@@ -22,8 +22,6 @@ describe('packed text', () => {
         const i = round * texts.length + k;
         const text = `${t}${round}`;
         expect(packed.at(i)).toBe(text);
-        expect(packed.textLength(i)).toBe(text.length);
-        expect(packed.codeAt(i, text.length - 1)).toBe(text.charCodeAt(text.length - 1));
         expect(packed.equals(i, text)).toBe(true);
         expect(packed.equals(i, `${text}!`)).toBe(false);
         expect(packed.equals(i, `>${text}<`, 1, text.length + 1)).toBe(true);
@@ -38,6 +36,37 @@ describe('packed text', () => {
     expect(packed.equals(0, 'lib')).toBe(true);
     expect(packed.equals(0, 'li')).toBe(false);
     expect(packed.equals(1, 'e')).toBe(false);
+  });
+
+  it('reads paths in place: slashes, shared folders, hashes, names compared and copied', () => {
+    const paths = ['usr/lib/libc.so', 'usr/lib/libm.so', 'usr/libx/a', 'opt/é/x', 'top'];
+    const packed = new PackedText();
+    for (const p of paths) packed.push(p);
+    paths.forEach((p, i) => {
+      expect(packed.lastSlash(i)).toBe(p.lastIndexOf('/'));
+      expect(packed.nextSlash(i, 1)).toBe(p.indexOf('/', 1));
+      for (const from of [0, 2, p.length])
+        expect(packed.hash(7, i, from)).toBe(hashText(7, p, from, p.length));
+      expect(packed.hash(7, i, 0, 2)).toBe(hashText(7, p, 0, 2));
+    });
+    expect(packed.samePrefix(0, 1, 7)).toBe(true);
+    expect(packed.samePrefix(0, 2, 7)).toBe(true);
+    expect(packed.samePrefix(0, 2, 8)).toBe(false);
+    // Text kept as a string is never said to share bytes.
+    expect(packed.samePrefix(3, 3, 3)).toBe(false);
+
+    const names = new PackedText();
+    const copied = [0, 3].map((i) => names.pushPart(packed, i, paths[i]!.lastIndexOf('/') + 1));
+    expect(copied.map((n) => names.at(n))).toEqual(['libc.so', 'x']);
+    expect(names.equalsPart(copied[0]!, packed, 0, 8)).toBe(true);
+    expect(names.equalsPart(copied[0]!, packed, 1, 8)).toBe(false);
+    expect(names.equalsPart(copied[1]!, packed, 3, 6)).toBe(true);
+    // A part that ends early: "usr" of 'usr/lib/libc.so' against a name "usr".
+    const usr = names.push('usr');
+    expect(names.equalsPart(usr, packed, 0, 0, 3)).toBe(true);
+    expect(names.equalsPart(usr, packed, 0, 0, 7)).toBe(false);
+    const wide = names.push('é');
+    expect(names.equalsPart(wide, packed, 3, 4, 5)).toBe(true);
   });
 
   it('joins the strings from any index on, with where each ends', () => {

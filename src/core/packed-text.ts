@@ -45,17 +45,6 @@ export class PackedText {
       : ascii.decode(bytes);
   }
 
-  /** How many UTF-16 code units item `i` has. */
-  textLength(i: number): number {
-    return this.wideAt(i)?.length ?? this.ends[i]! - this.start(i);
-  }
-
-  /** Code unit `k` of item `i`. */
-  codeAt(i: number, k: number): number {
-    const wide = this.wideAt(i);
-    return wide !== undefined ? wide.charCodeAt(k) : this.bytes[this.start(i) + k]!;
-  }
-
   /** Whether item `i` is text[from, to). */
   equals(i: number, text: string, from = 0, to = text.length): boolean {
     const wide = this.wideAt(i);
@@ -140,11 +129,6 @@ export class PackedText {
     return i;
   }
 
-  /** Whether any item is kept as a string. */
-  get anyWide(): boolean {
-    return this.wide.size > 0;
-  }
-
   /**
    * Items `from` on, joined in one string, and where each ends in it (relative to its start):
    * as the page takes names (path-names.ts).
@@ -152,7 +136,7 @@ export class PackedText {
   joined(from: number): { text: string; ends: Int32Array } {
     const count = Math.max(0, this.length - from);
     const ends = new Int32Array(count);
-    if (!this.anyWide) {
+    if (this.wide.size === 0) {
       const base = from === 0 ? 0 : this.ends[from - 1]!;
       for (let i = 0; i < count; i++) ends[i] = this.ends[from + i]! - base;
       return { text: ascii.decode(this.bytes.subarray(base, this.used)), ends };

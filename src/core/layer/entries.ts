@@ -170,11 +170,6 @@ export class LayerEntries {
     return this.paths.at(i);
   }
 
-  /** Whether entry `i`'s path is text[from, to), without making its string. */
-  pathIs(i: number, text: string, from = 0, to = text.length): boolean {
-    return this.paths.equals(i, text, from, to);
-  }
-
   kind(i: number): EntryKind {
     return KINDS[this.kinds[i]!]!;
   }
