@@ -57,6 +57,25 @@ export class PackedText {
     return true;
   }
 
+  /** Whether every item is kept as bytes (`copyBytes` can write any of them). */
+  get allBytes(): boolean {
+    return this.wide.size === 0;
+  }
+
+  /** The length of item `i` kept as bytes. */
+  byteLength(i: number): number {
+    return this.ends[i]! - this.start(i);
+  }
+
+  /** Writes the bytes of item `i` (kept as bytes) into `into` at `at`; gives where they end. */
+  copyBytes(i: number, into: Uint8Array, at: number): number {
+    const { bytes } = this;
+    const end = this.ends[i]!;
+    let to = at;
+    for (let k = this.start(i); k < end; k++) into[to++] = bytes[k]!;
+    return to;
+  }
+
   /** Where the last `/` of item `i` is (in code units), or -1. */
   lastSlash(i: number): number {
     const wide = this.wideAt(i);

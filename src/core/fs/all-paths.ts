@@ -18,24 +18,23 @@ export function pathIn(all: AllPaths, p: number): string {
 }
 
 export function allPaths(table: PathTable): AllPaths {
-  const names = table.namesFrom(0);
-  return NOT_ASCII.test(names.text) ? fromStrings(table, names) : fromBytes(table, names);
+  return table.packedNames.allBytes ? fromBytes(table) : fromStrings(table, table.namesFrom(0));
 }
 
-const NOT_ASCII = /[^\0-\x7f]/;
 const SLASH = 0x2f;
 /** Reads ASCII as ASCII (only ASCII is written through it). */
 const latin1 = new TextDecoder('latin1');
 
 /** From ASCII names, as bytes: each path a copy of its parent's (parents come first) and its name. */
-function fromBytes(table: PathTable, names: { text: string; ends: Int32Array }): AllPaths {
+function fromBytes(table: PathTable): AllPaths {
   const { parents } = table;
+  const names = table.packedNames;
   const lengths = new Int32Array(table.size);
   lengths[0] = 1; // "/"
   let total = 2;
   for (let p = 1; p < table.size; p++) {
     const parent = parents[p]!;
-    lengths[p] = (parent === 0 ? 0 : lengths[parent]!) + 1 + names.ends[p]! - names.ends[p - 1]!;
+    lengths[p] = (parent === 0 ? 0 : lengths[parent]!) + 1 + names.byteLength(p);
     total += lengths[p]! + 1;
   }
   const bytes = new Uint8Array(total);
@@ -43,16 +42,18 @@ function fromBytes(table: PathTable, names: { text: string; ends: Int32Array }):
   bytes[0] = SLASH;
   ends[0] = 1;
   let at = 2;
-  const text = names.text;
   for (let p = 1; p < table.size; p++) {
     const parent = parents[p]!;
     if (parent !== 0) {
-      const start = ends[parent]! - lengths[parent]!;
-      bytes.copyWithin(at, start, ends[parent]!);
-      at += lengths[parent]!;
+      const length = lengths[parent]!;
+      const start = ends[parent]! - length;
+      // A call costs more than copying a short folder's bytes one by one.
+      if (length > 64) bytes.copyWithin(at, start, start + length);
+      else for (let k = 0; k < length; k++) bytes[at + k] = bytes[start + k]!;
+      at += length;
     }
     bytes[at++] = SLASH;
-    for (let c = names.ends[p - 1]!; c < names.ends[p]!; c++) bytes[at++] = text.charCodeAt(c);
+    at = names.copyBytes(p, bytes, at);
     ends[p] = at++; // then the NUL
   }
   return { text: latin1.decode(bytes), ends };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatcher } from './glob.ts';
+import { globLiteral, globMatcher } from './glob.ts';
 
 describe('path globs', () => {
   it.each([
@@ -37,5 +37,14 @@ describe('path globs', () => {
     expect(match(`${path}b`)).toBe(true);
     const many = Array.from({ length: 2000 }, (_, i) => `/dir${i}/${'a'.repeat(100)}`);
     expect(many.filter(match)).toEqual([]);
+  });
+
+  it('name their longest run of plain characters, lower-cased, which every match holds', () => {
+    expect(globLiteral('/Usr/**/lib*.SO')).toBe('/usr/');
+    expect(globLiteral('*.json')).toBe('.json');
+    expect(globLiteral('d7/f1*')).toBe('d7/f1');
+    expect(globLiteral('a?bc[de]f')).toBe('bc');
+    expect(globLiteral('*')).toBe('');
+    expect(globLiteral('[abc')).toBe('[abc');
   });
 });

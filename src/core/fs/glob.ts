@@ -72,6 +72,20 @@ function matchesOne(token: Token, c: string): boolean {
   }
 }
 
+/**
+ * The longest run of plain characters in a pattern, lower-cased: every path it matches holds that
+ * run, so a search can look for it first and test only the paths that hold it.
+ */
+export function globLiteral(pattern: string): string {
+  let longest = '';
+  let run = '';
+  for (const token of tokens(pattern.trim().toLowerCase())) {
+    run = token.kind === 'char' ? run + token.char : '';
+    if (run.length > longest.length) longest = run;
+  }
+  return longest;
+}
+
 export function globMatcher(pattern: string): (path: string) => boolean {
   const text = pattern.trim().toLowerCase();
   const anchored = text.startsWith('/');

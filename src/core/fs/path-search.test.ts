@@ -95,7 +95,18 @@ describe('path search over a whole table', () => {
       for (let f = 0; f < 100; f++) paths.push(`srv/D${d}/file-${f}.TXT`);
     const table = tableOf(paths);
     const search = new PathSearch(table);
-    for (const pattern of ['d1/', 'file-9', '*.txt', 'srv/d3*/file-1?.TXT', '**/file-5*', '.txt'])
+    for (const pattern of [
+      'd1/',
+      'file-9',
+      '*.txt',
+      'srv/d3*/file-1?.TXT',
+      '**/file-5*',
+      '.txt',
+      '*',
+      '?',
+      '[d]3*/*',
+      '/SRV/**9.txt',
+    ])
       expect(Array.from(search.find(pattern)), pattern).toEqual(eachAlone(table, pattern));
   });
 });

@@ -1,5 +1,5 @@
 import { allPaths, pathIn } from './all-paths.ts';
-import { globMatcher, isGlob } from './glob.ts';
+import { globLiteral, globMatcher, isGlob } from './glob.ts';
 import type { PathTable } from './paths.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { PathTable } from './paths.ts';
  * (all-paths.ts), so a substring search is the engine's `indexOf` over it, from one path's end to the
  * next match. A million paths cost one string of 14 MB instead of two million strings, and
  * are laid out in 60 ms instead of 0.3 s (Node). A glob (case-insensitive too) is tested path
- * by path, each a slice of that string.
+ * by path, each a slice of that string, on the paths that hold its longest plain run.
  */
 export class PathSearch {
   private readonly lower: string;
@@ -38,12 +38,18 @@ export class PathSearch {
   find(pattern: string): Int32Array {
     const text = pattern.trim();
     if (!isGlob(text)) return this.containing(text.toLowerCase());
-    // The glob lower-cases what it tests: the lower-cased paths are tested as they are laid out.
+    // The glob lower-cases what it tests: the lower-cased paths are tested as they are laid out,
+    // only those that hold its longest plain run (a million paths: 0.45 s when tested all).
     const test = globMatcher(text);
     const { lower, ends } = this;
+    const literal = globLiteral(text);
+    const candidates = literal ? this.containing(literal) : undefined;
     const out: number[] = [];
-    for (let p = 1; p < ends.length; p++)
+    const count = candidates ? candidates.length : ends.length - 1;
+    for (let k = 0; k < count; k++) {
+      const p = candidates ? candidates[k]! : k + 1;
       if (test(lower.slice(ends[p - 1]! + 1, ends[p]!))) out.push(p);
+    }
     return Int32Array.from(out);
   }
 

@@ -56,6 +56,11 @@ export class PathTable {
     return this.names.at(id);
   }
 
+  /** The names, packed: for passes over all of them (all-paths.ts). */
+  get packedNames(): PackedText {
+    return this.names;
+  }
+
   /** The full path of `id`, normalised ('' for the root). */
   path(id: number): string {
     if (id === 0) return '';
