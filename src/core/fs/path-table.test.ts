@@ -40,4 +40,12 @@ describe('the path table', () => {
     expect(allNames(table.namesFrom(4))).toEqual(['y', 'x', '1']);
     expect([...table.parents.slice(0, table.size)]).toEqual([-1, 0, 1, 0, 1, 1, 5]);
   });
+
+  it('makes the path of a path far deeper than a stack, as it was interned', () => {
+    const table = new PathTable();
+    const deep = `${'d/'.repeat(200_000)}file`;
+    const id = table.intern(deep);
+    expect(table.path(id)).toBe(deep);
+    expect(table.path(table.parents[id]!)).toBe(deep.slice(0, -'/file'.length));
+  });
 });

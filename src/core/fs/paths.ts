@@ -146,12 +146,22 @@ export class PathTable {
     return out.reverse();
   }
 
-  /** The full path of a folder, kept once made. */
+  /**
+   * The full path of a folder, kept once made: up to the nearest folder whose path is known, then
+   * down, keeping each (a loop, not a call per level: a symlink's target can make a path deeper
+   * than any stack).
+   */
   private dirPath(id: number): string {
+    const chain: number[] = [];
     let path = this.dirPaths.get(id);
-    if (path === undefined) {
-      path = this.path(id);
-      this.dirPaths.set(id, path);
+    for (let a = id; path === undefined; path = this.dirPaths.get(a)) {
+      chain.push(a);
+      a = this.parents[a]!;
+    }
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const a = chain[k]!;
+      path = path === '' ? this.names.at(a) : `${path}/${this.names.at(a)}`;
+      this.dirPaths.set(a, path);
     }
     return path;
   }
