@@ -21,3 +21,12 @@ describe('all the paths of a table in one string', () => {
       expect(all.text).toBe(paths.map((p) => `/${p}\0`).join(''));
     });
 });
+
+describe('paths too deep to list together', () => {
+  it('are refused with a clear error, not laid out', () => {
+    // 40,000 folders deep: each holds its folder's path, 1.6 GB together.
+    const table = new PathTable();
+    table.intern(`${'dd/'.repeat(40_000)}f`);
+    expect(() => allPaths(table)).toThrow(/too long to list together/);
+  });
+});

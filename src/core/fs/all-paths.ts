@@ -1,3 +1,4 @@
+import { StrataError } from '../errors.ts';
 import { nameAt } from './path-names.ts';
 import type { PathTable } from './paths.ts';
 
@@ -22,6 +23,33 @@ export function allPaths(table: PathTable): AllPaths {
 }
 
 const SLASH = 0x2f;
+/** The most bytes all paths may take together (a million paths of usual depth take 14 MB). */
+const MAX_TOTAL = 512 << 20;
+/**
+ * Each path's length as "/path", and the length of them all with a NUL after each. Each path holds
+ * its folder's: paths made very deep (through a symlink's long target) would add up past any
+ * memory, and such an image gets an error instead of a frozen tab.
+ */
+function laidOut(
+  table: PathTable,
+  nameLength: (p: number) => number,
+): { lengths: Int32Array; total: number } {
+  const lengths = new Int32Array(table.size);
+  lengths[0] = 1; // "/"
+  let total = 2;
+  for (let p = 1; p < table.size; p++) {
+    const parent = table.parents[p]!;
+    lengths[p] = (parent === 0 ? 0 : lengths[parent]!) + 1 + nameLength(p);
+    total += lengths[p]! + 1;
+  }
+  if (total > MAX_TOTAL)
+    throw new StrataError(
+      'limit',
+      `The image's paths are too long to list together (${total} bytes): they were not listed.`,
+    );
+  return { lengths, total };
+}
+
 /** Reads ASCII as ASCII (only ASCII is written through it). */
 const latin1 = new TextDecoder('latin1');
 
@@ -29,14 +57,7 @@ const latin1 = new TextDecoder('latin1');
 function fromBytes(table: PathTable): AllPaths {
   const { parents } = table;
   const names = table.packedNames;
-  const lengths = new Int32Array(table.size);
-  lengths[0] = 1; // "/"
-  let total = 2;
-  for (let p = 1; p < table.size; p++) {
-    const parent = parents[p]!;
-    lengths[p] = (parent === 0 ? 0 : lengths[parent]!) + 1 + names.byteLength(p);
-    total += lengths[p]! + 1;
-  }
+  const { lengths, total } = laidOut(table, (p) => names.byteLength(p));
   const bytes = new Uint8Array(total);
   const ends = new Int32Array(table.size);
   bytes[0] = SLASH;
@@ -61,6 +82,7 @@ function fromBytes(table: PathTable): AllPaths {
 
 /** From any names: each path its parent's and its name, as strings, then joined. */
 function fromStrings(table: PathTable, names: { text: string; ends: Int32Array }): AllPaths {
+  laidOut(table, (p) => names.ends[p]! - names.ends[p - 1]!);
   const absolute = new Array<string>(table.size);
   absolute[0] = '/';
   for (let p = 1; p < table.size; p++) {
