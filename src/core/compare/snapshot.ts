@@ -1,4 +1,4 @@
-import { allPaths, pathIn } from '../fs/all-paths.ts';
+import { pathMaker } from '../fs/all-paths.ts';
 import type { MergedView } from '../fs/merged.ts';
 import type { PathVersions } from '../fs/versions.ts';
 
@@ -34,10 +34,10 @@ export function snapshotOf(versions: PathVersions, top: MergedView): FsSnapshot 
     uids: new Uint32Array(rows.length),
     gids: new Uint32Array(rows.length),
   };
-  const all = allPaths(versions.table);
+  const pathOf = pathMaker(versions.table);
   for (const [i, p] of rows.entries()) {
     const d = versions.describe(top.version[p]!);
-    snapshot.paths.push(pathIn(all, p));
+    snapshot.paths.push(pathOf(p));
     snapshot.kinds.push(d.kind);
     snapshot.sizes[i] = d.size;
     snapshot.hashes.push(d.hash);

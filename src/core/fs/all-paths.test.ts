@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allPaths, pathIn } from './all-paths.ts';
+import { allPaths, pathIn, pathMaker } from './all-paths.ts';
 import { PathTable } from './paths.ts';
 
 const tableOf = (paths: string[]) => {
@@ -28,5 +28,19 @@ describe('paths too deep to list together', () => {
     const table = new PathTable();
     table.intern(`${'dd/'.repeat(40_000)}f`);
     expect(() => allPaths(table)).toThrow(/too long to list together/);
+  });
+});
+
+describe('a path maker', () => {
+  it('slices the one string, or makes each path when they are too long to lay out', () => {
+    for (const deep of [false, true]) {
+      const table = new PathTable();
+      const long = `${'dd/'.repeat(deep ? 40_000 : 3)}f`;
+      const id = table.intern(long);
+      table.intern('etc/passwd');
+      const pathOf = pathMaker(table);
+      expect(pathOf(id)).toBe(long);
+      expect(pathOf(table.get('etc/passwd')!)).toBe('etc/passwd');
+    }
   });
 });

@@ -18,6 +18,21 @@ export function pathIn(all: AllPaths, p: number): string {
   return p === 0 ? '' : all.text.slice(all.ends[p - 1]! + 2, all.ends[p]!);
 }
 
+/**
+ * Each path of the table (no leading slash) for a pass over many of them: slices of all the paths
+ * in one string, or each made on its own when they are too long to lay out together.
+ */
+export function pathMaker(table: PathTable): (p: number) => string {
+  let all: AllPaths;
+  try {
+    all = allPaths(table);
+  } catch (error) {
+    if (error instanceof StrataError && error.code === 'limit') return (p) => table.path(p);
+    throw error;
+  }
+  return (p) => pathIn(all, p);
+}
+
 export function allPaths(table: PathTable): AllPaths {
   return table.packedNames.allBytes ? fromBytes(table) : fromStrings(table, table.namesFrom(0));
 }

@@ -1,4 +1,4 @@
-import { allPaths, pathIn } from '../fs/all-paths.ts';
+import { pathMaker } from '../fs/all-paths.ts';
 import type { PathVersions } from '../fs/versions.ts';
 import { dpkgCopyrightLicenses, parseDpkgFileList } from './dpkg.ts';
 import type { CatalogProblem, FoundPackage, PackageType } from './model.ts';
@@ -75,7 +75,7 @@ export async function catalogImage(
   // million ids took most of the catalogue's time).
   const roleOfPath = new Uint8Array(table.size);
   // Every path in one string to slice: most of a million are looked at once and dropped.
-  const all = allPaths(table);
+  const pathOf = pathMaker(table);
   const byVersion = new Map<number, Candidate>();
   const wanted = new Map<number, Map<number, { role: Role; path: number; size: number }>>();
   for (let v = 0; v < versions.versionCount; v++) {
@@ -85,7 +85,7 @@ export async function catalogImage(
     const p = versions.vPath[v]!;
     let known = roleOfPath[p]!;
     if (known === 0) {
-      const found = roleByPath(pathIn(all, p));
+      const found = roleByPath(pathOf(p));
       known = found ? ROLES.indexOf(found) + 2 : 1;
       roleOfPath[p] = known;
     }
@@ -187,7 +187,7 @@ export async function catalogImage(
     layerCount - 1,
     sorted,
     ownedLists,
-    all,
+    pathOf,
   );
   return {
     packages: sorted,

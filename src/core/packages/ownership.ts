@@ -1,4 +1,4 @@
-import { type AllPaths, allPaths, pathIn } from '../fs/all-paths.ts';
+import { pathMaker } from '../fs/all-paths.ts';
 import { DELETED, type PathVersions } from '../fs/versions.ts';
 import type { ImagePackages, PackageRow } from './catalog.ts';
 
@@ -8,8 +8,8 @@ export function ownership(
   top: number,
   rows: PackageRow[],
   owned: string[][],
-  /** The table's paths in one string (the catalogue has them already). */
-  all: AllPaths = allPaths(versions.table),
+  /** Each path by id (the catalogue has a maker already). */
+  pathOf: (p: number) => string = pathMaker(versions.table),
 ): Pick<ImagePackages, 'owners' | 'unowned' | 'unownedCount' | 'unownedBytes'> {
   const owners = new Map<number, number>();
   const table = versions.table;
@@ -49,8 +49,8 @@ export function ownership(
       unownedBytes += size;
     }
   // Ties by path: a million empty files each a slice of one string, not a path made.
-  const unowned = largestFirst(ids, sizes, (p) => pathIn(all, p), LISTED).map((i) => ({
-    path: `/${pathIn(all, ids[i]!)}`,
+  const unowned = largestFirst(ids, sizes, pathOf, LISTED).map((i) => ({
+    path: `/${pathOf(ids[i]!)}`,
     bytes: sizes[i]!,
   }));
   return { owners, unowned, unownedCount: ids.length, unownedBytes };
