@@ -6,13 +6,15 @@ import { build } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
 import { withPeakRss } from './memory.ts';
+import { describeMillion, millionImage, timedAnalyze } from './million-image.ts';
 import { nodeBench } from './node-bench.ts';
 import type { BenchKind, BenchResult } from './page/bench-worker.ts';
 
 /**
- * `npm run bench`: builds the 150,000-file images (once; kept in .strata-bench), then prints
- * Node figures for the scan and the change model, and in headless Chromium times Strata's full scan
- * against the reading limit and other tar readers, with peak memory growth of the browser.
+ * `npm run bench`: builds the 150,000-file images and the million-entry one (once; kept in
+ * .strata-bench), then prints Node figures for the scan and the change model, in headless Chromium
+ * times Strata's scans against the reading limit and other tar readers, with peak memory growth of
+ * the browser, and times the command line on the million-entry image, with its peak memory.
  */
 const DIST = join(import.meta.dirname, '..', '..', '.strata-test', 'bench-dist');
 const TYPES: Record<string, string> = {
@@ -62,6 +64,7 @@ async function main() {
   const images = await benchImages(files, bytes);
   // js-untar needs the whole file in one ArrayBuffer and fails past ~2 GiB: a smaller image for it.
   const small = await benchImages(20_000, 2.2e8);
+  const million = await millionImage();
 
   // BENCH_QUICK=1: only the uncompressed image's drain against Strata, for checking a change.
   const quick = process.env.BENCH_QUICK === '1';
@@ -107,6 +110,12 @@ async function main() {
         'zstd-fzstd',
       ],
       [
+        'one layer of a million entries (1,000 folders of 1,000 empty files)',
+        million,
+        ['drain', 'strata', 'strata-headers'],
+        'drain',
+      ],
+      [
         'small image (js-untar can read it)',
         small.plain,
         ['drain', 'strata', 'modern-tar', 'js-untar'],
@@ -150,6 +159,10 @@ async function main() {
   } finally {
     await browser.close();
     server.close();
+  }
+  if (!quick && (!only || 'million'.includes(only))) {
+    console.log(`\n## Command line, one layer of a million entries: ${describeMillion(million)}`);
+    for (const line of timedAnalyze(million, 2)) console.log(line);
   }
 }
 

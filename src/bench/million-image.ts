@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tarEntry } from '../testing/tar-writer.ts';
+import { BENCH_DIR } from './make-images.ts';
+
+/**
+ * The image of one layer of 1,000,000 entries (1,000 folders of 1,000 empty files), built once
+ * into .strata-bench/, and the whole `npm run analyze -- FILE --json --no-verify` process timed on
+ * it, with its peak resident memory (GNU time), the JSON going to /dev/null. `npm run bench` and
+ * `npm run bench:million` print both.
+ */
+const FOLDERS = 1000;
+const PER_FOLDER = 1000;
+
+async function build(path: string): Promise<void> {
+  // The layer is written twice: once to hash it (its diff_id names nothing here, but the config
+  // must carry it), once into the archive; never whole in memory.
+  const layer = function* () {
+    let parts: Uint8Array[] = [];
+    for (let d = 0; d < FOLDERS; d++) {
+      parts.push(...tarEntry({ name: `data/d${d}/`, kind: 'dir', mode: 0o755, mtime: 1700000000 }));
+      for (let f = 0; f < PER_FOLDER; f++)
+        parts.push(...tarEntry({ name: `data/d${d}/f${f}`, mode: 0o644, mtime: 1700000000 }));
+      yield Buffer.concat(parts);
+      parts = [];
+    }
+    yield Buffer.alloc(1024);
+  };
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const chunk of layer()) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  const diffId = `sha256:${hash.digest('hex')}`;
+  const out = createWriteStream(`${path}.partial`);
+  const write = (chunk: Uint8Array) =>
+    new Promise<void>((resolve, reject) => out.write(chunk, (e) => (e ? reject(e) : resolve())));
+  const [header] = tarEntry({ name: 'layer/layer.tar', data: '', sizeField: size, mode: 0o644 });
+  await write(header!);
+  for (const chunk of layer()) await write(chunk);
+  await write(new Uint8Array((512 - (size % 512)) % 512));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: {},
+      history: [{ created_by: 'a million files' }],
+      rootfs: { type: 'layers', diff_ids: [diffId] },
+    }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify([
+      { Config: 'config.json', RepoTags: ['million:latest'], Layers: ['layer/layer.tar'] },
+    ]),
+  );
+  for (const [name, data] of [
+    ['config.json', config],
+    ['manifest.json', manifest],
+  ] as const)
+    for (const block of tarEntry({ name, data, mode: 0o644 })) await write(block);
+  await write(new Uint8Array(1024));
+  await new Promise<void>((resolve) => out.end(resolve));
+  renameSync(`${path}.partial`, path);
+}
+
+/** The million-entry image's path, built first if missing. */
+export async function millionImage(): Promise<string> {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const path = join(BENCH_DIR, 'image-million.tar');
+  if (!existsSync(path)) await build(path);
+  return path;
+}
+
+/** `analyze --json --no-verify` on `path`, `runs` times: a line each, wall time and peak memory. */
+export function timedAnalyze(path: string, runs: number): string[] {
+  const root = join(import.meta.dirname, '..', '..');
+  const lines: string[] = [];
+  for (let run = 1; run <= runs; run++) {
+    // GNU time's verbose report goes to stderr; the JSON to /dev/null.
+    const { stderr, status } = spawnSync(
+      'bash',
+      [
+        '-c',
+        `/usr/bin/time -v node_modules/.bin/tsx src/cli/strata.ts analyze "${path}" --json --no-verify > /dev/null`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    const field = (name: string) => new RegExp(`${name}: (.+)`).exec(stderr)?.[1]?.trim() ?? '?';
+    const rssKb = Number(field('Maximum resident set size \\(kbytes\\)'));
+    lines.push(
+      `analyze --json --no-verify, run ${run}: exit ${status}, ${field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)')} wall, peak ${(rssKb / 1024).toFixed(0)} MiB resident`,
+    );
+  }
+  return lines;
+}
+
+/** The image's size and entries, as a line. */
+export function describeMillion(path: string): string {
+  return `${path}: ${(statSync(path).size / 1e6).toFixed(0)} MB, ${FOLDERS * PER_FOLDER} files`;
+}
