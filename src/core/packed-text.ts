@@ -1,3 +1,5 @@
+import { StrataError } from './errors.ts';
+
 /**
  * A growing list of strings kept as one run of bytes instead of a string each: ASCII text (nearly
  * every path in an image) as its bytes, any other text as a string beside them. A million paths
@@ -20,7 +22,7 @@ export class PackedText {
     const i = this.length++;
     if (i === this.ends.length) this.ends = grown(this.ends, i + 1);
     if (this.used + to - from > this.bytes.length)
-      this.bytes = grown(this.bytes, this.used + to - from);
+      this.bytes = roomFor(this.bytes, this.used + to - from);
     const start = this.used;
     for (let c = from; c < to; c++) {
       const code = text.charCodeAt(c);
@@ -143,7 +145,8 @@ export class PackedText {
     const length = other.ends[j]! - start;
     const i = this.length++;
     if (i === this.ends.length) this.ends = grown(this.ends, i + 1);
-    if (this.used + length > this.bytes.length) this.bytes = grown(this.bytes, this.used + length);
+    if (this.used + length > this.bytes.length)
+      this.bytes = roomFor(this.bytes, this.used + length);
     // Names are short: copied byte by byte, without a view and a call each.
     const mine = this.bytes;
     const theirs = other.bytes;
@@ -213,6 +216,13 @@ function mixed(h: number): number {
 
 /** latin1 (windows-1252 in TextDecoder) reads ASCII as ASCII: only ASCII is stored as bytes. */
 const ascii = new TextDecoder('latin1');
+
+/** Bytes with room for `need`: offsets are 32-bit, so text past 4 GiB in one list is refused. */
+function roomFor(bytes: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+  if (need > 0xffffffff)
+    throw new StrataError('limit', 'The paths take more than 4 GiB together: no more were read.');
+  return grown(bytes, need);
+}
 
 /** A copy with room for `need` items, grown by half again at least. */
 function grown<T extends Uint8Array | Uint32Array>(array: T, need: number): T {
