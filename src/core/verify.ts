@@ -1,5 +1,5 @@
 import { createSHA256 } from 'hash-wasm';
-import { type ByteSource, concatBytes, readTransient } from './bytes.ts';
+import { type ByteSource, readTransient } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from './compression.ts';
 import { type Problem, StrataError, throwIfAborted, toProblem } from './errors.ts';
@@ -195,10 +195,9 @@ async function isPlain(
   entry: { dataOffset: number; size: number },
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const parts: Uint8Array[] = [];
   const end = entry.dataOffset + Math.min(entry.size, 6);
-  for await (const chunk of source.read(entry.dataOffset, end, signal)) parts.push(chunk);
-  return detectCompression(concatBytes(parts)) === 'none';
+  const { head } = await peek(source.read(entry.dataOffset, end, signal), 6);
+  return detectCompression(head) === 'none';
 }
 
 /**

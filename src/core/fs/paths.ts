@@ -229,7 +229,11 @@ export class PathTable {
     return id;
   }
 
-  /** `probe` for a name given as item `i` of `text` from `from` to `to` (its end by default). */
+  /**
+   * `probe` for a name given as item `i` of `text` from `from` to `to` (its end by default). The
+   * same loop, not one probe taking a test of the name: with a closure per lookup the history of
+   * the few-large bench image took 160-169 ms instead of 70-71 ms (Node).
+   */
   private probeFrom(
     parent: number,
     text: PackedText,

@@ -146,8 +146,8 @@ export class LayerEntries {
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
     this.paths.push(e.path);
-    if (e.marker !== Marker.None || (!this.anyWhiteoutName && e.path.includes('.wh.')))
-      this.anyWhiteoutName = true;
+    // A marker's path holds `.wh.` too (markerOf).
+    if (!this.anyWhiteoutName && e.path.includes('.wh.')) this.anyWhiteoutName = true;
     this.kinds[i] = KIND_CODE.get(e.kind) ?? 0;
     this.markers[i] = e.marker;
     this.sizes = stored(this.sizes, i, e.size);

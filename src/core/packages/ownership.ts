@@ -1,4 +1,3 @@
-import { pathMaker } from '../fs/all-paths.ts';
 import { DELETED, type PathVersions } from '../fs/versions.ts';
 import type { ImagePackages, PackageRow } from './catalog.ts';
 
@@ -8,8 +7,8 @@ export function ownership(
   top: number,
   rows: PackageRow[],
   owned: string[][],
-  /** Each path by id (the catalogue has a maker already). */
-  pathOf: (p: number) => string = pathMaker(versions.table),
+  /** Each path by id (all-paths.ts pathMaker). */
+  pathOf: (p: number) => string,
 ): Pick<ImagePackages, 'owners' | 'unowned' | 'unownedCount' | 'unownedBytes'> {
   const owners = new Map<number, number>();
   const table = versions.table;
