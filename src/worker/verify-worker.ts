@@ -27,25 +27,34 @@ self.onmessage = async (
   }>,
 ) => {
   const { source, model, keptIn, only } = event.data;
-  let total = (only ?? layerBlobs(model)).length;
-  const problems = await verifyDigests(openSource(source), model, {
-    only,
-    onBlob: (done, all) => {
-      total = all;
-      send({ type: 'progress', done, total: all });
-    },
-    ...(keptIn
-      ? {
-          keep: (blobPath: string) =>
-            openKeptWriter(keptIn, blobPath, 'check', (bytes, whole) =>
-              send({ type: 'kept', blobPath, bytes, whole }),
-            ),
-          keptTar: async (blobPath: string) => {
-            const file = await keptFile(keptIn, blobPath, 'check');
-            return file && streamChunks(file.stream());
-          },
-        }
-      : {}),
-  });
-  send({ type: 'done', total, problems });
+  try {
+    let total = (only ?? layerBlobs(model)).length;
+    const problems = await verifyDigests(openSource(source), model, {
+      only,
+      onBlob: (done, all) => {
+        total = all;
+        send({ type: 'progress', done, total: all });
+      },
+      ...(keptIn
+        ? {
+            keep: (blobPath: string) =>
+              openKeptWriter(keptIn, blobPath, 'check', (bytes, whole) =>
+                send({ type: 'kept', blobPath, bytes, whole }),
+              ),
+            keptTar: async (blobPath: string) => {
+              const file = await keptFile(keptIn, blobPath, 'check');
+              return file && streamChunks(file.stream());
+            },
+          }
+        : {}),
+    });
+    send({ type: 'done', total, problems });
+  } catch (error) {
+    // Thrown again outside the promise: Chromium tells the page's `onerror` of an uncaught error,
+    // not of a rejected handler (tried in Chromium 156: a worker whose handler rejects is never
+    // heard of, and its check would show as running for ever).
+    setTimeout(() => {
+      throw error;
+    });
+  }
 };
