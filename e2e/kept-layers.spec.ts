@@ -154,3 +154,86 @@ test('with cores to spare, the workers that scan compressed layers keep them as 
   const kept = (await keptLayers(page)).filter((k) => k.file.startsWith('scan-'));
   expect(kept.map((k) => k.size).sort()).toEqual(tars.map((t) => t.length).sort());
 });
+
+test('a file in the part of a layer the digest check has kept so far opens from there, before the layer is kept whole', async ({
+  page,
+}) => {
+  // Two cores, as on the machine this was measured on: no keeper beside the scan (session.ts).
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 }),
+  );
+  // One gzip layer: a small text file, then 6 MiB of noise (it does not compress).
+  const text = 'kept before the rest of the layer';
+  const tar = writeTar([
+    { name: 'early.txt', data: text },
+    { name: 'noise', data: new Uint8Array(randomBytes(6 << 20)) },
+  ]);
+  const gz = gzipSync(tar);
+  const image = imageFrom([{ command: 'add files', layer: tar }]);
+  const archive = Buffer.from(legacyArchive({ ...image, layers: [gz] }));
+  const blobAt = archive.indexOf(gz.subarray(0, 64));
+  expect(blobAt).toBeGreaterThan(0);
+  // Once the image is shown, a read of the layer's blob gets its first 3 MiB and then nothing:
+  // the digest check keeps the layer that far and waits, as would a read that decompressed it.
+  let shown = false;
+  let heldReads = 0;
+  const layerServer = createServer((req, res) => {
+    allowRangesFromAnyOrigin(res);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const { start, end } = requestedRange(req, archive.length) ?? {
+      start: 0,
+      end: archive.length,
+    };
+    if (!shown || start !== blobAt) return sendRange(res, archive, start, end);
+    heldReads++;
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end - 1}/${archive.length}`,
+      'Content-Length': end - start,
+    });
+    res.write(archive.subarray(start, start + (3 << 20)));
+  });
+  await new Promise<void>((resolve) => layerServer.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = layerServer.address() as AddressInfo;
+    await page.goto(`/#url=${encodeURIComponent(`http://127.0.0.1:${port}/image.tar`)}`);
+    expect(await settled(page)).toBe('ready');
+    shown = true;
+    await expect(page.locator('[data-verification="running"]')).toBeVisible();
+    // The check's copy has the noise after the text on disk: more than 1 MiB of the layer written.
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const root = await navigator.storage.getDirectory();
+          for await (const [folder, handle] of root.entries()) {
+            if (!folder.startsWith('strata-kept-') || handle.kind !== 'directory') continue;
+            for await (const [file, fileHandle] of (handle as FileSystemDirectoryHandle).entries())
+              if (file.startsWith('check-') && fileHandle.kind === 'file') {
+                const bytes = new Uint8Array(
+                  await (await (fileHandle as FileSystemFileHandle).getFile())
+                    .slice((2 << 20) - 4096, 2 << 20)
+                    .arrayBuffer(),
+                );
+                return bytes.some((b) => b !== 0);
+              }
+          }
+          return false;
+        }),
+      )
+      .toBe(true);
+    // The digest check's reads (it may open the blob twice: once to see what it is).
+    const checkReads = heldReads;
+    expect(checkReads).toBeGreaterThan(0);
+    await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/early.txt');
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect(page.getByTestId('text-view')).toContainText(text);
+    // Read from the kept part: the layer's blob was not asked for again.
+    expect(heldReads).toBe(checkReads);
+    await expect(page.locator('[data-verification="running"]')).toBeVisible();
+  } finally {
+    layerServer.closeAllConnections();
+    layerServer.close();
+  }
+});

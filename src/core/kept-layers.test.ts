@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fixtureBytes, readBytes } from '../testing/fixtures.ts';
 import { KeptInMemory } from '../testing/kept-in-memory.ts';
 import { type ByteSource, bytesSource } from './bytes.ts';
 import { LayerContent } from './content.ts';
+import { KeepingProgress } from './kept-layers.ts';
 import { layerLocation } from './layer-location.ts';
 import { readArchive } from './read-archive.ts';
 import { verifyDigests } from './verify.ts';
@@ -192,6 +193,79 @@ describe('layers kept decompressed by the digest check', () => {
         files++;
       }
       expect(files, name).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('a read and the digest check keeping its layer', () => {
+  const MiB = 1 << 20;
+  /** Whether `promise` has settled after the tasks queued now have run. */
+  const settledSoon = async (promise: Promise<void>) => {
+    let settled = false;
+    void promise.then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    return settled;
+  };
+
+  it('does not wait for a layer nobody is keeping, nor for bytes already kept', async () => {
+    const progress = new KeepingProgress();
+    expect(await settledSoon(progress.reach('a', 10 * MiB))).toBe(true);
+    progress.wrote('a', 10 * MiB);
+    expect(await settledSoon(progress.reach('a', 10 * MiB))).toBe(true);
+    expect(progress.keptSoFar('a')).toBe(10 * MiB);
+  });
+
+  it('waits when the check has kept more than half of the way, until it gets there', async () => {
+    const progress = new KeepingProgress();
+    progress.wrote('a', 6 * MiB);
+    const reached = progress.reach('a', 10 * MiB);
+    expect(await settledSoon(reached)).toBe(false);
+    progress.wrote('a', 9 * MiB);
+    expect(await settledSoon(reached)).toBe(false);
+    // Another layer's progress wakes nobody waiting for this one.
+    progress.wrote('b', 100 * MiB);
+    expect(await settledSoon(reached)).toBe(false);
+    progress.wrote('a', 11 * MiB);
+    expect(await settledSoon(reached)).toBe(true);
+  });
+
+  it('decompresses at once when the check is less than half of the way there', async () => {
+    const progress = new KeepingProgress();
+    progress.wrote('a', 4 * MiB);
+    expect(await settledSoon(progress.reach('a', 10 * MiB))).toBe(true);
+  });
+
+  it('stops waiting when the check stops keeping the layer', async () => {
+    const progress = new KeepingProgress();
+    progress.wrote('a', 6 * MiB);
+    const reached = progress.reach('a', 10 * MiB);
+    progress.stopped('a');
+    expect(await settledSoon(reached)).toBe(true);
+    expect(progress.keptSoFar('a')).toBeUndefined();
+  });
+
+  it('stops waiting when the check has not moved for a while, and not while it moves', async () => {
+    vi.useFakeTimers();
+    try {
+      const progress = new KeepingProgress(1000);
+      progress.wrote('a', 6 * MiB);
+      let settled = false;
+      void progress.reach('a', 10 * MiB).then(() => {
+        settled = true;
+      });
+      // Four steps 0.6 s apart: 2.4 s in all, never a second without moving.
+      for (let i = 1; i <= 4; i++) {
+        await vi.advanceTimersByTimeAsync(600);
+        progress.wrote('a', (6 + i * 0.5) * MiB);
+      }
+      await vi.advanceTimersByTimeAsync(900);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(settled).toBe(true);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

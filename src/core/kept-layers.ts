@@ -71,3 +71,75 @@ export function keeping(
     },
   };
 }
+
+/**
+ * How far the digest check has got in keeping each layer, for reads that would rather wait for it
+ * than decompress the layer from its start themselves.
+ *
+ * When to wait: a read that decompresses from the start runs at about twice the speed the check
+ * keeps at (on this 2-core machine, a 1.3 GB gzip layer decoded for a read in 3.5 s, 370 MB/s,
+ * while the check kept it at about 150 MB/s beside a second checker, writing as it went). So the
+ * check gets to the bytes first when it has kept more than half of the way to them.
+ */
+export class KeepingProgress {
+  private readonly written = new Map<string, number>();
+  private readonly waiting = new Set<{
+    blobPath: string;
+    end: number;
+    restart: () => void;
+    wake: () => void;
+  }>();
+
+  constructor(
+    /** A wait ends when the check has not moved for this long (held up, or gone). */
+    private readonly stallMs = 1000,
+  ) {}
+
+  /** How many of a layer's first bytes are written, while the check is keeping it. */
+  keptSoFar(blobPath: string): number | undefined {
+    return this.written.get(blobPath);
+  }
+
+  /** The check has written the first `bytes` of the layer. */
+  wrote(blobPath: string, bytes: number): void {
+    this.written.set(blobPath, bytes);
+    for (const w of this.waiting) {
+      if (w.blobPath !== blobPath) continue;
+      if (bytes >= w.end) w.wake();
+      else w.restart();
+    }
+  }
+
+  /** The check stopped keeping the layer (whole or not): nobody waits for it any more. */
+  stopped(blobPath: string): void {
+    this.written.delete(blobPath);
+    for (const w of this.waiting) if (w.blobPath === blobPath) w.wake();
+  }
+
+  /**
+   * Resolves once the layer's first `end` bytes are kept, at once when waiting is not worth it
+   * (see above), and when the check stops or stalls.
+   */
+  reach(blobPath: string, end: number): Promise<void> {
+    const now = this.written.get(blobPath);
+    if (now === undefined || now >= end || now * 2 < end) return Promise.resolve();
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waiter = {
+        blobPath,
+        end,
+        restart: () => {
+          clearTimeout(timer);
+          timer = setTimeout(waiter.wake, this.stallMs);
+        },
+        wake: () => {
+          clearTimeout(timer);
+          this.waiting.delete(waiter);
+          resolve();
+        },
+      };
+      this.waiting.add(waiter);
+      waiter.restart();
+    });
+  }
+}

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import type { KeptLayers, KeptLayerWriter } from '../core/kept-layers.ts';
+import { KeepingProgress, type KeptLayers, type KeptLayerWriter } from '../core/kept-layers.ts';
 import { KEPT_FOLDER_PREFIX } from './protocol.ts';
 
 /**
@@ -9,7 +9,8 @@ import { KEPT_FOLDER_PREFIX } from './protocol.ts';
  * whole, to a file of its own. Both write with synchronous access handles (540-610 MB/s measured on
  * this machine's disk with the file grown ahead, 95-135 MB/s in a private window, where the files
  * live in memory); the archive worker reads them back as `File` slices (100 random 64 KiB reads in
- * 2-6 ms).
+ * 2-6 ms), and reads the digest check's file while it is still being written, as far as the check
+ * says it has got.
  *
  * A session's folder is removed when the page ends the session; a tab closed or crashed leaves it
  * behind, so each archive worker holds a Web Lock named for its folder as long as it lives, and on
@@ -51,16 +52,21 @@ export async function holdKeptFolder(folder: string): Promise<void> {
   }
 }
 
+/** How often a writer says how far it has got (`onWritten`): every this many bytes. */
+const WRITTEN_EVERY = 1 << 20;
+
 /**
  * A writer for one layer, or undefined when the storage is not there, has no room, or (for the
  * digest check) the keeper kept the layer whole already. At most half the free quota is used, so
- * that keeping layers never fills the disk. `onClosed` hears how much was kept, and whether whole.
+ * that keeping layers never fills the disk. `onClosed` hears how much was kept, and whether whole;
+ * `onWritten`, while it writes, how many of the first bytes are on disk already (readable by others).
  */
 export async function openKeptWriter(
   folder: string,
   blobPath: string,
   by: KeptBy,
   onClosed: (bytes: number, whole: boolean) => void,
+  onWritten?: (bytes: number) => void,
 ): Promise<KeptLayerWriter | undefined> {
   if (!available()) return undefined;
   try {
@@ -78,6 +84,7 @@ export async function openKeptWriter(
     // that grows it asks the browser for quota each time (measured: 300-440 MB/s written so,
     // 540-610 MB/s grown ahead).
     let capacity = 0;
+    let told = 0;
     return {
       write(chunk) {
         if (at + chunk.length > room) throw new Error('no room left to keep this layer');
@@ -88,6 +95,10 @@ export async function openKeptWriter(
         const written = handle.write(chunk, { at });
         at += written;
         if (written !== chunk.length) throw new Error('the layer could not be written in full');
+        if (onWritten && at - told >= WRITTEN_EVERY) {
+          told = at;
+          onWritten(at);
+        }
       },
       async close(whole) {
         handle.truncate(at);
@@ -135,6 +146,12 @@ export async function keptFile(
 
 export class KeptOnDisk implements KeptLayers {
   private readonly layers = new Map<string, Kept>();
+  /**
+   * Layers the digest check is keeping now, and how many of their first bytes it has written: a
+   * file in that part opens from there at once, before the whole layer is kept, and a file a little
+   * past it waits for the check rather than decompress the layer from its start.
+   */
+  private readonly keeping = new KeepingProgress();
   /** Layers whose last chunks the keeper is writing: a read waits rather than decompress again. */
   private readonly finishing = new Map<string, { done: Promise<void>; settle: () => void }>();
 
@@ -149,8 +166,14 @@ export class KeptOnDisk implements KeptLayers {
     this.finishing.set(blobPath, { done, settle });
   }
 
+  /** The digest check has written the first `bytes` of a layer it is keeping. */
+  written(blobPath: string, bytes: number): void {
+    if (!this.layers.get(blobPath)?.whole) this.keeping.wrote(blobPath, bytes);
+  }
+
   /** A writer closed a layer's file: the longer copy (a whole one over a part) is read from. */
   add(blobPath: string, by: KeptBy, bytes: number, whole: boolean): void {
+    if (by === 'check') this.keeping.stopped(blobPath);
     const now = this.layers.get(blobPath);
     if (!now || (whole && !now.whole) || (!now.whole && bytes > now.bytes))
       this.layers.set(blobPath, { by, bytes, whole });
@@ -175,8 +198,9 @@ export class KeptOnDisk implements KeptLayers {
     const finishing = this.finishing.get(blobPath);
     // Its last chunks take milliseconds; a keeper that went away is not waited for.
     if (finishing) await Promise.race([finishing.done, new Promise((r) => setTimeout(r, 5000))]);
+    await this.keeping.reach(blobPath, offset + length);
     const kept = this.layers.get(blobPath);
-    if (!kept || offset + length > kept.bytes) return undefined;
+    if (!kept || offset + length > kept.bytes) return this.readPart(blobPath, offset, length);
     try {
       if (!kept.file) {
         const root = await navigator.storage.getDirectory();
@@ -189,5 +213,28 @@ export class KeptOnDisk implements KeptLayers {
       this.layers.delete(blobPath);
       return undefined;
     }
+  }
+
+  /** From the part of a layer the digest check has written so far, if the bytes are in it. */
+  private async readPart(
+    blobPath: string,
+    offset: number,
+    length: number,
+  ): Promise<Uint8Array | undefined> {
+    const written = this.keeping.keptSoFar(blobPath);
+    if (written === undefined || offset + length > written) return undefined;
+    // A File is a snapshot: once the check writes on, reading it fails (NotReadableError), so a
+    // read that a write overtook is made again with the file as it is then (a read takes well
+    // under a millisecond, a write of 1 MiB comes every few).
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        const file = await keptFile(this.folder, blobPath, 'check');
+        if (!file) return undefined;
+        return new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+      } catch {
+        // written to meanwhile: again
+      }
+    }
+    return undefined;
   }
 }

@@ -29,6 +29,8 @@ export type ToWorker =
   | { type: 'open'; source: SourceSpec; name: string; keptIn?: string; keeper?: MessagePort }
   /** The digest check kept `bytes` of a layer's decompressed tar (`whole`: all of it). */
   | { type: 'kept'; blobPath: string; bytes: number; whole: boolean }
+  /** The digest check, keeping a layer, has written its first `bytes` so far. */
+  | { type: 'keeping'; blobPath: string; bytes: number }
   | { type: 'request'; id: number; query: Query }
   | { type: 'abort'; id: number }
   | { type: 'export'; id: number; what: ExportWhat }
@@ -218,6 +220,7 @@ export type FromWorker =
 export type FromVerifier =
   | { type: 'progress'; done: number; total: number }
   | { type: 'kept'; blobPath: string; bytes: number; whole: boolean }
+  | { type: 'keeping'; blobPath: string; bytes: number }
   | { type: 'done'; total: number; problems: Problem[] };
 
 /** From the archive worker to the keeper, over their port: one layer's tar, chunk by chunk. */

@@ -384,7 +384,8 @@ export class ArchiveSession {
             progress[i] = { done: message.done, total: message.total };
             const sum = (key: 'done' | 'total') => progress.reduce((n, p) => n + p[key], 0);
             handlers.onProgress?.(sum('done'), sum('total'));
-          } else if (message.type === 'kept') {
+          } else if (message.type === 'keeping') this.post(message);
+          else if (message.type === 'kept') {
             this.post(message);
             if (message.whole) handlers.onKept?.(message.blobPath);
           } else {

@@ -38,8 +38,12 @@ self.onmessage = async (
       ...(keptIn
         ? {
             keep: (blobPath: string) =>
-              openKeptWriter(keptIn, blobPath, 'check', (bytes, whole) =>
-                send({ type: 'kept', blobPath, bytes, whole }),
+              openKeptWriter(
+                keptIn,
+                blobPath,
+                'check',
+                (bytes, whole) => send({ type: 'kept', blobPath, bytes, whole }),
+                (bytes) => send({ type: 'keeping', blobPath, bytes }),
               ),
             keptTar: async (blobPath: string) => {
               const file = await keptFile(keptIn, blobPath, 'check');

@@ -164,6 +164,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     case 'kept':
       keptOnDisk?.add(message.blobPath, 'check', message.bytes, message.whole);
       break;
+    case 'keeping':
+      keptOnDisk?.written(message.blobPath, message.bytes);
+      break;
     case 'request':
       void answer(message.id, message.query, track(message.id));
       break;
