@@ -38,6 +38,32 @@ export class PackedText {
     return i;
   }
 
+  /**
+   * Adds bytes[from, to), ASCII, as the next item (a tar header's name, with no string made).
+   * Bytes that are not ASCII are taken as UTF-8 text, as `push` would keep it.
+   */
+  pushBytes(bytes: Uint8Array, from: number, to: number): number {
+    const i = this.length++;
+    if (i === this.ends.length) this.ends = grown(this.ends, i + 1);
+    if (this.used + to - from > this.bytes.length)
+      this.bytes = roomFor(this.bytes, this.used + to - from);
+    const start = this.used;
+    const mine = this.bytes;
+    let high = 0;
+    for (let k = from; k < to; k++) {
+      const b = bytes[k]!;
+      high |= b;
+      mine[start + k - from] = b;
+    }
+    if (high < 0x80) this.used = start + to - from;
+    else {
+      this.wide.set(i, utf8.decode(bytes.subarray(from, to)));
+      this.anyWide = true;
+    }
+    this.ends[i] = this.used;
+    return i;
+  }
+
   at(i: number): string {
     const wide = this.wideAt(i);
     if (wide !== undefined) return wide;
@@ -216,6 +242,8 @@ function mixed(h: number): number {
 
 /** latin1 (windows-1252 in TextDecoder) reads ASCII as ASCII: only ASCII is stored as bytes. */
 const ascii = new TextDecoder('latin1');
+/** Tar names that are not ASCII are read as UTF-8, as the tar reader reads them (tar/header.ts). */
+const utf8 = new TextDecoder('utf-8');
 
 /** Bytes with room for `need`: offsets are 32-bit, so text past 4 GiB in one list is refused. */
 function roomFor(bytes: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {

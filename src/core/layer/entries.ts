@@ -142,12 +142,19 @@ export class LayerEntries {
     return id;
   }
 
-  push(e: LayerEntry): number {
+  /**
+   * Adds an entry. Its path is `e.path`, or, when given, `name[from, to)`: ASCII bytes of a path
+   * that holds no `.wh.` (name-bytes.ts; `e.path` is then not read).
+   */
+  push(e: LayerEntry, name?: Uint8Array, from = 0, to = 0): number {
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
-    this.paths.push(e.path);
-    // A marker's path holds `.wh.` too (markerOf).
-    if (!this.anyWhiteoutName && e.path.includes('.wh.')) this.anyWhiteoutName = true;
+    if (name) this.paths.pushBytes(name, from, to);
+    else {
+      this.paths.push(e.path);
+      // A marker's path holds `.wh.` too (markerOf).
+      if (!this.anyWhiteoutName && e.path.includes('.wh.')) this.anyWhiteoutName = true;
+    }
     this.kinds[i] = KIND_CODE.get(e.kind) ?? 0;
     this.markers[i] = e.marker;
     this.sizes = stored(this.sizes, i, e.size);

@@ -5,8 +5,9 @@ import { StrataError } from '../errors.ts';
 import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
-import { type TarEntry, walkTar } from '../tar/reader.ts';
-import { LayerEntries, markerOf, PENDING_HASH } from './entries.ts';
+import { nameOf, type TarEntry, walkTar } from '../tar/reader.ts';
+import { LayerEntries, Marker, markerOf, PENDING_HASH } from './entries.ts';
+import { type NameRange, plainName } from './name-bytes.ts';
 
 /** What reading one layer blob found. */
 export interface LayerScan {
@@ -99,18 +100,28 @@ export async function scanLayer(
   let lastReport = 0;
   // An entry as the layer keeps it; its body, if hashed, was read before (`digest`: its hash, the
   // bytes put straight into the hash columns, with no hex string made and parsed back).
+  // Where the last name taken from its bytes lies in them (name-bytes.ts).
+  const name: NameRange = { from: 0, to: 0, depth: 0 };
   const record = (entry: TarEntry, contentHash: string, digest?: Uint8Array): undefined => {
     tarEntries++;
-    const path = normalise(entry.path);
-    if (climbsAboveRoot(entry.path)) {
-      clamped ??= { count: 0, example: entry.path.slice(0, 200) };
-      clamped.count++;
+    const bytes = entry.nameBytes;
+    const asBytes = bytes !== undefined && plainName(bytes, name);
+    let path = '';
+    let depth = name.depth;
+    if (!asBytes) {
+      const stored = nameOf(entry);
+      path = normalise(stored);
+      if (climbsAboveRoot(stored)) {
+        clamped ??= { count: 0, example: stored.slice(0, 200) };
+        clamped.count++;
+      }
+      if (path === '') return;
+      depth = depthOf(path);
     }
-    if (path === '') return;
-    if (depthOf(path) > limits.pathDepth) {
+    if (depth > limits.pathDepth) {
       skipped ??= {
         count: 0,
-        example: path.slice(0, 200),
+        example: (asBytes ? nameOf(entry) : path).slice(0, 200),
         why: `deeper than ${limits.pathDepth} folders`,
       };
       skipped.count++;
@@ -124,25 +135,30 @@ export async function scanLayer(
     }
     budget.left--;
     size += entry.size;
-    const i = entries.push({
-      path,
-      kind: entry.kind,
-      marker: markerOf(path),
-      size: entry.size,
-      mode: entry.mode,
-      uid: entry.uid,
-      gid: entry.gid,
-      uname: entry.uname,
-      gname: entry.gname,
-      mtime: entry.mtime,
-      linkTarget: entry.kind === 'hardlink' ? normalise(entry.linkname) : entry.linkname,
-      xattrs: entry.xattrs,
-      dataOffset: entry.dataOffset,
-      contentHash,
-      devmajor: entry.devmajor,
-      devminor: entry.devminor,
-      sparse: entry.sparse,
-    });
+    const i = entries.push(
+      {
+        path,
+        kind: entry.kind,
+        marker: asBytes ? Marker.None : markerOf(path),
+        size: entry.size,
+        mode: entry.mode,
+        uid: entry.uid,
+        gid: entry.gid,
+        uname: entry.uname,
+        gname: entry.gname,
+        mtime: entry.mtime,
+        linkTarget: entry.kind === 'hardlink' ? normalise(entry.linkname) : entry.linkname,
+        xattrs: entry.xattrs,
+        dataOffset: entry.dataOffset,
+        contentHash,
+        devmajor: entry.devmajor,
+        devminor: entry.devminor,
+        sparse: entry.sparse,
+      },
+      asBytes ? bytes : undefined,
+      name.from,
+      name.to,
+    );
     if (digest) entries.setDigest(i, digest);
     if (options.onBytes && reader.offset - lastReport > 8 << 20) {
       lastReport = reader.offset;
@@ -150,17 +166,22 @@ export async function scanLayer(
     }
   };
   try {
-    await walkTar(reader, (entry) => {
-      if (entry.kind !== 'file' || entry.dataSize === 0) return record(entry, '');
-      // Headers first: not hashed now, the walk passes the body (reopening the blob after a large one).
-      if (seek && !entry.sparse) return record(entry, PENDING_HASH);
-      // A sparse file's stored segments (and its map, below) identify its content as well.
-      hasher.init();
-      if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
-      return reader
-        .consume(entry.dataSize, update, `the body of ${entry.path}`)
-        .then(() => record(entry, '', hasher.digest('binary')));
-    });
+    await walkTar(
+      reader,
+      (entry) => {
+        if (entry.kind !== 'file' || entry.dataSize === 0) return record(entry, '');
+        // Headers first: not hashed now, the walk passes the body (reopening the blob after a large one).
+        if (seek && !entry.sparse) return record(entry, PENDING_HASH);
+        // A sparse file's stored segments (and its map, below) identify its content as well.
+        hasher.init();
+        if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
+        return reader
+          .consume(entry.dataSize, update, `the body of ${nameOf(entry)}`)
+          .then(() => record(entry, '', hasher.digest('binary')));
+      },
+      undefined,
+      true,
+    );
   } catch (caught) {
     if (caught instanceof StrataError && caught.code === 'cancelled') throw caught;
     if (caught instanceof StrataError && caught.code === 'empty') {

@@ -186,18 +186,33 @@ function sameName(a: Uint8Array, from: number, b: Uint8Array, at: number): boole
   return true;
 }
 
-export function parseHeader(block: Uint8Array): RawHeader {
+/** The entry's name as the header stores it: the name field, after the ustar prefix if any. */
+export function headerName(block: Uint8Array): string {
+  const name = cString(block, 0, 100);
+  // POSIX ustar splits long names into prefix + "/" + name; GNU tar uses those bytes for other
+  // fields, and announces itself with the magic "ustar  " (two spaces).
+  return hasPrefix(block) ? `${cString(block, 345, 155)}/${name}` : name;
+}
+
+/** Whether the name has a ustar prefix before it (see headerName). */
+export function hasPrefix(block: Uint8Array): boolean {
+  return isUstar(block) && block[345] !== 0;
+}
+
+/** How many bytes of the name field come before its NUL (at most 100). */
+export function nameFieldLength(block: Uint8Array): number {
+  let end = 0;
+  while (end < 100 && block[end] !== 0) end++;
+  return end;
+}
+
+/** The header's fields; `name` is '' unless `withName` (a reader taking the name's bytes). */
+export function parseHeader(block: Uint8Array, withName = true): RawHeader {
   const owner = ownerNames(block);
   const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]!);
   const device = typeflag === '3' || typeflag === '4';
-  let name = cString(block, 0, 100);
-  // POSIX ustar splits long names into prefix + "/" + name; GNU tar uses those bytes for other
-  // fields, and announces itself with the magic "ustar  " (two spaces).
-  if (isUstar(block) && block[345] !== 0) {
-    name = `${cString(block, 345, 155)}/${name}`;
-  }
   return {
-    name,
+    name: withName ? headerName(block) : '',
     mode: parseNumber(block, 100, 8),
     uid: parseNumber(block, 108, 8),
     gid: parseNumber(block, 116, 8),

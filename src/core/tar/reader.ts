@@ -5,9 +5,12 @@ import {
   countRecord,
   cString,
   type EntryKind,
+  hasPrefix,
   headerAt,
+  headerName,
   isZeroBlock,
   kindOfTypeflag,
+  nameFieldLength,
   type PaxRecords,
   parseHeader,
   parsePax,
@@ -17,8 +20,14 @@ import { isPaxSparse, oldGnuSparse, paxSparse } from './sparse.ts';
 
 /** One entry of a tar stream, with PAX and GNU extensions already folded in. */
 export interface TarEntry {
-  /** The name as stored, not normalised. */
+  /** The name as stored, not normalised; '' when given as `nameBytes` instead. */
   path: string;
+  /**
+   * Only from a walk that asked for names as bytes, when the header's name field is the whole
+   * name (no PAX record, GNU long name or ustar prefix changed it): that field's bytes, and
+   * `path` is ''. A scan of a million entries then makes no string per name.
+   */
+  nameBytes: Uint8Array | undefined;
   kind: EntryKind;
   size: number;
   mode: number;
@@ -63,6 +72,8 @@ export async function walkTar(
   reader: ChunkReader,
   visit: (entry: TarEntry) => undefined | Promise<void>,
   onNoEndMarker?: (offset: number) => void,
+  /** Names as bytes where they can be (TarEntry.nameBytes). */
+  namesAsBytes = false,
 ): Promise<void> {
   let globalPax = new Map<string, string>();
   let pax: PaxRecords | undefined;
@@ -91,7 +102,7 @@ export async function walkTar(
         );
       return;
     }
-    const header = parseHeader(block);
+    const header = parseHeader(block, !namesAsBytes);
     if (!header.checksumOk) {
       if (first) {
         throw notTar(block) ?? new StrataError('not-tar', 'This is not a tar archive.');
@@ -152,9 +163,15 @@ export async function walkTar(
           : new Map([...globalPax, ...local]);
     // Most entries have no PAX records: then every field is the header's.
     const plain = records.size === 0;
+    // The name field is the name: its bytes, copied (the block is gone once more is read).
+    const nameBytes =
+      namesAsBytes && plain && longName === undefined && !header.sparse && !hasPrefix(block)
+        ? block.slice(0, nameFieldLength(block))
+        : undefined;
+    const stored = nameBytes || !namesAsBytes ? header.name : headerName(block);
     let path = plain
-      ? (longName ?? header.name)
-      : records.get('GNU.sparse.name') || records.get('path') || longName || header.name;
+      ? (longName ?? stored)
+      : records.get('GNU.sparse.name') || records.get('path') || longName || stored;
     let size = plain ? header.size : countRecord(records, 'size', header.size, headerOffset);
     let sparse: SparseLayout | undefined;
     if (kind === 'file' && header.sparse) {
@@ -181,6 +198,7 @@ export async function walkTar(
       path = path.replace(/(^|\/)GNUSparseFile\.\d+\//, '$1');
     const entry: TarEntry = {
       path,
+      nameBytes,
       kind,
       size: sparse ? sparse.realSize : size,
       mode: header.mode,
@@ -210,8 +228,13 @@ export async function walkTar(
     if (consumed > entry.dataSize)
       throw new Error(`a reader took ${consumed} bytes of a ${entry.dataSize}-byte body`);
     const rest = padded(entry.dataSize) - consumed;
-    if (!reader.trySkip(rest)) await reader.skip(rest, `the body of ${entry.path}`);
+    if (!reader.trySkip(rest)) await reader.skip(rest, `the body of ${nameOf(entry)}`);
   }
+}
+
+/** An entry's name as stored, whether given as a string or as bytes. */
+export function nameOf(entry: TarEntry): string {
+  return entry.nameBytes ? cString(entry.nameBytes, 0, entry.nameBytes.length) : entry.path;
 }
 
 /** Ends a walk whose reader stopped asking (readTar's consumer left the loop). */
