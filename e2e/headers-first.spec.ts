@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { sameSizeRewrites } from '../src/testing/large-files.ts';
+import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
 import { scratchDir } from '../src/testing/scratch.ts';
+import { writeTar } from '../src/testing/tar-writer.ts';
 import { settled } from './helpers.ts';
 
 const dir = scratchDir('strata-headers-');
@@ -48,3 +50,34 @@ for (const [label, file, after] of [
     await expect(history).toContainText(/layer 1\s+permissions or owner changed/);
   });
 }
+
+test('a file rewritten with the same size through a symlinked folder shows as modified where the link leads', async ({
+  page,
+}) => {
+  // /lib -> usr/lib (as in a merged-/usr image); the second layer writes lib/x, same size, new
+  // bytes. Layers over 1 MiB, so that the first pass skips their bodies.
+  const padding = (fill: string) => ({ name: `padding-${fill}`, data: fill.repeat(1_100_000) });
+  const layers = [
+    writeTar([
+      { name: 'usr/', kind: 'dir' },
+      { name: 'usr/lib/', kind: 'dir' },
+      { name: 'lib', kind: 'symlink', linkname: 'usr/lib' },
+      { name: 'usr/lib/x', data: 'aaaaa' },
+      padding('a'),
+    ]),
+    writeTar([{ name: 'lib/x', data: 'bbbbb' }, padding('b')]),
+  ];
+  const file = join(dir, 'through-symlink.tar');
+  writeFileSync(
+    file,
+    legacyArchive(imageFrom(layers.map((layer, i) => ({ command: `step ${i}`, layer })))),
+  );
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(file);
+  expect(await settled(page)).toBe('ready');
+  const history = page.getByRole('complementary', { name: 'Details' });
+  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/usr/lib/x');
+  await expect(page.locator('.tree-box')).toHaveAttribute('data-filtered', '/usr/lib/x');
+  await page.getByRole('button', { name: 'Next match' }).click();
+  await expect(history).toContainText(/layer 1\s+modified/);
+});

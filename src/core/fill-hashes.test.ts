@@ -3,15 +3,27 @@ import { sameSizeRewrites } from '../testing/large-files.ts';
 import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource } from './bytes.ts';
-import { fillHashes, hashesChangedComparisons, pendingBodies } from './fill-hashes.ts';
+import {
+  fillHashes,
+  hashesChangedComparisons,
+  neededBodies,
+  pendingBodies,
+} from './fill-hashes.ts';
 import { analyzeImage, changeLists, layerEntriesOf } from './fs/analyze-image.ts';
 import { PathVersions } from './fs/versions.ts';
 import type { LayerEntries } from './layer/entries.ts';
 import { PENDING_HASH } from './layer/scan.ts';
-import { hashText } from './packed-text.ts';
-import { readArchive } from './read-archive.ts';
+import { type ArchiveRead, readArchive } from './read-archive.ts';
 
-/** A layer's change lists as plain arrays, as the report's JSON has them. */
+/** The bodies the change model needs, from each image's history as the first pass leaves it. */
+const needed = (read: ArchiveRead) =>
+  neededBodies(
+    read.model.images.map((image) => ({
+      image,
+      versions: new PathVersions(layerEntriesOf(image, read.scans)),
+    })),
+  );
+
 /** Every entry's content hash, in order. */
 const hashesOf = (entries: LayerEntries) =>
   Array.from({ length: entries.length }, (_, i) => entries.hash(i));
@@ -39,12 +51,12 @@ describe('headers first', () => {
     );
     // No body is hashed in the first pass (the large ones are not even read).
     expect(skipped).toHaveLength(6);
-    const needed = pendingBodies(quick, 'needed');
+    const wanted = needed(quick);
     // alone.bin and small.txt are written once: their content decides nothing.
-    expect(needed).toHaveLength(4);
+    expect(wanted).toHaveLength(4);
     // A full read leaves nothing to fill.
-    expect(pendingBodies(full, 'needed')).toEqual([]);
-    await fillHashes(quick, source, needed);
+    expect(needed(full)).toEqual([]);
+    await fillHashes(quick, source, wanted);
     // Compared again, it is the history built after the hashes came (the first pass had taken
     // rewritten.bin's two skipped bodies for equal).
     const before = plainChanges(early, 1);
@@ -63,43 +75,58 @@ describe('headers first', () => {
     expect(lists(quick).metadataOnly).toEqual(['/data/same.bin']);
     expect(lists(quick).counts.content).toBe(1);
     // The first pass took the two skipped rewrites of rewritten.bin for equal: a figure changed.
-    expect(hashesChangedComparisons(quick, needed)).toBe(true);
+    expect(hashesChangedComparisons(quick, wanted)).toBe(true);
 
     // Every hash, once filled, is the one a full read computes.
-    await fillHashes(quick, source, pendingBodies(quick, 'all'));
+    await fillHashes(quick, source, pendingBodies(quick));
     for (const [path, scan] of full.scans)
       expect(hashesOf(quick.scans.get(path)!.entries)).toEqual(hashesOf(scan.entries));
   });
 });
 
 describe('bodies to check', () => {
-  it('tell apart two paths whose hashes are the same', async () => {
-    // Two names with the same 30-bit key (found by trying names; the birthday bound makes it quick).
-    const seen = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let i = 0; !pair; i++) {
-      const name = `f/${i.toString(36)}`;
-      const key = hashText(0, name, 0, name.length) >>> 2;
-      const other = seen.get(key);
-      if (other !== undefined) pair = [other, name];
-      else seen.set(key, name);
-    }
-    const [a, b] = pair;
-    // a in the first layer, b in the second, the same size; then b again, the same size. Layers
-    // over 1 MiB: smaller ones are kept in memory by the first pass and hashed there.
-    const size = 1_100_000;
-    const layers = [
-      writeTar([{ name: a, data: 'x'.repeat(size) }]),
-      writeTar([{ name: b, data: 'x'.repeat(size) }]),
-      writeTar([{ name: b, data: 'y'.repeat(size) }]),
-    ];
+  // Layers over 1 MiB: smaller ones are kept in memory by the first pass and hashed there.
+  const big = (fill: string) => ({ name: 'padding', data: fill.repeat(1_100_000) });
+  const counts = async (layers: Uint8Array[]) => {
     const bytes = legacyArchive(imageFrom(layers.map((layer, i) => ({ command: `s${i}`, layer }))));
-    const read = await readArchive(bytesSource(bytes), { skipBodiesFrom: 1024 });
-    expect(pendingBodies(read, 'all')).toHaveLength(3);
-    // Only b's two bodies are checked, each against the other: a is not taken for b.
-    const needed = pendingBodies(read, 'needed');
-    expect(needed.map((n) => read.scans.get(n.blobPath)!.entries.path(n.entry))).toEqual([b, b]);
-    expect(needed.map((n) => n.peers?.length)).toEqual([1, 1]);
+    const full = await readArchive(bytesSource(bytes));
+    const source = bytesSource(bytes, 64 << 10);
+    const quick = await readArchive(source, { skipBodiesFrom: 1024 });
+    const wanted = needed(quick);
+    await fillHashes(quick, source, wanted);
+    const changes = (read: ArchiveRead) =>
+      plainChanges(new PathVersions(layerEntriesOf(read.model.images[0]!, read.scans)), 1);
+    return { wanted, quick, first: changes(quick), full: changes(full) };
+  };
+
+  it('a file rewritten with the same size through a symlinked folder is checked where it leads', async () => {
+    const { wanted, quick, first, full } = await counts([
+      writeTar([
+        { name: 'usr/', kind: 'dir' },
+        { name: 'usr/lib/', kind: 'dir' },
+        { name: 'lib', kind: 'symlink', linkname: 'usr/lib' },
+        { name: 'usr/lib/x', data: 'aaaaa' },
+        big('a'),
+      ]),
+      writeTar([{ name: 'lib/x', data: 'bbbbb' }, big('b')]),
+    ]);
+    const paths = wanted.map((w) => quick.scans.get(w.blobPath)!.entries.path(w.entry)).sort();
+    // padding is written again with the same size too: its body decides a change as well.
+    expect(paths).toEqual(['lib/x', 'padding', 'padding', 'usr/lib/x']);
+    expect(first).toEqual(full);
+    expect(full.modified).toContain('/usr/lib/x');
+    expect(full.counts.content).toBe(2);
+  });
+
+  it('only the versions the history compares: not a body two layers back of another size between', async () => {
+    const { wanted, quick, first, full } = await counts([
+      writeTar([{ name: 'f', data: 'same!' }, big('a')]),
+      writeTar([{ name: 'f', data: 'longer' }, big('b')]),
+      writeTar([{ name: 'f', data: 'same!' }, big('c')]),
+    ]);
+    const paths = wanted.map((w) => quick.scans.get(w.blobPath)!.entries.path(w.entry));
+    expect(paths.filter((p) => p === 'f')).toEqual([]);
+    expect(first).toEqual(full);
   });
 });
 
@@ -119,13 +146,13 @@ describe('fillHashes', () => {
     const full = await readArchive(bytesSource(bytes));
     const source = bytesSource(bytes, 4096);
     const quick = await readArchive(source, { skipBodiesFrom: 4 << 20 });
-    const needed = pendingBodies(quick, 'needed');
-    expect(needed.length).toBe(588);
+    const wanted = needed(quick);
+    expect(wanted.length).toBe(588);
     let progress = 0;
-    await fillHashes(quick, source, needed, { onProgress: (done) => (progress = done) });
+    await fillHashes(quick, source, wanted, { onProgress: (done) => (progress = done) });
     expect(progress).toBe(588);
     // Only chmod copies: every content checked is what the first pass took it to be.
-    expect(hashesChangedComparisons(quick, needed)).toBe(false);
+    expect(hashesChangedComparisons(quick, wanted)).toBe(false);
     for (const [path, scan] of full.scans)
       expect(hashesOf(quick.scans.get(path)!.entries)).toEqual(hashesOf(scan.entries));
   });

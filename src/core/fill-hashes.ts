@@ -1,6 +1,8 @@
 import { createXXHash64 } from 'hash-wasm';
 import { type ByteSource, readTransient } from './bytes.ts';
 import { throwIfAborted } from './errors.ts';
+import type { PathVersions } from './fs/versions.ts';
+import type { ImageRecord } from './image/model.ts';
 import { PENDING_HASH } from './layer/scan.ts';
 import type { ArchiveRead } from './read-archive.ts';
 
@@ -34,84 +36,51 @@ export function hashesChangedComparisons(read: ArchiveRead, bodies: PendingBody[
   return false;
 }
 
-/** Entry numbers within a scan stay below this (a layer holds far fewer entries). */
-const ENTRY_SPAN = 2 ** 32;
+/** Every body the first pass skipped (for exact figures everywhere, as the CLI wants). */
+export function pendingBodies(read: ArchiveRead): PendingBody[] {
+  const out: PendingBody[] = [];
+  for (const [blobPath, { entries }] of read.scans)
+    for (let i = 0; i < entries.length; i++)
+      if (entries.hashPending(i)) out.push({ blobPath, entry: i, size: entries.size(i) });
+  return out;
+}
 
 /**
- * The skipped bodies whose hash the change model needs: a file whose path another layer of the
- * same image also writes with the same size (a same-size rewrite must be told from a copy made
- * for a chmod). `all` gives every skipped body (for exact figures everywhere, as the CLI wants).
+ * The skipped bodies whose hash the change model needs: those its histories compare with another
+ * version of the same kind and size (a same-size rewrite must be told from a copy made for a
+ * chmod), found where the history compares them (PathVersions.pendingComparisons), so a path
+ * written through a symlinked folder is checked against what it overwrites where it leads. Each
+ * comes with the bodies it is compared with.
  */
-export function pendingBodies(read: ArchiveRead, which: 'needed' | 'all'): PendingBody[] {
+export function neededBodies(
+  histories: readonly { image: ImageRecord; versions: PathVersions }[],
+): PendingBody[] {
   const out = new Map<string, PendingBody>();
-  const add = (p: PendingBody) => out.set(`${p.blobPath}\0${p.entry}`, p);
-  if (which === 'all') {
-    for (const [blobPath, { entries }] of read.scans)
-      for (let i = 0; i < entries.length; i++)
-        if (entries.hashPending(i)) add({ blobPath, entry: i, size: entries.size(i) });
-    return [...out.values()];
-  }
-  for (const image of read.model.images) {
-    const scans = image.layers.flatMap((layer) => {
-      const scan = layer.blobPath ? read.scans.get(layer.blobPath) : undefined;
-      return scan && layer.blobPath ? [{ blobPath: layer.blobPath, entries: scan.entries }] : [];
-    });
-    // The first file entry at each path (scan and entry in one number); only paths written again
-    // get a list. One lookup per file: headers first leaves every body pending, so a set of
-    // pending paths would hold them all (a pass of 150,000 files took 130-200 ms that way).
-    // Paths are told apart by a hash of their bytes, 30 bits (a small integer in V8): no string
-    // made per file; the few lists of paths that share a hash are split by path below.
-    // An image with nothing pending needs nothing; an empty file is never compared with a body.
-    if (!scans.some(({ entries }) => entries.anyHashPending())) continue;
-    const first = new Map<number, number>();
-    const again = new Map<number, number[]>();
-    scans.forEach(({ entries }, s) => {
-      for (let i = 0; i < entries.length; i++) {
-        if (entries.size(i) === 0 || entries.kind(i) !== 'file') continue;
-        const key = entries.paths.hash(0, i, 0) >>> 2;
-        const at = s * ENTRY_SPAN + i;
-        const seen = first.get(key);
-        if (seen === undefined) first.set(key, at);
-        else {
-          const list = again.get(key);
-          if (list) list.push(at);
-          else again.set(key, [seen, at]);
-        }
-      }
-    });
-    const entryAt = (at: number) => ({
-      ...scans[Math.floor(at / ENTRY_SPAN)]!,
-      entry: at % ENTRY_SPAN,
-    });
-    for (const sharing of again.values()) {
-      const byPath = new Map<string, number[]>();
-      for (const at of sharing) {
-        const { entries, entry } = entryAt(at);
-        const path = entries.path(entry);
-        byPath.set(path, [...(byPath.get(path) ?? []), at]);
-      }
-      for (const list of byPath.values()) {
-        if (list.length < 2) continue;
-        const bodies = list.map((at) => {
-          const { blobPath, entries, entry } = entryAt(at);
-          return {
-            blobPath,
-            entry,
-            size: entries.size(entry),
-            pending: entries.hashPending(entry),
-          };
-        });
-        for (const body of bodies) {
-          const peers = bodies.filter((other) => other !== body && other.size === body.size);
-          if (body.pending && peers.length > 0)
-            add({
-              blobPath: body.blobPath,
-              entry: body.entry,
-              size: body.size,
-              peers: peers.map((p) => ({ blobPath: p.blobPath, entry: p.entry })),
-            });
-        }
-      }
+  const note = (
+    blobPath: string | undefined,
+    entry: number,
+    size: number,
+    peer: { blobPath: string; entry: number } | undefined,
+  ) => {
+    if (!blobPath || !peer) return;
+    const key = `${blobPath}\0${entry}`;
+    const body = out.get(key) ?? { blobPath, entry, size, peers: [] };
+    out.set(key, body);
+    if (!body.peers!.some((p) => p.blobPath === peer.blobPath && p.entry === peer.entry))
+      body.peers!.push(peer);
+  };
+  for (const { image, versions } of histories) {
+    const blobOf = (layer: number) => image.layers[layer]?.blobPath ?? undefined;
+    for (const c of versions.pendingComparisons()) {
+      const a = versions.layers[c.layer]!;
+      const b = versions.layers[c.peerLayer]!;
+      const here = blobOf(c.layer);
+      const there = blobOf(c.peerLayer);
+      const at = (blobPath: string | undefined, entry: number) =>
+        blobPath ? { blobPath, entry } : undefined;
+      if (a.hashPending(c.entry)) note(here, c.entry, a.size(c.entry), at(there, c.peerEntry));
+      if (b.hashPending(c.peerEntry))
+        note(there, c.peerEntry, b.size(c.peerEntry), at(here, c.entry));
     }
   }
   return [...out.values()];

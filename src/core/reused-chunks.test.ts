@@ -82,7 +82,7 @@ describe('reads whose chunks share one buffer', () => {
     for (const chunk of [700, 1536, 5000]) {
       const hashed = async (source: ByteSource) => {
         const read = await readArchive(source, { skipBodiesFrom: 4096 });
-        const pending = pendingBodies(read, 'all');
+        const pending = pendingBodies(read);
         expect(pending.length).toBeGreaterThan(0);
         await fillHashes(read, source, pending);
         return found(read);

@@ -5,7 +5,7 @@ import { compareSide } from '../core/compare/side.ts';
 import { snapshotBuffers } from '../core/compare/snapshot.ts';
 import { LayerContent, type LayerLocation } from '../core/content.ts';
 import { StrataError } from '../core/errors.ts';
-import { fillHashes, pendingBodies } from '../core/fill-hashes.ts';
+import { fillHashes, neededBodies, type PendingBody, pendingBodies } from '../core/fill-hashes.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
 import { filesystemTar } from '../core/fs/export-tar.ts';
 import { type MergedView, mergedAt } from '../core/fs/merged.ts';
@@ -13,6 +13,7 @@ import { PathSearch } from '../core/fs/path-search.ts';
 import { PathVersions } from '../core/fs/versions.ts';
 import { treeView } from '../core/fs/view.ts';
 import { entryRoles, layerNames } from '../core/image/archive-map.ts';
+import type { ImageRecord } from '../core/image/model.ts';
 import type { KeptLayers } from '../core/kept-layers.ts';
 import { layerLocation } from '../core/layer-location.ts';
 import { catalogImage, type ImagePackages } from '../core/packages/catalog.ts';
@@ -86,6 +87,22 @@ export class ArchiveQueries {
     this.merged.clear();
     this.searches.clear();
   }
+  /**
+   * The bodies the first pass skipped that the histories compare (headers first): every image's
+   * history is built for it, as the analysis would build it next.
+   */
+  neededBodies(): PendingBody[] {
+    const pending = (image: ImageRecord) =>
+      image.layers.some(
+        (l) => l.blobPath && this.read.scans.get(l.blobPath)?.entries.anyHashPending(),
+      );
+    return neededBodies(
+      this.read.model.images.flatMap((image, i) =>
+        pending(image) ? [{ image, versions: this.versions(i) }] : [],
+      ),
+    );
+  }
+
   /** Histories built layer by layer while the archive is still being read. */
   private readonly growing = new Map<number, PathVersions>();
 
@@ -327,7 +344,7 @@ export class ArchiveQueries {
     if (!record?.included) throw new StrataError('read-failed', `No image ${image} to compare.`);
     // Another image's files are compared by content: every body the first pass skipped is read.
     const blobs = new Set(record.layers.map((l) => l.blobPath));
-    const skipped = pendingBodies(this.read, 'all').filter((b) => blobs.has(b.blobPath));
+    const skipped = pendingBodies(this.read).filter((b) => blobs.has(b.blobPath));
     if (skipped.length > 0) await fillHashes(this.read, this.source, skipped, { signal });
     return compareSide(record, this.read.scans, this.analysis(image));
   }

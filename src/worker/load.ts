@@ -1,6 +1,6 @@
 import type { ByteSource } from '../core/bytes.ts';
 import { toProblem } from '../core/errors.ts';
-import { fillHashes, hashesChangedComparisons, pendingBodies } from '../core/fill-hashes.ts';
+import { fillHashes, hashesChangedComparisons, type PendingBody } from '../core/fill-hashes.ts';
 import { type ArchiveRead, type ReadOptions, readArchive } from '../core/read-archive.ts';
 import type { FromWorker } from './protocol.ts';
 
@@ -25,7 +25,12 @@ export async function loadArchive(
      * after `done`, those whose hash the change model needs are read, then `onRefined` is called
      * and the page told (`refined`) to ask again.
      */
-    headersFirst?: { skipBodiesFrom: number; onRefined: () => void };
+    headersFirst?: {
+      skipBodiesFrom: number;
+      /** The skipped bodies the change model needs, once every layer is read (neededBodies). */
+      needed: (read: ArchiveRead) => PendingBody[];
+      onRefined: () => void;
+    };
     /** Where compressed layers are kept as they are scanned (ReadOptions.keep). */
     keep?: ReadOptions['keep'];
     /** Where layers are scanned, several at once (ReadOptions.scanElsewhere). */
@@ -64,7 +69,7 @@ export async function loadArchive(
     if (!signal.aborted) send({ type: 'failed', problem: toProblem(error) });
     return undefined;
   }
-  const needed = headersFirst ? pendingBodies(read, 'needed') : [];
+  const needed = headersFirst ? headersFirst.needed(read) : [];
   // A check this small is done before the image is shown: its figures are then final at once.
   if (headersFirst && needed.length > 0 && bytesOf(needed) <= CHECK_BEFORE_READY) {
     try {

@@ -87,7 +87,11 @@ async function open(
       archive = new ArchiveQueries(started, source, keptOnDisk);
     },
     {
-      headersFirst: { skipBodiesFrom: SKIP_BODIES_FROM, onRefined: () => archive?.refresh() },
+      headersFirst: {
+        skipBodiesFrom: SKIP_BODIES_FROM,
+        needed: () => archive?.neededBodies() ?? [],
+        onRefined: () => archive?.refresh(),
+      },
       ...(keeper ? { keep: (blobPath: string) => keeper.writer(blobPath) } : {}),
       ...(pool ? { scanElsewhere: pool.scan } : {}),
       ...(decodeElsewhere ? { decodeElsewhere } : {}),

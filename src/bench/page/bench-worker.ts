@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import { createTarDecoder } from 'modern-tar';
 import { type ByteSource, blobSource, streamChunks } from '../../core/bytes.ts';
-import { fillHashes, pendingBodies } from '../../core/fill-hashes.ts';
+import { fillHashes, neededBodies } from '../../core/fill-hashes.ts';
+import { layerEntriesOf } from '../../core/fs/analyze-image.ts';
+import { PathVersions } from '../../core/fs/versions.ts';
 import { readArchive } from '../../core/read-archive.ts';
 import { zstdDecode } from '../../core/zstd.ts';
 import { decodeInWorker } from '../../worker/decode-client.ts';
@@ -60,7 +62,16 @@ const runs: Record<WorkerKind, Run> = {
   async 'strata-checked'(file) {
     const source = blobSource(file);
     const read = await readArchive(source, { skipBodiesFrom: 1 << 20 });
-    await fillHashes(read, source, pendingBodies(read, 'needed'));
+    await fillHashes(
+      read,
+      source,
+      neededBodies(
+        read.model.images.map((image) => ({
+          image,
+          versions: new PathVersions(layerEntriesOf(image, read.scans)),
+        })),
+      ),
+    );
     let entries = 0;
     for (const scan of read.scans.values()) entries += scan.entries.length;
     return { bytes: file.size, entries };

@@ -505,6 +505,40 @@ export class PathVersions {
     });
   }
 
+  /**
+   * The comparisons `recompare` makes whose answer waits on a body not hashed yet (headers
+   * first): the entries holding both contents (hardlinks resolved), by layer, each pair once. Only
+   * these bodies decide a change; a path written through a symlinked folder is compared where it
+   * leads, as here.
+   */
+  pendingComparisons(): { layer: number; entry: number; peerLayer: number; peerEntry: number }[] {
+    const found: { layer: number; entry: number; peerLayer: number; peerEntry: number }[] = [];
+    this.changes.forEach(({ paths, changes }, layer) => {
+      for (let i = 0; i < paths.length; i++) {
+        const change = changes[i];
+        if (change !== Change.Content && change !== Change.Metadata && change !== Change.Unchanged)
+          continue;
+        const p = paths[i]!;
+        const now = this.versionAt(p, layer);
+        if (now < 0 || this.vLayer[now] !== layer || this.vEntry[now]! < 0) continue;
+        const before = layer > 0 ? this.versionAt(p, layer - 1) : -1;
+        if (before < 0) continue;
+        const la = this.holderLayer(before);
+        const lb = this.holderLayer(now);
+        if (la < 0 || lb < 0) continue;
+        const ia = this.holderEntry(before);
+        const ib = this.holderEntry(now);
+        const a = this.layers[la]!;
+        const b = this.layers[lb]!;
+        // Only a body of the same kind and size is compared by its hash (sameContent).
+        if (a.kind(ia) !== b.kind(ib) || a.size(ia) !== b.size(ib)) continue;
+        if (a.hashPending(ia) || b.hashPending(ib))
+          found.push({ layer: lb, entry: ib, peerLayer: la, peerEntry: ia });
+      }
+    });
+    return found;
+  }
+
   /** Content first (kind, size, data hash, link target), then metadata (mode, uid, gid). */
   private compare(was: number, now: number): Change {
     if (!this.sameContent(was, now)) return Change.Content;
