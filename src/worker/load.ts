@@ -37,6 +37,11 @@ export async function loadArchive(
     scanElsewhere?: ReadOptions['scanElsewhere'];
     /** Where a compressed archive is decoded (ReadOptions.decodeElsewhere). */
     decodeElsewhere?: ReadOptions['decodeElsewhere'];
+    /**
+     * Every layer has been read (or the read failed): whatever read them can go, before the
+     * histories are built for the bodies to check (the scan workers' memory would add to theirs).
+     */
+    onRead?: () => void;
   } = {},
 ): Promise<ArchiveRead | undefined> {
   const { headersFirst } = options;
@@ -66,9 +71,11 @@ export async function loadArchive(
         }),
     });
   } catch (error) {
+    options.onRead?.();
     if (!signal.aborted) send({ type: 'failed', problem: toProblem(error) });
     return undefined;
   }
+  options.onRead?.();
   const needed = headersFirst ? headersFirst.needed(read) : [];
   // A check this small is done before the image is shown: its figures are then final at once.
   if (headersFirst && needed.length > 0 && bytesOf(needed) <= CHECK_BEFORE_READY) {

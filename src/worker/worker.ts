@@ -95,9 +95,9 @@ async function open(
       ...(keeper ? { keep: (blobPath: string) => keeper.writer(blobPath) } : {}),
       ...(pool ? { scanElsewhere: pool.scan } : {}),
       ...(decodeElsewhere ? { decodeElsewhere } : {}),
+      onRead: () => pool?.end(),
     },
   );
-  pool?.end();
   if (read && archive) archive.complete = complete = true;
 }
 
