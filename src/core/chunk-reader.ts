@@ -52,7 +52,7 @@ export class ChunkReader {
    * Exactly `n` bytes, or `null` when the stream ends before the first of them.
    * A stream that ends part-way is truncated: that throws.
    */
-  async readExact(n: number, what = 'data'): Promise<Uint8Array | null> {
+  async readExact(n: number, what: What = 'data'): Promise<Uint8Array | null> {
     refuseNegative(n, what, this.offset);
     if (this.buffered >= n) {
       const view = this.chunk.subarray(this.at, this.at + n);
@@ -67,7 +67,7 @@ export class ChunkReader {
         if (filled === 0) return null;
         throw new StrataError(
           'truncated',
-          `The file ends in the middle of ${what}.`,
+          `The file ends in the middle of ${named(what)}.`,
           `at byte ${this.offset}`,
         );
       }
@@ -104,13 +104,13 @@ export class ChunkReader {
   }
 
   /** The next piece, waiting for the next chunk when the current one is used up. */
-  private async nextPiece(left: number, what: string): Promise<Uint8Array> {
+  private async nextPiece(left: number, what: What): Promise<Uint8Array> {
     const now = this.piece(left);
     if (now) return now;
     if (!(await this.nextChunk())) {
       throw new StrataError(
         'truncated',
-        `The file ends in the middle of ${what}.`,
+        `The file ends in the middle of ${named(what)}.`,
         `at byte ${this.offset}`,
       );
     }
@@ -121,7 +121,11 @@ export class ChunkReader {
    * Hands the next `n` bytes to `use` piece by piece (views of the chunks). Waits only when a new
    * chunk is needed, so a small body inside the current chunk costs no promise at all.
    */
-  async consume(n: number, use: (piece: Uint8Array) => void, what = 'a file body'): Promise<void> {
+  async consume(
+    n: number,
+    use: (piece: Uint8Array) => void,
+    what: What = 'a file body',
+  ): Promise<void> {
     refuseNegative(n, what, this.offset);
     for (let left = n; left > 0; ) {
       const view = this.piece(left) ?? (await this.nextPiece(left, what));
@@ -131,7 +135,7 @@ export class ChunkReader {
   }
 
   /** Streams the next `n` bytes as views of the underlying chunks. */
-  async *take(n: number, what = 'a file body'): AsyncGenerator<Uint8Array> {
+  async *take(n: number, what: What = 'a file body'): AsyncGenerator<Uint8Array> {
     refuseNegative(n, what, this.offset);
     for (let left = n; left > 0; ) {
       const view = await this.nextPiece(left, what);
@@ -141,7 +145,7 @@ export class ChunkReader {
   }
 
   /** Skips `n` bytes now if they are buffered (no promise on the hot path); says whether it did. */
-  trySkip(n: number, what = 'a file body'): boolean {
+  trySkip(n: number, what: What = 'a file body'): boolean {
     refuseNegative(n, what, this.offset);
     if (n > this.buffered) return false;
     this.at += n;
@@ -150,7 +154,7 @@ export class ChunkReader {
   }
 
   /** Skips `n` bytes, reopening past them when that is cheaper than reading through. */
-  async skip(n: number, what = 'a file body'): Promise<void> {
+  async skip(n: number, what: What = 'a file body'): Promise<void> {
     refuseNegative(n, what, this.offset);
     if (n <= this.buffered) {
       this.at += n;
@@ -161,7 +165,7 @@ export class ChunkReader {
       if (this.offset + n > this.end) {
         throw new StrataError(
           'truncated',
-          `The file ends in the middle of ${what}.`,
+          `The file ends in the middle of ${named(what)}.`,
           `at byte ${this.end}`,
         );
       }
@@ -190,11 +194,19 @@ export class ChunkReader {
  * A length that is negative or not a whole number can only come from a damaged or hostile header;
  * moving the cursor backwards would read the same bytes forever.
  */
-function refuseNegative(n: number, what: string, offset: number): void {
+function refuseNegative(n: number, what: What, offset: number): void {
   if (!Number.isSafeInteger(n) || n < 0)
     throw new StrataError(
       'bad-header',
-      `A length of ${n} bytes for ${what} is impossible.`,
+      `A length of ${n} bytes for ${named(what)} is impossible.`,
       `at byte ${offset}`,
     );
 }
+
+/**
+ * What is being read, for an error message: text, or a function that makes it, called only if
+ * the message is made (a tar entry's name, kept as bytes, is then made a string only on error).
+ */
+export type What = string | (() => string);
+
+const named = (what: What) => (typeof what === 'string' ? what : what());

@@ -175,8 +175,11 @@ export async function scanLayer(
         // A sparse file's stored segments (and its map, below) identify its content as well.
         hasher.init();
         if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
+        // Its name's bytes are a view of the header's chunk; reading the body may refill that chunk
+        // (a source that reuses its buffer), so they are kept as a copy.
+        entry.nameBytes = entry.nameBytes?.slice();
         return reader
-          .consume(entry.dataSize, update, `the body of ${nameOf(entry)}`)
+          .consume(entry.dataSize, update, () => `the body of ${nameOf(entry)}`)
           .then(() => record(entry, '', hasher.digest('binary')));
       },
       undefined,

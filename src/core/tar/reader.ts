@@ -25,7 +25,9 @@ export interface TarEntry {
   /**
    * Only from a walk that asked for names as bytes, when the header's name field is the whole
    * name (no PAX record, GNU long name or ustar prefix changed it): that field's bytes, and
-   * `path` is ''. A scan of a million entries then makes no string per name.
+   * `path` is ''. A scan of a million entries then makes no string per name. A view of the
+   * header as read: good until the walk reads on, so a visit that reads the body first keeps a
+   * copy here instead.
    */
   nameBytes: Uint8Array | undefined;
   kind: EntryKind;
@@ -163,10 +165,10 @@ export async function walkTar(
           : new Map([...globalPax, ...local]);
     // Most entries have no PAX records: then every field is the header's.
     const plain = records.size === 0;
-    // The name field is the name: its bytes, copied (the block is gone once more is read).
+    // The name field is the name: its bytes, as read (see TarEntry.nameBytes).
     const nameBytes =
       namesAsBytes && plain && longName === undefined && !header.sparse && !hasPrefix(block)
-        ? block.slice(0, nameFieldLength(block))
+        ? block.subarray(0, nameFieldLength(block))
         : undefined;
     const stored = nameBytes || !namesAsBytes ? header.name : headerName(block);
     let path = plain
@@ -228,7 +230,7 @@ export async function walkTar(
     if (consumed > entry.dataSize)
       throw new Error(`a reader took ${consumed} bytes of a ${entry.dataSize}-byte body`);
     const rest = padded(entry.dataSize) - consumed;
-    if (!reader.trySkip(rest)) await reader.skip(rest, `the body of ${nameOf(entry)}`);
+    if (!reader.trySkip(rest)) await reader.skip(rest, () => `the body of ${nameOf(entry)}`);
   }
 }
 
