@@ -175,11 +175,14 @@ export async function scanLayer(
         // A sparse file's stored segments (and its map, below) identify its content as well.
         hasher.init();
         if (entry.sparse) hasher.update(JSON.stringify(entry.sparse));
-        // Its name's bytes are a view of the header's chunk; reading the body may refill that chunk
-        // (a source that reuses its buffer), so they are kept as a copy.
-        entry.nameBytes = entry.nameBytes?.slice();
+        // Its name's bytes are a view of the header's chunk, which reading the body may refill (a
+        // source that reuses its buffer): the name is made a string first.
+        if (entry.nameBytes) {
+          entry.path = nameOf(entry);
+          entry.nameBytes = undefined;
+        }
         return reader
-          .consume(entry.dataSize, update, () => `the body of ${nameOf(entry)}`)
+          .consume(entry.dataSize, update, `the body of ${entry.path}`)
           .then(() => record(entry, '', hasher.digest('binary')));
       },
       undefined,
