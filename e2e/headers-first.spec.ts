@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { sameSizeRewrites } from '../src/testing/large-files.ts';
+import { rewriteThroughSymlink, sameSizeRewrites } from '../src/testing/large-files.ts';
 import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
 import { scratchDir } from '../src/testing/scratch.ts';
-import { writeTar } from '../src/testing/tar-writer.ts';
 import { settled } from './helpers.ts';
 
 const dir = scratchDir('strata-headers-');
@@ -54,19 +53,8 @@ for (const [label, file, after] of [
 test('a file rewritten with the same size through a symlinked folder shows as modified where the link leads', async ({
   page,
 }) => {
-  // /lib -> usr/lib (as in a merged-/usr image); the second layer writes lib/x, same size, new
-  // bytes. Layers over 1 MiB, so that the first pass skips their bodies.
-  const padding = (fill: string) => ({ name: `padding-${fill}`, data: fill.repeat(1_100_000) });
-  const layers = [
-    writeTar([
-      { name: 'usr/', kind: 'dir' },
-      { name: 'usr/lib/', kind: 'dir' },
-      { name: 'lib', kind: 'symlink', linkname: 'usr/lib' },
-      { name: 'usr/lib/x', data: 'aaaaa' },
-      padding('a'),
-    ]),
-    writeTar([{ name: 'lib/x', data: 'bbbbb' }, padding('b')]),
-  ];
+  // /lib -> usr/lib; the second layer writes lib/x through it, same size, new bytes.
+  const layers = rewriteThroughSymlink();
   const file = join(dir, 'through-symlink.tar');
   writeFileSync(
     file,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameSizeRewrites } from '../testing/large-files.ts';
+import { rewriteThroughSymlink, sameSizeRewrites } from '../testing/large-files.ts';
 import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource } from './bytes.ts';
@@ -100,16 +100,7 @@ describe('bodies to check', () => {
   };
 
   it('a file rewritten with the same size through a symlinked folder is checked where it leads', async () => {
-    const { wanted, quick, first, full } = await counts([
-      writeTar([
-        { name: 'usr/', kind: 'dir' },
-        { name: 'usr/lib/', kind: 'dir' },
-        { name: 'lib', kind: 'symlink', linkname: 'usr/lib' },
-        { name: 'usr/lib/x', data: 'aaaaa' },
-        big('a'),
-      ]),
-      writeTar([{ name: 'lib/x', data: 'bbbbb' }, big('b')]),
-    ]);
+    const { wanted, quick, first, full } = await counts(rewriteThroughSymlink());
     const paths = wanted.map((w) => quick.scans.get(w.blobPath)!.entries.path(w.entry)).sort();
     // padding is written again with the same size too: its body decides a change as well.
     expect(paths).toEqual(['lib/x', 'padding', 'padding', 'usr/lib/x']);

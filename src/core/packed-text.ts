@@ -39,8 +39,8 @@ export class PackedText {
   }
 
   /**
-   * Adds bytes[from, to), ASCII, as the next item (a tar header's name, with no string made).
-   * Bytes that are not ASCII are taken as UTF-8 text, as `push` would keep it.
+   * Adds bytes[from, to) as the next item, with no string made (a tar header's name, another
+   * list's item). Bytes that are not ASCII are taken as UTF-8 text, as `push` would keep it.
    */
   pushBytes(bytes: Uint8Array, from: number, to: number): number {
     const i = this.length++;
@@ -167,19 +167,7 @@ export class PackedText {
   /** Adds item `j` of `other`, from code unit `from` on, as the next item; gives its index. */
   pushPart(other: PackedText, j: number, from: number): number {
     if (other.wideAt(j) !== undefined) return this.push(other.at(j), from);
-    const start = other.start(j) + from;
-    const length = other.ends[j]! - start;
-    const i = this.length++;
-    if (i === this.ends.length) this.ends = grown(this.ends, i + 1);
-    if (this.used + length > this.bytes.length)
-      this.bytes = roomFor(this.bytes, this.used + length);
-    // Names are short: copied byte by byte, without a view and a call each.
-    const mine = this.bytes;
-    const theirs = other.bytes;
-    for (let k = 0; k < length; k++) mine[this.used + k] = theirs[start + k]!;
-    this.used += length;
-    this.ends[i] = this.used;
-    return i;
+    return this.pushBytes(other.bytes, other.start(j) + from, other.ends[j]!);
   }
 
   /**

@@ -26,3 +26,22 @@ export function sameSizeRewrites(size = 5 * MB): Uint8Array {
   ];
   return legacyArchive(imageFrom(layers.map((layer, i) => ({ command: `step ${i}`, layer }))));
 }
+
+/**
+ * Two layers over 1 MiB each (so that a first pass skips their bodies): /lib -> usr/lib and
+ * usr/lib/x, as in a merged-/usr image, then lib/x written through the link with the same size and
+ * other bytes (a content change of usr/lib/x). Each also writes `padding`, the same size again.
+ */
+export function rewriteThroughSymlink(): Uint8Array[] {
+  const padding = (fill: string) => ({ name: 'padding', data: fill.repeat(1_100_000) });
+  return [
+    writeTar([
+      { name: 'usr/', kind: 'dir' },
+      { name: 'usr/lib/', kind: 'dir' },
+      { name: 'lib', kind: 'symlink', linkname: 'usr/lib' },
+      { name: 'usr/lib/x', data: 'aaaaa' },
+      padding('a'),
+    ]),
+    writeTar([{ name: 'lib/x', data: 'bbbbb' }, padding('b')]),
+  ];
+}

@@ -98,10 +98,10 @@ export async function scanLayer(
   let size = 0;
   let error: StrataError | undefined;
   let lastReport = 0;
-  // An entry as the layer keeps it; its body, if hashed, was read before (`digest`: its hash, the
-  // bytes put straight into the hash columns, with no hex string made and parsed back).
   // Where the last name taken from its bytes lies in them (name-bytes.ts).
   const name: NameRange = { from: 0, to: 0, depth: 0 };
+  // An entry as the layer keeps it; its body, if hashed, was read before (`digest`: its hash, the
+  // bytes put straight into the hash columns, with no hex string made and parsed back).
   const record = (entry: TarEntry, contentHash: string, digest?: Uint8Array): undefined => {
     tarEntries++;
     const bytes = entry.nameBytes;
