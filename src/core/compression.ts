@@ -253,6 +253,37 @@ export async function* nativeGunzip(
   }
 }
 
+/**
+ * Raw deflate data (RFC 1951, no gzip wrapper) decoded by `DecompressionStream('deflate-raw')`,
+ * its first `skip` bytes of output dropped: how a read resumes inside a gzip layer
+ * (deflate/resume.ts), where the stream starts with the window it then drops.
+ */
+export async function* nativeInflateRaw(
+  chunks: AsyncIterable<Uint8Array>,
+  skip: number,
+): AsyncGenerator<Uint8Array> {
+  const reader = toReadableStream(chunks)
+    .pipeThrough(new DecompressionStream('deflate-raw'))
+    .getReader();
+  let left = skip;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (left >= value.length) {
+        left -= value.length;
+        continue;
+      }
+      yield left > 0 ? value.subarray(left) : value;
+      left = 0;
+    }
+  } catch (error) {
+    throw badData('deflate', error);
+  } finally {
+    reader.cancel().catch(releaseFailed);
+  }
+}
+
 function toReadableStream(
   chunks: AsyncIterable<Uint8Array>,
 ): ReadableStream<Uint8Array<ArrayBuffer>> {

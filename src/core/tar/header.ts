@@ -85,7 +85,7 @@ export function parseNumber(block: Uint8Array, start: number, length: number): n
 }
 
 /** The header checksum: the byte sum with the checksum field read as eight spaces. */
-function checksumMatches(block: Uint8Array): boolean {
+export function checksumMatches(block: Uint8Array): boolean {
   const stored = parseNumber(block, 148, 8);
   // The usual case first, four bytes at a time: it was a fifth of the time to read a layer of a
   // million empty files.

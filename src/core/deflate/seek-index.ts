@@ -1,0 +1,177 @@
+import { nativeInflateRaw } from '../compression.ts';
+import { resumedDeflate } from './resume.ts';
+import type { DeflatePoint } from './skim.ts';
+import { SEEK_EVERY, windowBefore } from './windows.ts';
+
+/** What is known of one gzip layer's places to resume from. */
+interface LayerIndex {
+  /** Kept by the scan (windows.ts), every `every` bytes of output; none until it ends. */
+  windows: readonly Uint8Array[];
+  every: number;
+  /** Found so far by the skimmer, in order. */
+  points: DeflatePoint[];
+  /** Where the deflate data ends: known once the skimmer is done; until then, before the trailer. */
+  endBit: number;
+  /** The skimmer is still at it; when it last said anything. */
+  skimming: boolean;
+  heardAt: number;
+}
+
+/** A skimmer that says nothing for this long is taken to have stopped (waits end). */
+const STALL_MS = 1000;
+
+/**
+ * The seek indexes of a session's gzip layers (zlib's zran idea, deflate/skim.ts): the scan keeps
+ * the windows, a skimmer finds the places, and a read of a file deep in a layer decodes from the
+ * place before it instead of from the layer's start. A layer's places serve as they come; a read
+ * past the last one waits for the skimmer, which finds them faster than a decoder would get there.
+ */
+export class SeekIndexes {
+  private readonly layers = new Map<string, LayerIndex>();
+  private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  private layer(key: string): LayerIndex {
+    let layer = this.layers.get(key);
+    if (!layer) {
+      layer = {
+        windows: [],
+        every: SEEK_EVERY,
+        points: [],
+        endBit: 0,
+        skimming: false,
+        heardAt: 0,
+      };
+      this.layers.set(key, layer);
+    }
+    return layer;
+  }
+
+  /** The windows a scan kept of layer `key`, a gzip blob of `blobSize` bytes. */
+  windowsKept(key: string, windows: readonly Uint8Array[], every: number, blobSize: number): void {
+    const layer = this.layer(key);
+    layer.windows = windows;
+    layer.every = every;
+    // A single member's deflate data ends before its 8-byte trailer (RFC 1952 2.2).
+    if (layer.endBit === 0) layer.endBit = (blobSize - 8) * 8;
+    this.wake();
+  }
+
+  /** A skimmer has started on layer `key`, or will. */
+  skimming(key: string): void {
+    const layer = this.layer(key);
+    layer.skimming = true;
+    layer.heardAt = this.now();
+  }
+
+  /** More places of layer `key`, after those it has. */
+  found(key: string, points: readonly DeflatePoint[]): void {
+    const layer = this.layers.get(key);
+    if (!layer) return;
+    layer.points.push(...points);
+    layer.heardAt = this.now();
+    this.wake();
+  }
+
+  /**
+   * The skimmer reached the end of layer `key`'s deflate data at `endBit`, `size` bytes of output
+   * in all: fewer than the windows the scan kept means the two did not read the same data.
+   */
+  ended(key: string, endBit: number, size: number): void {
+    const layer = this.layers.get(key);
+    if (!layer) return;
+    layer.skimming = false;
+    if (size < layer.windows.length * layer.every) this.drop(key);
+    else layer.endBit = endBit;
+    this.wake();
+  }
+
+  /** Layer `key` cannot be resumed into (not gzip, its skim failed, or a resumed read did). */
+  drop(key: string): void {
+    this.layers.delete(key);
+    this.wake();
+  }
+
+  /** Every skim has stopped (its worker ended or crashed): nothing more will be found. */
+  stopped(): void {
+    for (const layer of this.layers.values()) layer.skimming = false;
+    this.wake();
+  }
+
+  /**
+   * Waits while the skimmer is still short of tar offset `offset` of layer `key` (and still
+   * finding places), so that the read then starts at a place near it.
+   */
+  async near(key: string, offset: number, signal?: AbortSignal): Promise<void> {
+    while (!signal?.aborted) {
+      const layer = this.layers.get(key);
+      if (!layer?.skimming) return;
+      const last = layer.points.at(-1)?.out ?? 0;
+      if (last + layer.every > offset) return;
+      const quiet = this.now() - layer.heardAt;
+      if (quiet >= STALL_MS) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, STALL_MS - quiet);
+        this.waiters.add(done);
+        signal?.addEventListener('abort', done);
+      });
+    }
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** The last place of layer `key` at or before tar offset `offset`, if any. */
+  placeBefore(key: string, offset: number): number | undefined {
+    return this.find(key, offset)?.point.out;
+  }
+
+  /**
+   * The layer's tar from the last place at or before `offset`, decoded natively; `read(from, to)`
+   * gives bytes [from, to) of the gzip blob. Undefined when no place comes before `offset`.
+   */
+  tarFrom(
+    key: string,
+    offset: number,
+    read: (from: number, to: number) => AsyncIterable<Uint8Array>,
+  ): { start: number; tar: AsyncIterable<Uint8Array> } | undefined {
+    const found = this.find(key, offset);
+    if (!found) return undefined;
+    const { point, window, endBit } = found;
+    return {
+      start: point.out,
+      tar: nativeInflateRaw(resumedDeflate(point, window, read, endBit), window.length),
+    };
+  }
+
+  private find(
+    key: string,
+    offset: number,
+  ): { point: DeflatePoint; window: Uint8Array; endBit: number } | undefined {
+    const layer = this.layers.get(key);
+    if (!layer) return undefined;
+    const { points } = layer;
+    // The last place at or before the offset (places are in order of output).
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (points[mid]!.out <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i--) {
+      const point = points[i]!;
+      const window = windowBefore(layer.windows, layer.every, point.out);
+      if (window) return { point, window, endBit: layer.endBit };
+    }
+    return undefined;
+  }
+}

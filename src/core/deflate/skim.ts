@@ -1,0 +1,395 @@
+/**
+ * Walks a gzip member's deflate stream (RFC 1951) symbol by symbol without producing its output,
+ * to find places where decoding can start again: every `every` bytes of output, the bit where the
+ * next symbol starts and where the current block's header lies. With the 32 KiB of output before
+ * such a place (kept by whoever decodes the stream, see resume.ts), a native inflater can decode
+ * from there instead of from the start: zlib's zran (examples/zran.c), except that the resumed
+ * stream is built for `DecompressionStream`, which takes no window and no bit offset.
+ *
+ * The walk counts lengths and skips distances without checking them: it runs on a stream that the
+ * scan has already decoded without error, and its total must match the scan's (see `end`).
+ */
+
+/** A place to resume decoding from (see resume.ts). */
+export interface DeflatePoint {
+  /** Decompressed offset of the next symbol, from the start of the stream. */
+  out: number;
+  /** Bit offset of the next symbol in the compressed blob (bit 0 is the low bit of byte 0). */
+  bit: number;
+  /** The current Huffman block's header, bits [headerFrom, headerTo) of the blob; -1 if stored. */
+  headerFrom: number;
+  headerTo: number;
+  /** A stored block: how many of its bytes are left from `bit` (which is then byte-aligned). */
+  storedLeft: number;
+  /** A stored block: whether it is the last (a Huffman block's header says so itself). */
+  final: boolean;
+}
+
+/** What a finished walk found: its places, the output's size and where the deflate data ends. */
+export interface DeflateIndex {
+  points: DeflatePoint[];
+  /** Decompressed size of the member. */
+  size: number;
+  /** Bit just past the final block's last symbol. */
+  endBit: number;
+}
+
+// RFC 1951 3.2.5: base lengths and extra bits of length codes 257-285, extra bits of distances.
+const LENGTH_BASE = new Uint16Array([
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+  163, 195, 227, 258,
+]);
+const LENGTH_EXTRA = new Uint8Array([
+  0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+]);
+const DISTANCE_EXTRA = new Uint8Array([
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+]);
+// RFC 1951 3.2.7: the order in which code length code lengths are stored.
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/** A decoding table: entry = symbol << 4 | code length, indexed by the next `bits` bits. */
+interface Table {
+  entries: Uint16Array;
+  mask: number;
+}
+
+/** Builds the table of a canonical Huffman code (RFC 1951 3.2.2) from its code lengths. */
+function buildTable(lengths: Uint8Array, count: number): Table {
+  let max = 0;
+  const perLength = new Uint16Array(16);
+  for (let i = 0; i < count; i++) {
+    const l = lengths[i]!;
+    perLength[l]!++;
+    if (l > max) max = l;
+  }
+  perLength[0] = 0;
+  const next = new Uint16Array(16);
+  let code = 0;
+  let left = 1;
+  for (let l = 1; l <= 15; l++) {
+    code = (code + perLength[l - 1]!) << 1;
+    next[l] = code;
+    left = (left << 1) - perLength[l]!;
+    if (left < 0) throw new Error('over-subscribed Huffman code');
+  }
+  const bits = Math.max(max, 1);
+  const entries = new Uint16Array(1 << bits);
+  for (let sym = 0; sym < count; sym++) {
+    const l = lengths[sym]!;
+    if (l === 0) continue;
+    let c = next[l]!++;
+    // Codes are sent from their top bit; the table is indexed by bits as read, lowest first.
+    let reversed = 0;
+    for (let i = 0; i < l; i++) {
+      reversed = (reversed << 1) | (c & 1);
+      c >>= 1;
+    }
+    for (let k = reversed; k < entries.length; k += 1 << l) entries[k] = (sym << 4) | l;
+  }
+  return { entries, mask: entries.length - 1 };
+}
+
+const FIXED_LITERALS = (() => {
+  const lengths = new Uint8Array(288);
+  lengths.fill(8, 0, 144);
+  lengths.fill(9, 144, 256);
+  lengths.fill(7, 256, 280);
+  lengths.fill(8, 280, 288);
+  return buildTable(lengths, 288);
+})();
+const FIXED_DISTANCES = buildTable(new Uint8Array(30).fill(5), 30);
+
+/** Bytes a block header may need; a header is read only when this much input is at hand. */
+const HEADER_ROOM = 2048;
+/** The largest piece walked at once. */
+const PIECE = 16 << 20;
+/** Bytes a symbol may need (15 + 5 + 15 + 13 bits, rounded up). */
+const SYMBOL_ROOM = 8;
+
+export class DeflateSkimmer {
+  private readonly points: DeflatePoint[] = [];
+  private buffer = new Uint8Array(0);
+  /** Bits of the blob before `buffer`. */
+  private base = 0;
+  /** Bit position in `buffer`. */
+  private pos = 0;
+  private out = 0;
+  private nextPoint: number;
+  private state: 'gzip-header' | 'block-header' | 'huffman' | 'stored' | 'trailer' | 'done' =
+    'gzip-header';
+  private final = false;
+  private literals: Table = FIXED_LITERALS;
+  private distances: Table = FIXED_DISTANCES;
+  private headerFrom = -1;
+  private headerTo = -1;
+  private storedLeft = 0;
+  private endBit = -1;
+
+  constructor(private readonly every: number) {
+    this.nextPoint = every;
+  }
+
+  /** The places found so far, in order of output. */
+  get found(): readonly DeflatePoint[] {
+    return this.points;
+  }
+
+  /** Walks the next piece of the blob (a gzip member). */
+  push(chunk: Uint8Array): void {
+    // Positions within the buffer are shifted as 32-bit integers: it is kept far below 256 MiB.
+    for (let at = 0; at < chunk.length; at += PIECE) this.pushPiece(chunk.subarray(at, at + PIECE));
+  }
+
+  private pushPiece(chunk: Uint8Array): void {
+    if (this.state === 'done') return;
+    const keep = this.buffer.length - (this.pos >> 3);
+    const joined = new Uint8Array(keep + chunk.length);
+    joined.set(this.buffer.subarray(this.pos >> 3));
+    joined.set(chunk, keep);
+    this.base += (this.pos >> 3) * 8;
+    this.pos &= 7;
+    this.buffer = joined;
+    this.walk(false);
+  }
+
+  /** The walk's result once every byte was pushed: undefined if the member did not end cleanly. */
+  end(): DeflateIndex | undefined {
+    if (this.state !== 'done') this.walk(true);
+    if (this.state !== 'done') return undefined;
+    return { points: this.points, size: this.out, endBit: this.endBit };
+  }
+
+  private walk(last: boolean): void {
+    while (true) {
+      const room = this.buffer.length - (this.pos >> 3);
+      switch (this.state) {
+        case 'gzip-header': {
+          const at = gzipHeaderLength(this.buffer);
+          if (at < 0) {
+            if (last || at === -2) throw new Error('not a gzip member');
+            return;
+          }
+          this.pos = at * 8;
+          this.state = 'block-header';
+          break;
+        }
+        case 'block-header':
+          if (room < HEADER_ROOM && !last) return;
+          this.readBlockHeader();
+          break;
+        case 'huffman':
+          if (!this.symbols(last ? this.buffer.length : this.buffer.length - SYMBOL_ROOM)) return;
+          break;
+        case 'stored':
+          if (!this.stored()) return;
+          break;
+        case 'trailer':
+          // Eight bytes of CRC and size; anything after them would be another member.
+          if (room < 8 && !last) return;
+          if (room !== 8) {
+            if (!last || room > 8) throw new Error('more than one gzip member');
+            throw new Error('gzip trailer cut short');
+          }
+          this.state = 'done';
+          return;
+        case 'done':
+          return;
+      }
+    }
+  }
+
+  private bits(count: number): number {
+    const p = this.pos;
+    const b = this.buffer;
+    const i = p >> 3;
+    const v = (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> (p & 7);
+    this.pos = p + count;
+    if (this.pos > b.length * 8) throw new Error('deflate data cut short');
+    return v & ((1 << count) - 1);
+  }
+
+  private readBlockHeader(): void {
+    const from = this.base + this.pos;
+    this.final = this.bits(1) === 1;
+    const type = this.bits(2);
+    if (type === 0) {
+      this.pos = (this.pos + 7) & ~7;
+      const length = this.bits(16);
+      const inverse = this.bits(16);
+      if ((length ^ 0xffff) !== inverse) throw new Error('stored block length mismatch');
+      this.storedLeft = length;
+      this.headerFrom = -1;
+      this.headerTo = -1;
+      this.state = 'stored';
+      return;
+    }
+    if (type === 1) {
+      this.literals = FIXED_LITERALS;
+      this.distances = FIXED_DISTANCES;
+    } else if (type === 2) this.readDynamicTables();
+    else throw new Error('invalid block type');
+    this.headerFrom = from;
+    this.headerTo = this.base + this.pos;
+    this.state = 'huffman';
+  }
+
+  private readDynamicTables(): void {
+    const literalCount = this.bits(5) + 257;
+    const distanceCount = this.bits(5) + 1;
+    const codeLengthCount = this.bits(4) + 4;
+    const codeLengths = new Uint8Array(19);
+    for (let i = 0; i < codeLengthCount; i++) codeLengths[CODE_LENGTH_ORDER[i]!] = this.bits(3);
+    const lengthCode = buildTable(codeLengths, 19);
+    const lengths = new Uint8Array(literalCount + distanceCount);
+    for (let i = 0; i < lengths.length; ) {
+      const entry = lengthCode.entries[this.peek() & lengthCode.mask]!;
+      if ((entry & 15) === 0) throw new Error('invalid code length code');
+      this.pos += entry & 15;
+      const sym = entry >> 4;
+      if (sym < 16) lengths[i++] = sym;
+      else {
+        let repeat: number;
+        let value = 0;
+        if (sym === 16) {
+          if (i === 0) throw new Error('repeat with no previous length');
+          value = lengths[i - 1]!;
+          repeat = 3 + this.bits(2);
+        } else if (sym === 17) repeat = 3 + this.bits(3);
+        else repeat = 11 + this.bits(7);
+        if (i + repeat > lengths.length) throw new Error('too many code lengths');
+        lengths.fill(value, i, i + repeat);
+        i += repeat;
+      }
+    }
+    this.literals = buildTable(lengths, literalCount);
+    this.distances = buildTable(lengths.subarray(literalCount), distanceCount);
+  }
+
+  private peek(): number {
+    const p = this.pos;
+    const b = this.buffer;
+    const i = p >> 3;
+    return (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) >>> (p & 7);
+  }
+
+  /**
+   * Walks symbols while they lie before byte `limit`; true when the block ended. The hot loop:
+   * locals only, one table look-up per literal.
+   */
+  private symbols(limit: number): boolean {
+    const b = this.buffer;
+    const lit = this.literals.entries;
+    const litMask = this.literals.mask;
+    const dist = this.distances.entries;
+    const distMask = this.distances.mask;
+    const stop = limit * 8;
+    // The next bits are read at bit `p` from three bytes at once (17 bits or more): no state
+    // carried between symbols but the position, which keeps every value a small integer.
+    let p = this.pos;
+    let out = this.out;
+    let due = this.nextPoint;
+    while (p < stop) {
+      if (out >= due) {
+        this.addPoint(out, this.base + p, 0);
+        due = this.nextPoint;
+      }
+      let i = p >> 3;
+      const entry = lit[((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) >>> (p & 7)) & litMask]!;
+      const length = entry & 15;
+      if (length === 0) throw new Error('invalid literal/length code');
+      p += length;
+      const sym = entry >> 4;
+      if (sym < 256) {
+        out++;
+        continue;
+      }
+      if (sym === 256) {
+        this.pos = p;
+        this.out = out;
+        this.endBlock();
+        return true;
+      }
+      const code = sym - 257;
+      if (code >= 29) throw new Error('invalid length code');
+      const extra = LENGTH_EXTRA[code]!;
+      i = p >> 3;
+      out +=
+        LENGTH_BASE[code]! +
+        (((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) >>> (p & 7)) & ((1 << extra) - 1));
+      p += extra;
+      i = p >> 3;
+      const d = dist[((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16)) >>> (p & 7)) & distMask]!;
+      if ((d & 15) === 0 || d >> 4 >= 30) throw new Error('invalid distance code');
+      p += (d & 15) + DISTANCE_EXTRA[d >> 4]!;
+    }
+    this.pos = p;
+    this.out = out;
+    return false;
+  }
+
+  /** Records a place at output `out`, bit `bit`; the next is due `every` bytes of output later. */
+  private addPoint(out: number, bit: number, storedLeft: number): void {
+    const stored = this.state === 'stored';
+    this.points.push({
+      out,
+      bit,
+      headerFrom: stored ? -1 : this.headerFrom,
+      headerTo: stored ? -1 : this.headerTo,
+      storedLeft,
+      final: this.final,
+    });
+    this.nextPoint = (Math.floor(out / this.every) + 1) * this.every;
+  }
+
+  /** Counts a stored block's bytes as they arrive; true when the block ended. */
+  private stored(): boolean {
+    const at = this.pos >> 3;
+    const take = Math.min(this.buffer.length - at, this.storedLeft);
+    // A place due within the bytes at hand is at that very byte (one due at the block's end is
+    // left to the next block's first symbol).
+    while (this.nextPoint - this.out < take) {
+      const into = Math.max(0, this.nextPoint - this.out);
+      this.addPoint(this.out + into, this.base + (at + into) * 8, this.storedLeft - into);
+    }
+    this.pos += take * 8;
+    this.out += take;
+    this.storedLeft -= take;
+    if (this.storedLeft > 0) return false;
+    this.endBlock();
+    return true;
+  }
+
+  private endBlock(): void {
+    if (!this.final) {
+      this.state = 'block-header';
+      return;
+    }
+    this.endBit = this.base + this.pos;
+    this.pos = (this.pos + 7) & ~7;
+    this.state = 'trailer';
+  }
+}
+
+/**
+ * Length of the gzip header at the start of `b` (RFC 1952 2.3): -1 if more bytes are needed, -2 if
+ * it is not a gzip header.
+ */
+function gzipHeaderLength(b: Uint8Array): number {
+  if (b.length < 10) return -1;
+  if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8) return -2;
+  const flags = b[3]!;
+  let at = 10;
+  if (flags & 4) {
+    if (b.length < at + 2) return -1;
+    at += 2 + (b[at]! | (b[at + 1]! << 8));
+  }
+  for (const flag of [8, 16]) {
+    if (!(flags & flag)) continue;
+    while (at < b.length && b[at] !== 0) at++;
+    if (at >= b.length) return -1;
+    at++;
+  }
+  if (flags & 2) at += 2;
+  return at <= b.length ? at : -1;
+}
