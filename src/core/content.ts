@@ -1,9 +1,14 @@
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { type Compression, guardedDecompress } from './compression.ts';
+import type { SeekIndexes } from './deflate/seek-index.ts';
 import { StrataError, throwIfAborted } from './errors.ts';
 import type { KeptLayers } from './kept-layers.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
+import { checksumMatches } from './tar/header.ts';
+
+/** Decoding this far on from where the last read stopped costs more than starting at a place. */
+const RESUME_RATHER = 1 << 20;
 
 /** Where a layer blob lies in the archive, and how both are compressed. */
 export interface LayerLocation {
@@ -27,7 +32,9 @@ export interface LayerLocation {
 export class LayerContent {
   private readonly kept = new Map<string, Uint8Array>();
   /** Where the last read through a compressed layer stopped (see readOn). */
-  private cursor: { key: string; reader: ChunkReader; stop: AbortController } | undefined;
+  private cursor:
+    | { key: string; reader: ChunkReader; stop: AbortController; resumed: boolean }
+    | undefined;
   private keptBytes = 0;
 
   constructor(
@@ -36,6 +43,8 @@ export class LayerContent {
     private readonly keepLimit = 64 << 20,
     /** Layers the digest check kept decompressed on disk. */
     private readonly onDisk?: KeptLayers,
+    /** Places to resume decoding from inside gzip layers (deflate/seek-index.ts). */
+    private readonly seek?: SeekIndexes,
   ) {}
 
   /** The blob exactly as stored in the archive. */
@@ -94,6 +103,14 @@ export class LayerContent {
     }
     const kept = this.kept.get(key);
     if (kept) return kept.slice(dataOffset + start, dataOffset + start + length);
+    // Bytes on disk now are read there; else a place to decode from near the file (a gzip layer's
+    // seek index) beats waiting for the check to keep the layer, or decoding it from its start.
+    const onDiskNow = this.onDisk?.holds(key, dataOffset + start, length) === true;
+    if (at.outer === 'none' && !onDiskNow) {
+      await this.seek?.near(key, dataOffset - 512, signal);
+      if (this.seek?.placeBefore(key, dataOffset - 512) !== undefined)
+        return this.readOn(at, key, dataOffset + start, length, signal, dataOffset - 512);
+    }
     const fromDisk = await this.onDisk?.read(key, dataOffset + start, length);
     if (fromDisk) return fromDisk;
     const small =
@@ -107,7 +124,7 @@ export class LayerContent {
         return whole.slice(dataOffset + start, dataOffset + start + length);
       }
     }
-    return this.readOn(at, key, dataOffset + start, length, signal);
+    return this.readOn(at, key, dataOffset + start, length, signal, dataOffset - 512);
   }
 
   /**
@@ -120,16 +137,38 @@ export class LayerContent {
     key: string,
     from: number,
     length: number,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    /** Where the file's tar header lies: a read from a place checks it (see below). */
+    headerAt: number,
   ): Promise<Uint8Array> {
     let cursor = this.cursor;
-    if (cursor && cursor.key === key && cursor.reader.offset <= from) this.cursor = undefined;
+    let fresh = false;
+    const startAt = Math.max(0, Math.min(from, headerAt));
+    const place = at.outer === 'none' ? this.seek?.placeBefore(key, startAt) : undefined;
+    const resumed = place !== undefined;
+    if (
+      cursor &&
+      cursor.key === key &&
+      cursor.reader.offset <= from &&
+      // Going on costs what lies between; a place well past the cursor costs less.
+      !(resumed && place - cursor.reader.offset > RESUME_RATHER)
+    )
+      this.cursor = undefined;
     else {
+      fresh = true;
       const stop = new AbortController();
+      const fromPlace = resumed
+        ? this.seek?.tarFrom(key, startAt, (a, b) =>
+            this.source.read(at.blobOffset + a, at.blobOffset + b, stop.signal),
+          )
+        : undefined;
       cursor = {
         key,
         stop,
-        reader: new ChunkReader(() => this.tar(at, stop.signal), false, 0, stop.signal),
+        reader: fromPlace
+          ? new ChunkReader(() => fromPlace.tar, false, fromPlace.start, stop.signal)
+          : new ChunkReader(() => this.tar(at, stop.signal), false, 0, stop.signal),
+        resumed: fromPlace !== undefined,
       };
     }
     // The cursor outlives this call; a cancelled call stops it, and it is not kept.
@@ -138,6 +177,17 @@ export class LayerContent {
     signal?.addEventListener('abort', onAbort);
     try {
       throwIfAborted(signal);
+      if (fresh && cursor.resumed && reader.offset <= headerAt) {
+        // Decoding from a place found by the skimmer: the file's header must come out whole, or
+        // the place is not what it was taken for.
+        await reader.skip(headerAt - reader.offset, 'the layer');
+        const header = await reader.readExact(512, 'a header');
+        if (!header || !checksumMatches(header))
+          throw new StrataError(
+            'bad-compression',
+            'A place in the layer did not decode to its tar.',
+          );
+      }
       await reader.skip(from - reader.offset, 'the layer');
       const bytes = await reader.readExact(length, 'a file');
       if (!bytes) throw new StrataError('truncated', 'The layer ends before the file.');
@@ -149,7 +199,11 @@ export class LayerContent {
     } catch (error) {
       await reader.close();
       throwIfAborted(signal);
-      throw error;
+      if (!cursor.resumed) throw error;
+      // A read from a place that fails is made again from the layer's start, without the places:
+      // the layer itself says then what is wrong with it, if anything is.
+      this.seek?.drop(key);
+      return this.readOn(at, key, from, length, signal, headerAt);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

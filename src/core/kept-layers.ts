@@ -23,6 +23,8 @@ export interface KeptLayerWriter {
 export interface KeptLayers {
   /** Whether layer `key` is kept whole (or is being finished). */
   has(key: string): boolean;
+  /** Whether bytes [offset, offset + length) of layer `key` are on disk now (no wait). */
+  holds(key: string, offset: number, length: number): boolean;
   /** `length` bytes at `offset` of the kept tar of layer `key`; undefined when not kept so far. */
   read(key: string, offset: number, length: number): Promise<Uint8Array | undefined>;
 }

@@ -30,6 +30,11 @@ export class KeptInMemory implements KeptLayers {
     return this.layers.has(key);
   }
 
+  holds(key: string, offset: number, length: number): boolean {
+    const layer = this.layers.get(key) ?? this.parts.get(key);
+    return layer !== undefined && offset + length <= layer.length;
+  }
+
   async read(key: string, offset: number, length: number): Promise<Uint8Array | undefined> {
     const layer = this.layers.get(key) ?? this.parts.get(key);
     if (!layer || offset + length > layer.length) return undefined;

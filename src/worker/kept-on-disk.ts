@@ -194,6 +194,13 @@ export class KeptOnDisk implements KeptLayers {
     return this.layers.get(blobPath)?.whole === true || this.finishing.has(blobPath);
   }
 
+  holds(blobPath: string, offset: number, length: number): boolean {
+    const kept = this.layers.get(blobPath);
+    if (kept && offset + length <= kept.bytes) return true;
+    const written = this.keeping.keptSoFar(blobPath);
+    return written !== undefined && offset + length <= written;
+  }
+
   async read(blobPath: string, offset: number, length: number): Promise<Uint8Array | undefined> {
     const finishing = this.finishing.get(blobPath);
     // Its last chunks take milliseconds; a keeper that went away is not waited for.

@@ -1,6 +1,7 @@
 import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
+import { WindowKeeper } from '../deflate/windows.ts';
 import { StrataError } from '../errors.ts';
 import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
@@ -25,6 +26,11 @@ export interface LayerScan {
   skipped: { count: number; example: string; why: string } | undefined;
   /** Entries whose names reached above the root (`../x`) and were kept inside it. */
   clamped?: { count: number; example: string } | undefined;
+  /**
+   * A gzip layer's output around every SEEK_EVERY-th byte (deflate/windows.ts), for a seek index
+   * into it; absent when the layer is shorter.
+   */
+  seekWindows?: Uint8Array[] | undefined;
 }
 
 export { PENDING_HASH } from './entries.ts';
@@ -75,6 +81,7 @@ export async function scanLayer(
   const seek = compression === 'none' ? options.seek : undefined;
   let reader: ChunkReader;
   let kept: ReturnType<typeof keeping> | undefined;
+  let windows: WindowKeeper | undefined;
   if (seek) {
     // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
     const it = stream[Symbol.asyncIterator]();
@@ -82,7 +89,9 @@ export async function scanLayer(
     await it.return?.();
     reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
-    const tar = guardedDecompress(compression, stream, reopen, limits, 'This layer');
+    const decoded = guardedDecompress(compression, stream, reopen, limits, 'This layer');
+    if (compression === 'gzip') windows = new WindowKeeper();
+    const tar = windows ? seenBy(decoded, windows) : decoded;
     const { keep } = options;
     const writer =
       keep && worthKeeping(keep.archive, compression) ? await keep.writer() : undefined;
@@ -214,7 +223,19 @@ export async function scanLayer(
     error,
     skipped,
     clamped,
+    ...(windows && windows.windows.length > 0 ? { seekWindows: windows.windows } : {}),
   };
+}
+
+/** The chunks, each shown to `windows` as it passes. */
+async function* seenBy(
+  chunks: AsyncIterable<Uint8Array>,
+  windows: WindowKeeper,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    windows.see(chunk);
+    yield chunk;
+  }
 }
 
 function depthOf(path: string): number {
