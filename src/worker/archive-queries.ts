@@ -4,6 +4,7 @@ import { compareImages } from '../core/compare/compare-images.ts';
 import { compareSide } from '../core/compare/side.ts';
 import { snapshotBuffers } from '../core/compare/snapshot.ts';
 import { LayerContent, type LayerLocation } from '../core/content.ts';
+import type { SeekIndexes } from '../core/deflate/seek-index.ts';
 import { StrataError } from '../core/errors.ts';
 import { fillHashes, neededBodies, type PendingBody, pendingBodies } from '../core/fill-hashes.ts';
 import { analyzeImage, type ImageAnalysis } from '../core/fs/analyze-image.ts';
@@ -65,8 +66,9 @@ export class ArchiveQueries {
     private readonly read: ArchiveRead,
     private readonly source: ByteSource,
     keptOnDisk?: KeptLayers,
+    seekIndexes?: SeekIndexes,
   ) {
-    this.content = new LayerContent(source, undefined, keptOnDisk);
+    this.content = new LayerContent(source, undefined, keptOnDisk, seekIndexes);
   }
 
   /** Set by the worker when every layer has been read. */

@@ -1,5 +1,6 @@
 import type { SourceSpec } from '../core/bytes.ts';
 import type { CompareSide, ImageComparison } from '../core/compare/compare-images.ts';
+import type { DeflatePoint } from '../core/deflate/skim.ts';
 import type { Problem } from '../core/errors.ts';
 import type { DiveEfficiency } from '../core/fs/dive-efficiency.ts';
 import type { FinalCounts } from '../core/fs/merged.ts';
@@ -207,6 +208,8 @@ export type FromWorker =
   | { type: 'checking'; done: number; total: number }
   /** The second pass is over: figures that depended on those hashes may have changed. */
   | { type: 'refined' }
+  /** The skimmer is done with the gzip layers (or had none): the digest check may start. */
+  | { type: 'skimmed' }
   | { type: 'failed'; problem: Problem }
   | { type: 'answer'; id: number; answer: Answers[QueryType] }
   | { type: 'request-failed'; id: number; problem: Problem }
@@ -249,3 +252,16 @@ export type FromScanner =
       kept: { bytes: number; whole: boolean } | undefined;
     }
   | { type: 'failed'; problem: Problem };
+
+/** To the skimmer (skim-worker.ts): the gzip layers of an uncompressed archive, in order to skim. */
+export interface SkimJob {
+  source: SourceSpec;
+  layers: { blobPath: string; start: number; size: number }[];
+}
+
+/** From the skimmer: places to resume from as they are found, then how each layer ended. */
+export type FromSkimmer =
+  | { type: 'found'; blobPath: string; points: DeflatePoint[] }
+  | { type: 'ended'; blobPath: string; endBit: number; size: number }
+  | { type: 'failed'; blobPath: string; message: string }
+  | { type: 'done' };

@@ -109,6 +109,23 @@ export class ArchiveSession {
   private opening: (Pending & { handlers: OpenHandlers }) | undefined;
   /** The open's handlers, kept for what the worker says after the open resolves. */
   private handlers: OpenHandlers = {};
+  private markSkimmed: () => void = () => {};
+  /** Resolves when the archive worker's skimmer is done (worker/skim-client.ts). */
+  private readonly skimmedPromise = new Promise<void>((resolve) => {
+    this.markSkimmed = resolve;
+  });
+
+  /**
+   * Resolves once the skimmer has found its places in the gzip layers, or after `atMost` ms: the
+   * digest check waits for it, as on two cores the check beside it made it run at half speed
+   * while a file deep in a layer waited on it.
+   */
+  skimmed(atMost: number): Promise<void> {
+    return Promise.race([
+      this.skimmedPromise,
+      new Promise<void>((resolve) => setTimeout(resolve, atMost)),
+    ]);
+  }
   private endedWith: Error | undefined;
   /**
    * This session's folder of kept layers in the origin private file system (kept-on-disk.ts), when
@@ -330,6 +347,9 @@ export class ArchiveSession {
         break;
       case 'refined':
         this.handlers.onRefined?.();
+        break;
+      case 'skimmed':
+        this.markSkimmed();
         break;
       case 'done':
         if (message.checking) this.handlers.onChecking?.(0, message.checking);

@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import { openSource, type SourceSpec } from '../core/bytes.ts';
 import type { Compression } from '../core/compression.ts';
+import { SeekIndexes } from '../core/deflate/seek-index.ts';
 import { toProblem } from '../core/errors.ts';
+import type { ArchiveRead } from '../core/read-archive.ts';
 import { ArchiveQueries } from './archive-queries.ts';
 import { decodeInWorker } from './decode-client.ts';
 import { KeeperClient } from './keeper-client.ts';
@@ -9,6 +11,7 @@ import { holdKeptFolder, KeptOnDisk } from './kept-on-disk.ts';
 import { loadArchive } from './load.ts';
 import type { ExportWhat, FromWorker, Query, ToWorker } from './protocol.ts';
 import { endScanWorkers, ScanPool, startScanWorkers } from './scan-pool.ts';
+import { LayerSkimmer } from './skim-client.ts';
 
 /**
  * An archive worker: reads one archive off the main thread, keeps what it read, answers requests
@@ -23,6 +26,8 @@ const cores = navigator.hardwareConcurrency ?? 1;
 if (cores > 1) startScanWorkers(cores);
 
 let archive: ArchiveQueries | undefined;
+/** Places to resume decoding from inside the archive's gzip layers, found after it is shown. */
+const seekIndexes = new SeekIndexes();
 /** Layers the verifier kept decompressed, read back for content (kept-on-disk.ts). */
 let keptOnDisk: KeptOnDisk | undefined;
 /**
@@ -51,10 +56,16 @@ async function open(
     await holdKeptFolder(keptIn);
     if (keeperPort) keeper = new KeeperClient(keeperPort, keptOnDisk);
   }
+  // Files deep in gzip layers: the places to decode them from are found once a core is free.
+  const seekable = spec.kind !== 'url' || spec.rangeable;
+  const skimmer = seekable
+    ? new LayerSkimmer(spec, seekIndexes, () => send({ type: 'skimmed' }))
+    : undefined;
+  let started: ArchiveRead | undefined;
   // Layers are scanned on every core when each can be read from its own offset.
   const kept = keptOnDisk;
   const pool =
-    cores > 1 && (spec.kind !== 'url' || spec.rangeable)
+    cores > 1 && seekable
       ? new ScanPool(
           spec,
           cores,
@@ -67,6 +78,10 @@ async function open(
                 onKept: (blobPath, bytes, whole) => kept.add(blobPath, 'scan', bytes, whole),
               }
             : undefined,
+          // With more than two cores, a scan worker that has no layer left leaves one spare: the
+          // skimmer starts then. With two, it made the gzip bench image ready 0.5 s later
+          // (6.4-6.6 s against 5.7-6.3 s), so it starts when the read is over.
+          cores > 2 ? () => started && skimmer?.start(started) : undefined,
         )
       : undefined;
   if (!pool) endScanWorkers();
@@ -81,10 +96,17 @@ async function open(
     (message) => {
       // Complete as the page hears it is done: the views may ask for full analyses from then on.
       if (message.type === 'done' && archive) archive.complete = complete = true;
+      // Every layer is read: the skimmer knows which are gzip, and starts if it has not yet.
       send(message);
+      if (message.type === 'done' && started) {
+        skimmer?.scanned(started);
+        skimmer?.start(started);
+      }
+      if (message.type === 'done' && !skimmer) send({ type: 'skimmed' });
     },
-    (started) => {
-      archive = new ArchiveQueries(started, source, keptOnDisk);
+    (read) => {
+      started = read;
+      archive = new ArchiveQueries(read, source, keptOnDisk, seekIndexes);
     },
     {
       headersFirst: {

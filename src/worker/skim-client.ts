@@ -1,0 +1,107 @@
+import type { SourceSpec } from '../core/bytes.ts';
+import type { SeekIndexes } from '../core/deflate/seek-index.ts';
+import { SEEK_EVERY } from '../core/deflate/windows.ts';
+import type { ArchiveRead } from '../core/read-archive.ts';
+import type { FromSkimmer, SkimJob } from './protocol.ts';
+
+/**
+ * The archive worker's side of the skimmer (skim-worker.ts), which finds the places to resume
+ * decoding from in the gzip layers of an uncompressed archive, largest layer first, and files
+ * them in `indexes`. It starts once a core is free: when a scan worker has no layer left to take,
+ * or when the read is over.
+ */
+/** A skimmer silent this long (a slow or held source) no longer holds the digest check back. */
+const QUIET_MS = 2000;
+
+export class LayerSkimmer {
+  private started = false;
+  private told = false;
+  private quiet: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly spec: SourceSpec,
+    private readonly indexes: SeekIndexes,
+    /** Told once: the skimmer is done or silent (QUIET_MS), or there is nothing to skim. */
+    private readonly onDone: () => void,
+  ) {}
+
+  private done(): void {
+    clearTimeout(this.quiet);
+    if (this.told) return;
+    this.told = true;
+    this.onDone();
+  }
+
+  /** Heard from the skimmer: it is still at work. */
+  private busy(): void {
+    clearTimeout(this.quiet);
+    this.quiet = setTimeout(() => this.done(), QUIET_MS);
+  }
+
+  /** Starts on the layer blobs of `read` (those that turn out not to be gzip are let go). */
+  start(read: ArchiveRead): void {
+    if (this.started) return;
+    this.started = true;
+    if (read.model.compression !== 'none') {
+      this.done();
+      return;
+    }
+    const blobPaths = new Set(
+      read.model.images.flatMap((image) => image.layers.map((l) => l.blobPath)),
+    );
+    const layers: SkimJob['layers'] = read.index.entries
+      .filter((e) => blobPaths.has(e.path) && e.size >= SEEK_EVERY / 8)
+      .map((e) => ({ blobPath: e.path, start: e.dataOffset, size: e.size }))
+      .sort((a, b) => b.size - a.size);
+    if (layers.length === 0) {
+      this.done();
+      return;
+    }
+    for (const { blobPath } of layers) this.indexes.skimming(blobPath);
+    const worker = new Worker(new URL('./skim-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<FromSkimmer>) => this.heard(event.data, worker);
+    // A skimmer that crashes leaves the places it found; reads go on without the rest.
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      this.indexes.stopped();
+      this.done();
+    };
+    worker.postMessage({ source: this.spec, layers } satisfies SkimJob);
+    this.busy();
+  }
+
+  /** The read is over: the windows its scans kept of gzip layers. */
+  scanned(read: ArchiveRead): void {
+    for (const [blobPath, scan] of read.scans) {
+      const entry = read.index.entries.find((e) => e.path === blobPath);
+      if (entry && scan.compression === 'gzip' && scan.seekWindows && !scan.error)
+        this.indexes.windowsKept(blobPath, scan.seekWindows, SEEK_EVERY, entry.size);
+      else this.indexes.drop(blobPath);
+    }
+  }
+
+  private heard(message: FromSkimmer, worker: Worker): void {
+    this.busy();
+    switch (message.type) {
+      case 'found':
+        this.indexes.found(message.blobPath, message.points);
+        break;
+      case 'ended':
+        this.indexes.ended(message.blobPath, message.endBit, message.size);
+        break;
+      case 'failed':
+        this.indexes.drop(message.blobPath);
+        break;
+      case 'done':
+        worker.terminate();
+        this.indexes.stopped();
+        this.done();
+        break;
+      default: {
+        const unknown: never = message;
+        throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
