@@ -90,6 +90,9 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
         if (isCurrent(session))
           get().checkingChanged({ done: Math.max(0, done), total, stopped: done < 0 });
       },
+      onIndexing: (indexing) => {
+        if (isCurrent(session)) get().indexingChanged(indexing);
+      },
       onRefined: () => {
         if (!isCurrent(session)) return;
         // The same-size rewrites are now told from copies: counts and the tree are asked again;

@@ -27,6 +27,11 @@ export interface LoadSlice {
    * how many are hashed; null when there is none or it is over. `stopped`: it could not finish.
    */
   checking: { done: number; total: number; stopped: boolean } | null;
+  /**
+   * Places to read gzip layers from being found after the image is shown (the seek index):
+   * compressed bytes walked of all; null when there is nothing to index or it is over.
+   */
+  indexing: { done: number; total: number } | null;
   /** The file that was open can be read again (after a cancel or a crash). */
   canReopen: boolean;
   loadStarted: (fileName: string, fileSize: number) => void;
@@ -36,6 +41,7 @@ export interface LoadSlice {
   loadCancelled: (fileName: string) => void;
   verificationChanged: (verification: Verification) => void;
   checkingChanged: (checking: LoadSlice['checking']) => void;
+  indexingChanged: (indexing: LoadSlice['indexing']) => void;
   reopenOffered: (canReopen: boolean) => void;
 }
 
@@ -49,6 +55,7 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
   warnings: [],
   verification: { state: 'waiting' },
   checking: null,
+  indexing: null,
   canReopen: false,
   loadStarted: (fileName, fileSize) =>
     set({
@@ -61,6 +68,7 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
       warnings: [],
       verification: { state: 'waiting' },
       checking: null,
+      indexing: null,
       canReopen: false,
     }),
   loadProgressed: (progress) => set({ progress }),
@@ -68,6 +76,7 @@ export const createLoadSlice: StateCreator<LoadSlice, [], [], LoadSlice> = (set)
   loadFailed: (problem) => set({ status: 'error', problem }),
   verificationChanged: (verification) => set({ verification }),
   checkingChanged: (checking) => set({ checking }),
+  indexingChanged: (indexing) => set({ indexing }),
   reopenOffered: (canReopen) => set({ canReopen }),
   loadCancelled: (fileName) =>
     set({

@@ -38,10 +38,26 @@ function ContentCheck() {
   );
 }
 
+/**
+ * Places to decode gzip layers from are being found (the seek index); the digest check waits for
+ * them, and a file deep in such a layer opens once they reach it.
+ */
+function IndexingStatus() {
+  const indexing = useStore((s) => s.indexing);
+  if (!indexing || indexing.total === 0) return null;
+  const percent = Math.floor((100 * indexing.done) / indexing.total);
+  return (
+    <p className="verification" role="status" data-indexing="running">
+      Indexing gzip layers… {percent}% · then every file in them opens at once; the digest check
+      follows
+    </p>
+  );
+}
+
 function DigestStatus({ verification }: { verification: ReturnType<typeof useVerification> }) {
   switch (verification.state) {
     case 'waiting':
-      return null;
+      return <IndexingStatus />;
     case 'running':
       return (
         <p className="verification" role="status" data-verification="running">

@@ -208,6 +208,8 @@ export type FromWorker =
   | { type: 'checking'; done: number; total: number }
   /** The second pass is over: figures that depended on those hashes may have changed. */
   | { type: 'refined' }
+  /** How many compressed bytes of gzip layers the skimmer has walked, of how many. */
+  | { type: 'skimming'; done: number; total: number }
   /** The skimmer is done with the gzip layers (or had none): the digest check may start. */
   | { type: 'skimmed' }
   | { type: 'failed'; problem: Problem }
@@ -262,6 +264,8 @@ export interface SkimJob {
 /** From the skimmer: places to resume from as they are found, then how each layer ended. */
 export type FromSkimmer =
   | { type: 'found'; blobPath: string; points: DeflatePoint[] }
+  /** Compressed bytes walked so far, in all layers (layers found not to be gzip count whole). */
+  | { type: 'walked'; bytes: number }
   | { type: 'ended'; blobPath: string; endBit: number; size: number }
   | { type: 'failed'; blobPath: string; message: string }
   | { type: 'done' };

@@ -23,6 +23,8 @@ export interface OpenHandlers {
   onChecking?: (done: number, total: number) => void;
   /** The second pass is over: ask the analysis again. */
   onRefined?: () => void;
+  /** The gzip layers' seek index: compressed bytes walked of all; told `null` when it is over. */
+  onIndexing?: (progress: { done: number; total: number } | null) => void;
 }
 
 /** A request that failed: carries the worker's Problem (a crash has the code `worker-crashed`). */
@@ -348,7 +350,11 @@ export class ArchiveSession {
       case 'refined':
         this.handlers.onRefined?.();
         break;
+      case 'skimming':
+        this.handlers.onIndexing?.({ done: message.done, total: message.total });
+        break;
       case 'skimmed':
+        this.handlers.onIndexing?.(null);
         this.markSkimmed();
         break;
       case 'done':

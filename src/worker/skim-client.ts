@@ -23,7 +23,11 @@ export class LayerSkimmer {
     private readonly indexes: SeekIndexes,
     /** Told once: the skimmer is done or silent (QUIET_MS), or there is nothing to skim. */
     private readonly onDone: () => void,
+    /** Compressed bytes walked, of all those of the layers it was given. */
+    private readonly onProgress: (done: number, total: number) => void,
   ) {}
+
+  private total = 0;
 
   private done(): void {
     clearTimeout(this.quiet);
@@ -49,8 +53,13 @@ export class LayerSkimmer {
     const blobPaths = new Set(
       read.model.images.flatMap((image) => image.layers.map((l) => l.blobPath)),
     );
+    // Layers already scanned are known to be gzip or not; the others are found out by trying.
+    const maybeGzip = (path: string) => {
+      const scan = read.scans.get(path);
+      return !scan || (scan.compression === 'gzip' && scan.seekWindows !== undefined);
+    };
     const layers: SkimJob['layers'] = read.index.entries
-      .filter((e) => blobPaths.has(e.path) && e.size >= SEEK_EVERY / 8)
+      .filter((e) => blobPaths.has(e.path) && e.size >= SEEK_EVERY / 8 && maybeGzip(e.path))
       .map((e) => ({ blobPath: e.path, start: e.dataOffset, size: e.size }))
       .sort((a, b) => b.size - a.size);
     if (layers.length === 0) {
@@ -58,6 +67,8 @@ export class LayerSkimmer {
       return;
     }
     for (const { blobPath } of layers) this.indexes.skimming(blobPath);
+    this.total = layers.reduce((n, l) => n + l.size, 0);
+    this.onProgress(0, this.total);
     const worker = new Worker(new URL('./skim-worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (event: MessageEvent<FromSkimmer>) => this.heard(event.data, worker);
     // A skimmer that crashes leaves the places it found; reads go on without the rest.
@@ -86,6 +97,9 @@ export class LayerSkimmer {
     switch (message.type) {
       case 'found':
         this.indexes.found(message.blobPath, message.points);
+        break;
+      case 'walked':
+        if (!this.told) this.onProgress(message.bytes, this.total);
         break;
       case 'ended':
         this.indexes.ended(message.blobPath, message.endBit, message.size);

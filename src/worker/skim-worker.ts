@@ -14,9 +14,15 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const send = (message: FromSkimmer) => self.postMessage(message);
 
+/** Progress is told every this many compressed bytes. */
+const TELL_EVERY = 16 << 20;
+
 self.onmessage = async (event: MessageEvent<SkimJob>) => {
   const source = openSource(event.data.source);
+  let walked = 0;
+  let told = 0;
   for (const { blobPath, start, size } of event.data.layers) {
+    const before = walked;
     const skimmer = new DeflateSkimmer(SEEK_EVERY);
     let sent = 0;
     const sendFound = () => {
@@ -27,6 +33,11 @@ self.onmessage = async (event: MessageEvent<SkimJob>) => {
     try {
       for await (const chunk of source.read(start, start + size)) {
         skimmer.push(chunk);
+        walked += chunk.length;
+        if (walked - told >= TELL_EVERY) {
+          told = walked;
+          send({ type: 'walked', bytes: walked });
+        }
         // Each as it is found (one per SEEK_EVERY bytes of output): a read may be waiting on it.
         if (skimmer.found.length > sent) sendFound();
       }
@@ -41,6 +52,9 @@ self.onmessage = async (event: MessageEvent<SkimJob>) => {
         message: error instanceof Error ? error.message : String(error),
       });
     }
+    // Each layer counts whole once over (one let go early: not gzip, or damaged).
+    walked = before + size;
+    send({ type: 'walked', bytes: walked });
   }
   send({ type: 'done' });
 };

@@ -59,7 +59,12 @@ async function open(
   // Files deep in gzip layers: the places to decode them from are found once a core is free.
   const seekable = spec.kind !== 'url' || spec.rangeable;
   const skimmer = seekable
-    ? new LayerSkimmer(spec, seekIndexes, () => send({ type: 'skimmed' }))
+    ? new LayerSkimmer(
+        spec,
+        seekIndexes,
+        () => send({ type: 'skimmed' }),
+        (done, total) => send({ type: 'skimming', done, total }),
+      )
     : undefined;
   let started: ArchiveRead | undefined;
   // Layers are scanned on every core when each can be read from its own offset.
