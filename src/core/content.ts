@@ -1,7 +1,7 @@
 import type { ByteSource } from './bytes.ts';
 import { ChunkReader } from './chunk-reader.ts';
 import { type Compression, guardedDecompress } from './compression.ts';
-import type { SeekIndexes } from './deflate/seek-index.ts';
+import { type SeekIndexes, WHOLE_ARCHIVE } from './deflate/seek-index.ts';
 import { StrataError, throwIfAborted } from './errors.ts';
 import type { KeptLayers } from './kept-layers.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -107,9 +107,13 @@ export class LayerContent {
     // seek index) beats waiting for the check to keep the layer, or decoding it from its start.
     const onDiskNow = this.onDisk?.holds(key, dataOffset + start, length) === true;
     if (at.outer === 'none' && !onDiskNow) {
-      await this.seek?.near(key, dataOffset - 512, signal);
-      if (this.seek?.placeBefore(key, dataOffset - 512) !== undefined)
+      await this.seek?.near(key, dataOffset + start, signal);
+      if (this.seek?.placeBefore(key, dataOffset + start) !== undefined)
         return this.readOn(at, key, dataOffset + start, length, signal, dataOffset - 512);
+    }
+    if (at.outer === 'gzip' && at.layer === 'none' && !onDiskNow) {
+      const fromPlace = await this.fromArchivePlace(at, dataOffset, start, length, signal);
+      if (fromPlace) return fromPlace;
     }
     const fromDisk = await this.onDisk?.read(key, dataOffset + start, length);
     if (fromDisk) return fromDisk;
@@ -128,6 +132,58 @@ export class LayerContent {
   }
 
   /**
+   * A file of a gzip-wrapped archive (`docker save | gzip`, plain layers inside) decoded from the
+   * place before it in the archive's seek index; undefined when there is none, or when it does
+   * not decode (the index is then dropped and the archive decoded from its start, as before).
+   */
+  private async fromArchivePlace(
+    at: LayerLocation,
+    dataOffset: number,
+    start: number,
+    length: number,
+    signal?: AbortSignal,
+  ): Promise<Uint8Array | undefined> {
+    const seek = this.seek;
+    if (!seek) return undefined;
+    const from = at.blobOffset + dataOffset + start;
+    const headerAt = at.blobOffset + dataOffset - 512;
+    await seek.near(WHOLE_ARCHIVE, from, signal);
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort);
+    const fromPlace = seek.tarFrom(WHOLE_ARCHIVE, from, (a, b) =>
+      this.source.read(a, b, stop.signal),
+    );
+    if (!fromPlace) {
+      signal?.removeEventListener('abort', onAbort);
+      return undefined;
+    }
+    const reader = new ChunkReader(() => fromPlace.tar, false, fromPlace.start, stop.signal);
+    try {
+      if (reader.offset <= headerAt) {
+        await reader.skip(headerAt - reader.offset, 'the archive');
+        const header = await reader.readExact(512, 'a header');
+        if (!header || !checksumMatches(header))
+          throw new StrataError(
+            'bad-compression',
+            'A place in the archive did not decode to its tar.',
+          );
+      }
+      await reader.skip(from - reader.offset, 'the archive');
+      const bytes = await reader.readExact(length, 'a file');
+      if (!bytes) throw new StrataError('truncated', 'The archive ends before the file.');
+      return bytes.slice();
+    } catch {
+      throwIfAborted(signal);
+      seek.drop(WHOLE_ARCHIVE);
+      return undefined;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await reader.close();
+    }
+  }
+
+  /**
    * Reads through the decompressed layer, going on from where the last read of the same layer
    * stopped when that is not past `from`: paging through a large file, or opening the files of a
    * layer in order, then decompresses each byte once, not from the start every time.
@@ -143,8 +199,9 @@ export class LayerContent {
   ): Promise<Uint8Array> {
     let cursor = this.cursor;
     let fresh = false;
-    const startAt = Math.max(0, Math.min(from, headerAt));
-    const place = at.outer === 'none' ? this.seek?.placeBefore(key, startAt) : undefined;
+    // The place before the bytes wanted; when it is before the file's header too, the header is
+    // checked on the way (a page deep in a large file starts inside it, unchecked).
+    const place = at.outer === 'none' ? this.seek?.placeBefore(key, from) : undefined;
     const resumed = place !== undefined;
     if (
       cursor &&
@@ -158,7 +215,7 @@ export class LayerContent {
       fresh = true;
       const stop = new AbortController();
       const fromPlace = resumed
-        ? this.seek?.tarFrom(key, startAt, (a, b) =>
+        ? this.seek?.tarFrom(key, from, (a, b) =>
             this.source.read(at.blobOffset + a, at.blobOffset + b, stop.signal),
           )
         : undefined;

@@ -8,6 +8,7 @@ import {
   guardedDecompress,
   peek,
 } from './compression.ts';
+import { seenBy, WindowKeeper } from './deflate/windows.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { notTar } from './file-kind.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
@@ -87,6 +88,11 @@ export interface ArchiveRead {
   scans: Map<string, LayerScan>;
   /** The outer archive's entries, with the small files (the JSON documents) kept. */
   index: OuterIndex;
+  /**
+   * A gzip-wrapped archive's output around every SEEK_EVERY-th byte, for a seek index into it
+   * (deflate/windows.ts); filled as the archive is read.
+   */
+  outerWindows?: Uint8Array[];
 }
 
 /**
@@ -121,6 +127,11 @@ export async function readArchive(
   };
   const report = throttle(() => options.onProgress?.({ ...progress }));
   const entryBudget = { left: (options.limits ?? DEFAULT_LIMITS).entries };
+  const outerWindows = new WindowKeeper();
+  const windowsOf = () =>
+    compression === 'gzip' && outerWindows.windows.length > 0
+      ? { outerWindows: outerWindows.windows }
+      : {};
   const keepOf = (path: string) => {
     const { keep } = options;
     return keep && { writer: () => keep(path), archive: compression };
@@ -163,7 +174,8 @@ export async function readArchive(
               report();
             },
           );
-      const reader = new ChunkReader(() => tar, false, 0, signal);
+      const seen = compression === 'gzip' ? seenBy(tar, outerWindows) : tar;
+      const reader = new ChunkReader(() => seen, false, 0, signal);
       await indexOuter(reader, index, warnings, async (path, body) => {
         progress.current = path;
         scans.set(
@@ -205,7 +217,7 @@ export async function readArchive(
     artifacts,
     warnings,
   };
-  options.onModel?.(model, { model, scans, index });
+  options.onModel?.(model, { model, scans, index, ...windowsOf() });
 
   const blobs = layerBlobs(images, index);
   progress.phase = 'layers';
@@ -303,7 +315,7 @@ export async function readArchive(
   progress.bytesRead = source.size;
   progress.current = null;
   options.onProgress?.({ ...progress });
-  return { model, scans, index };
+  return { model, scans, index, ...windowsOf() };
 }
 
 async function readImages(

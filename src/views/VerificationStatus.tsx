@@ -48,7 +48,7 @@ function IndexingStatus() {
   const percent = Math.floor((100 * indexing.done) / indexing.total);
   return (
     <p className="verification" role="status" data-indexing="running">
-      Indexing gzip layers… {percent}% · then every file in them opens at once; the digest check
+      Indexing compressed data… {percent}% · then any file in it opens at once; the digest check
       follows
     </p>
   );

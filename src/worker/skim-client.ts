@@ -1,5 +1,5 @@
 import type { SourceSpec } from '../core/bytes.ts';
-import type { SeekIndexes } from '../core/deflate/seek-index.ts';
+import { type SeekIndexes, WHOLE_ARCHIVE } from '../core/deflate/seek-index.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
 import type { FromSkimmer, SkimJob } from './protocol.ts';
@@ -46,22 +46,7 @@ export class LayerSkimmer {
   start(read: ArchiveRead): void {
     if (this.started) return;
     this.started = true;
-    if (read.model.compression !== 'none') {
-      this.done();
-      return;
-    }
-    const blobPaths = new Set(
-      read.model.images.flatMap((image) => image.layers.map((l) => l.blobPath)),
-    );
-    // Layers already scanned are known to be gzip or not; the others are found out by trying.
-    const maybeGzip = (path: string) => {
-      const scan = read.scans.get(path);
-      return !scan || (scan.compression === 'gzip' && scan.seekWindows !== undefined);
-    };
-    const layers: SkimJob['layers'] = read.index.entries
-      .filter((e) => blobPaths.has(e.path) && e.size >= SEEK_EVERY / 8 && maybeGzip(e.path))
-      .map((e) => ({ blobPath: e.path, start: e.dataOffset, size: e.size }))
-      .sort((a, b) => b.size - a.size);
+    const layers = read.model.compression === 'none' ? this.layersOf(read) : this.archiveOf(read);
     if (layers.length === 0) {
       this.done();
       return;
@@ -82,8 +67,37 @@ export class LayerSkimmer {
     this.busy();
   }
 
-  /** The read is over: the windows its scans kept of gzip layers. */
+  /** A gzip-wrapped archive (`docker save | gzip`) is one member: the whole file is skimmed. */
+  private archiveOf(read: ArchiveRead): SkimJob['layers'] {
+    if (read.model.compression !== 'gzip' || !read.outerWindows) return [];
+    return [{ blobPath: WHOLE_ARCHIVE, start: 0, size: read.model.archiveBytes }];
+  }
+
+  /** An uncompressed archive's layer blobs that are, or may be, gzip, largest first. */
+  private layersOf(read: ArchiveRead): SkimJob['layers'] {
+    const blobPaths = new Set(
+      read.model.images.flatMap((image) => image.layers.map((l) => l.blobPath)),
+    );
+    // Layers already scanned are known to be gzip or not; the others are found out by trying.
+    const maybeGzip = (path: string) => {
+      const scan = read.scans.get(path);
+      return !scan || (scan.compression === 'gzip' && scan.seekWindows !== undefined);
+    };
+    return read.index.entries
+      .filter((e) => blobPaths.has(e.path) && e.size >= SEEK_EVERY / 8 && maybeGzip(e.path))
+      .map((e) => ({ blobPath: e.path, start: e.dataOffset, size: e.size }))
+      .sort((a, b) => b.size - a.size);
+  }
+
+  /** The read is over: the windows its scans kept of gzip layers (or of the gzip archive). */
   scanned(read: ArchiveRead): void {
+    if (read.model.compression === 'gzip' && read.outerWindows)
+      this.indexes.windowsKept(
+        WHOLE_ARCHIVE,
+        read.outerWindows,
+        SEEK_EVERY,
+        read.model.archiveBytes,
+      );
     for (const [blobPath, scan] of read.scans) {
       const entry = read.index.entries.find((e) => e.path === blobPath);
       if (entry && scan.compression === 'gzip' && scan.seekWindows && !scan.error)

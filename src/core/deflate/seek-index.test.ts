@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { writeTar } from '../../testing/tar-writer.ts';
 import { type ByteSource, bytesSource, concatBytes } from '../bytes.ts';
 import { LayerContent, type LayerLocation } from '../content.ts';
 import { scanLayer } from '../layer/scan.ts';
-import { SeekIndexes } from './seek-index.ts';
+import { SeekIndexes, WHOLE_ARCHIVE } from './seek-index.ts';
 import { DeflateSkimmer } from './skim.ts';
-import { SEEK_EVERY } from './windows.ts';
+import { SEEK_EVERY, WindowKeeper } from './windows.ts';
 
 /** A source that counts the bytes read from it. */
 function counting(bytes: Uint8Array): { source: ByteSource; read: () => number } {
@@ -192,6 +192,48 @@ describe('waiting for the skimmer', () => {
       await new SeekIndexes().near('other', 1 << 30);
     } finally {
       vi.useRealTimers();
+    }
+  });
+});
+
+describe('reading a file of a gzip-wrapped archive from its seek index', () => {
+  it('files deep in `docker save | gzip` read the same as the archive holds, from places near them', async () => {
+    const files = Array.from({ length: 24 }, (_, i) => ({
+      name: `f${i}`,
+      data: i % 2 ? randomBytes(1 << 20) : new TextEncoder().encode(`${i} `.repeat(400_000)),
+    }));
+    const inner = writeTar(files);
+    // The archive holds one layer blob, a plain tar, right after its header.
+    const outer = writeTar([{ name: 'layer.tar', data: inner }]);
+    const gzip = new Uint8Array(gzipSync(outer));
+    const windows = new WindowKeeper();
+    windows.see(new Uint8Array(gunzipSync(gzip)));
+    const skimmer = new DeflateSkimmer(SEEK_EVERY);
+    skimmer.push(gzip);
+    const index = skimmer.end()!;
+    const indexes = new SeekIndexes();
+    indexes.windowsKept(WHOLE_ARCHIVE, windows.windows, SEEK_EVERY, gzip.length);
+    indexes.found(WHOLE_ARCHIVE, index.points);
+    indexes.ended(WHOLE_ARCHIVE, index.endBit, index.size);
+    const at: LayerLocation = {
+      blobOffset: 512,
+      blobSize: inner.length,
+      outer: 'gzip',
+      layer: 'none',
+    };
+    let offset = 0;
+    const offsets = files.map((f) => {
+      const at = offset + 512;
+      offset = at + Math.ceil(f.data.length / 512) * 512;
+      return at;
+    });
+    for (const i of [23, 3, 17, 22]) {
+      const { source, read } = counting(gzip);
+      const content = new LayerContent(source, 1 << 20, undefined, indexes);
+      const body = await content.read(at, 'layer.tar', offsets[i]!, 0, files[i]!.data.length);
+      expect(Buffer.compare(body, files[i]!.data), `file ${i}`).toBe(0);
+      // The last file lies past the third place (24 MiB in): far less than the archive is read.
+      if (i === 23) expect(read()).toBeLessThan(gzip.length / 2);
     }
   });
 });

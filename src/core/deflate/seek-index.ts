@@ -3,6 +3,9 @@ import { resumedDeflate } from './resume.ts';
 import type { DeflatePoint } from './skim.ts';
 import { SEEK_EVERY, windowBefore } from './windows.ts';
 
+/** The key of a gzip-wrapped archive's own index (`docker save | gzip`): no blob path is empty. */
+export const WHOLE_ARCHIVE = '';
+
 /** What is known of one gzip layer's places to resume from. */
 interface LayerIndex {
   /** Kept by the scan (windows.ts), every `every` bytes of output; none until it ends. */

@@ -49,6 +49,17 @@ export class WindowKeeper {
   }
 }
 
+/** The chunks, each shown to `windows` as it passes. */
+export async function* seenBy(
+  chunks: AsyncIterable<Uint8Array>,
+  windows: WindowKeeper,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    windows.see(chunk);
+    yield chunk;
+  }
+}
+
 /** The window kept for due offset j·every (windows[j-1]) that holds the 32 KiB before `out`. */
 export function windowBefore(
   windows: readonly Uint8Array[],

@@ -1,7 +1,7 @@
 import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
-import { WindowKeeper } from '../deflate/windows.ts';
+import { seenBy, WindowKeeper } from '../deflate/windows.ts';
 import { StrataError } from '../errors.ts';
 import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
@@ -225,17 +225,6 @@ export async function scanLayer(
     clamped,
     ...(windows && windows.windows.length > 0 ? { seekWindows: windows.windows } : {}),
   };
-}
-
-/** The chunks, each shown to `windows` as it passes. */
-async function* seenBy(
-  chunks: AsyncIterable<Uint8Array>,
-  windows: WindowKeeper,
-): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) {
-    windows.see(chunk);
-    yield chunk;
-  }
 }
 
 function depthOf(path: string): number {
