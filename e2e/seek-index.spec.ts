@@ -75,3 +75,61 @@ test('a file at the end of a large gzip layer opens from the seek index, not by 
     server.close();
   }
 });
+
+test("a file at the end of a gzip-wrapped archive opens from the archive's seek index, not by decoding it from its start", async ({
+  page,
+}) => {
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 }),
+  );
+  // `docker save | gzip` of one plain layer: 20 MiB of noise, then a small text file.
+  const text = 'found past the last place of the archive';
+  const tar = writeTar([
+    { name: 'noise', data: new Uint8Array(randomBytes(20 << 20)) },
+    { name: 'late.txt', data: text },
+  ]);
+  const archive = gzipSync(legacyArchive(imageFrom([{ command: 'add files', layer: tar }])));
+  // The first two reads of the whole file (the scan's, then the skimmer's) are served; later
+  // ones (the digest check's) get their first MiB and then nothing.
+  let whole = 0;
+  const starts: number[] = [];
+  const server = createServer((req, res) => {
+    allowRangesFromAnyOrigin(res);
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const { start, end } = requestedRange(req, archive.length) ?? {
+      start: 0,
+      end: archive.length,
+    };
+    starts.push(start);
+    if (start !== 0 || end - start <= 1024 || ++whole <= 2)
+      return sendRange(res, archive, start, end);
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end - 1}/${archive.length}`,
+      'Content-Length': end - start,
+    });
+    res.write(archive.subarray(start, start + (1 << 20)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    await page.goto(`/#url=${encodeURIComponent(`http://127.0.0.1:${port}/image.tar.gz`)}`);
+    expect(await settled(page)).toBe('ready');
+    await expect(page.locator('[data-verification="running"]')).toBeVisible({ timeout: 20_000 });
+    await expect.poll(() => whole).toBeGreaterThan(2);
+    const before = starts.length;
+    await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/late.txt');
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect(page.getByTestId('text-view')).toContainText(text);
+    // Read from a place 16 MiB into the archive's stream, not from the file's start.
+    const reads = starts.slice(before);
+    expect(reads.some((s) => s > 12 << 20)).toBe(true);
+    expect(reads.filter((s) => s === 0)).toEqual([]);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});

@@ -81,7 +81,9 @@ export class LayerSkimmer {
     // Layers already scanned are known to be gzip or not; the others are found out by trying.
     const maybeGzip = (path: string) => {
       const scan = read.scans.get(path);
-      return !scan || (scan.compression === 'gzip' && scan.seekWindows !== undefined);
+      return (
+        !scan || (scan.compression === 'gzip' && scan.seekWindows !== undefined && !scan.error)
+      );
     };
     return read.index.entries
       .filter((e) => blobPaths.has(e.path) && e.size >= SEEK_EVERY / 8 && maybeGzip(e.path))
