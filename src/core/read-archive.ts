@@ -59,6 +59,11 @@ export interface ReadOptions {
    */
   skipBodiesFrom?: number;
   /**
+   * Keep the output around every 8 MiB of gzip data (a gzip layer's, or a gzip-wrapped archive's)
+   * for a seek index (core/deflate/): LayerScan.seekWindows, ArchiveRead.outerWindows.
+   */
+  seekWindows?: boolean;
+  /**
    * Scans a layer blob of an uncompressed archive somewhere else (a pool of workers): every such
    * blob is handed over at once, and the results are taken in layer order. Without it, layers are
    * scanned here, one after another.
@@ -129,7 +134,7 @@ export async function readArchive(
   const entryBudget = { left: (options.limits ?? DEFAULT_LIMITS).entries };
   const outerWindows = new WindowKeeper();
   const windowsOf = () =>
-    compression === 'gzip' && outerWindows.windows.length > 0
+    compression === 'gzip' && options.seekWindows && outerWindows.windows.length > 0
       ? { outerWindows: outerWindows.windows }
       : {};
   const keepOf = (path: string) => {
@@ -174,7 +179,7 @@ export async function readArchive(
               report();
             },
           );
-      const seen = compression === 'gzip' ? seenBy(tar, outerWindows) : tar;
+      const seen = compression === 'gzip' && options.seekWindows ? seenBy(tar, outerWindows) : tar;
       const reader = new ChunkReader(() => seen, false, 0, signal);
       await indexOuter(reader, index, warnings, async (path, body) => {
         progress.current = path;
@@ -185,6 +190,7 @@ export async function readArchive(
             entryBudget,
             keep: keepOf(path),
             ...(options.limits ? { limits: options.limits } : {}),
+            ...(options.seekWindows ? { seekWindows: true } : {}),
           }),
         );
       });
@@ -246,6 +252,7 @@ export async function readArchive(
         entryBudget,
         keep: keepOf(entry.path),
         ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.seekWindows ? { seekWindows: true } : {}),
       });
       scans.set(entry.path, scan);
     } else if (!scan && compression !== 'none') {
@@ -276,6 +283,7 @@ export async function readArchive(
           entryBudget,
           limits: options.limits,
           skipBodiesFrom: options.skipBodiesFrom,
+          seekWindows: options.seekWindows,
           keep: keepOf(entry.path),
           onBytes: (n) => {
             progress.bytesRead = base + n;

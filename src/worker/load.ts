@@ -37,6 +37,8 @@ export async function loadArchive(
     scanElsewhere?: ReadOptions['scanElsewhere'];
     /** Where a compressed archive is decoded (ReadOptions.decodeElsewhere). */
     decodeElsewhere?: ReadOptions['decodeElsewhere'];
+    /** Keep the windows of gzip data for a seek index (ReadOptions.seekWindows). */
+    seekWindows?: boolean;
     /**
      * Every layer has been read (or the read failed): whatever read them can go, before the
      * histories are built for the bodies to check (the scan workers' memory would add to theirs).
@@ -53,6 +55,7 @@ export async function loadArchive(
       ...(options.keep ? { keep: options.keep } : {}),
       ...(options.scanElsewhere ? { scanElsewhere: options.scanElsewhere } : {}),
       ...(options.decodeElsewhere ? { decodeElsewhere: options.decodeElsewhere } : {}),
+      ...(options.seekWindows ? { seekWindows: true } : {}),
       onModel: (model, read) => {
         onStarted?.(read);
         send({ type: 'model', model });

@@ -47,6 +47,8 @@ self.onmessage = async (event: MessageEvent<ScanJob>) => {
       limits,
       skipBodiesFrom,
       keep,
+      // For the seek index of a gzip layer (core/deflate/): the scan sees its output once.
+      seekWindows: true,
       entryBudget: { left: entriesLeft },
       onBytes: (read) => {
         // Progress at most every 4 MiB: a message per chunk would cost more than the chunk.

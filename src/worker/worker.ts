@@ -122,6 +122,7 @@ async function open(
       ...(keeper ? { keep: (blobPath: string) => keeper.writer(blobPath) } : {}),
       ...(pool ? { scanElsewhere: pool.scan } : {}),
       ...(decodeElsewhere ? { decodeElsewhere } : {}),
+      seekWindows: skimmer !== undefined,
       onRead: () => pool?.end(),
     },
   );

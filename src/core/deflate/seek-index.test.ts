@@ -58,7 +58,9 @@ describe('reading a file deep in a gzip layer from its seek index', () => {
   const placeBytes = new Map<number, number>();
 
   async function indexed(): Promise<SeekIndexes> {
-    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0));
+    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0), {
+      seekWindows: true,
+    });
     expect(scan.seekWindows?.length).toBe(Math.floor((tar.length - 258) / SEEK_EVERY));
     const skimmer = new DeflateSkimmer(SEEK_EVERY);
     skimmer.push(blob);
@@ -96,7 +98,9 @@ describe('reading a file deep in a gzip layer from its seek index', () => {
 
   it('places still being found: a file past the last one is decoded from the last one', async () => {
     const all = await indexed();
-    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0));
+    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0), {
+      seekWindows: true,
+    });
     const skimmer = new DeflateSkimmer(SEEK_EVERY);
     skimmer.push(blob.subarray(0, blob.length >> 1));
     const partial = new SeekIndexes();
@@ -117,7 +121,9 @@ describe('reading a file deep in a gzip layer from its seek index', () => {
     // Damaged windows: what a read from a place gives is then wrong or fails; a wrong window
     // cannot be told here, so the places' bits are damaged instead, which fails to decode.
     const broken = new SeekIndexes();
-    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0));
+    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0), {
+      seekWindows: true,
+    });
     broken.windowsKept('layer', scan.seekWindows!, SEEK_EVERY, blob.length);
     const skimmer = new DeflateSkimmer(SEEK_EVERY);
     skimmer.push(blob);

@@ -28,6 +28,8 @@ export interface BlobScanOptions {
     | undefined;
   /** Told how many of the blob's bytes have been read, now and then. */
   onBytes?: ((read: number) => void) | undefined;
+  /** Keep a gzip layer's windows for a seek index (ScanOptions.seekWindows). */
+  seekWindows?: boolean | undefined;
 }
 
 /**
@@ -61,6 +63,7 @@ export function scanBlobAt(
     ...(options.entryBudget ? { entryBudget: options.entryBudget } : {}),
     ...(options.keep ? { keep: options.keep } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.seekWindows ? { seekWindows: true } : {}),
     ...(seek ? { seek, onBytes: (n: number) => onBytes?.(n) } : {}),
   });
 }

@@ -57,6 +57,8 @@ export interface ScanOptions {
     | undefined;
   /** Entries the archive may still hold (limits.entries, shared by its layers). */
   entryBudget?: { left: number };
+  /** Keep a gzip layer's seekWindows (the browser, for its seek index; the CLI has no use). */
+  seekWindows?: boolean;
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
 }
@@ -90,7 +92,7 @@ export async function scanLayer(
     reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
     const decoded = guardedDecompress(compression, stream, reopen, limits, 'This layer');
-    if (compression === 'gzip') windows = new WindowKeeper();
+    if (compression === 'gzip' && options.seekWindows) windows = new WindowKeeper();
     const tar = windows ? seenBy(decoded, windows) : decoded;
     const { keep } = options;
     const writer =
