@@ -28,6 +28,14 @@ export class LayerSkimmer {
   ) {}
 
   private total = 0;
+  /** The layers still to skim, the one being skimmed first. */
+  private queue: string[] = [];
+
+  /** The skimmer is on to the next layer of the queue. */
+  private next(): void {
+    const blobPath = this.queue.shift();
+    if (blobPath !== undefined) this.indexes.skimming(blobPath);
+  }
 
   private done(): void {
     clearTimeout(this.quiet);
@@ -51,7 +59,9 @@ export class LayerSkimmer {
       this.done();
       return;
     }
-    for (const { blobPath } of layers) this.indexes.skimming(blobPath);
+    // Reads wait only for the layer the skimmer is on: one still queued is read as before.
+    this.queue = layers.map((l) => l.blobPath);
+    this.next();
     this.total = layers.reduce((n, l) => n + l.size, 0);
     this.onProgress(0, this.total);
     const worker = new Worker(new URL('./skim-worker.ts', import.meta.url), { type: 'module' });
@@ -119,9 +129,11 @@ export class LayerSkimmer {
         break;
       case 'ended':
         this.indexes.ended(message.blobPath, message.endBit, message.size);
+        this.next();
         break;
       case 'failed':
         this.indexes.drop(message.blobPath);
+        this.next();
         break;
       case 'done':
         worker.terminate();
