@@ -96,9 +96,12 @@ export class SeekIndexes {
     this.wake();
   }
 
-  /** Every skim has stopped (its worker ended or crashed): nothing more will be found. */
-  stopped(): void {
-    for (const layer of this.layers.values()) layer.skimming = false;
+  /** The skims of these layers have stopped (their worker ended or crashed): no more is coming. */
+  stopped(keys: Iterable<string>): void {
+    for (const key of keys) {
+      const layer = this.layers.get(key);
+      if (layer) layer.skimming = false;
+    }
     this.wake();
   }
 
