@@ -69,3 +69,23 @@ export function sendRange(
   });
   res.end(bytes.subarray(start, end));
 }
+
+/** The kept layers in the origin private file system: folder, file and size (marks left out). */
+export function keptLayers(page: Page) {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const found: { folder: string; file: string; size: number }[] = [];
+    for await (const [folder, handle] of root.entries()) {
+      if (!folder.startsWith('strata-kept-') || handle.kind !== 'directory') continue;
+      for await (const [file, fileHandle] of (handle as FileSystemDirectoryHandle).entries()) {
+        if (fileHandle.kind !== 'file' || file.endsWith('.whole')) continue;
+        found.push({
+          folder,
+          file,
+          size: (await (fileHandle as FileSystemFileHandle).getFile()).size,
+        });
+      }
+    }
+    return found;
+  });
+}

@@ -11,6 +11,7 @@ import { writeTar } from '../src/testing/tar-writer.ts';
 import {
   allowRangesFromAnyOrigin,
   fixture,
+  keptLayers,
   requestedRange,
   sendRange,
   settled,
@@ -23,26 +24,6 @@ async function open(page: Page, file: string) {
   await page.getByTestId('file-input').setInputFiles(file);
   expect(await settled(page)).toBe('ready');
   await expect(page.locator('[data-verification="passed"]')).toBeVisible();
-}
-
-/** The kept layers in the origin private file system: folder, file and size (marks left out). */
-function keptLayers(page: Page) {
-  return page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    const found: { folder: string; file: string; size: number }[] = [];
-    for await (const [folder, handle] of root.entries()) {
-      if (!folder.startsWith('strata-kept-') || handle.kind !== 'directory') continue;
-      for await (const [file, fileHandle] of (handle as FileSystemDirectoryHandle).entries()) {
-        if (fileHandle.kind !== 'file' || file.endsWith('.whole')) continue;
-        found.push({
-          folder,
-          file,
-          size: (await (fileHandle as FileSystemFileHandle).getFile()).size,
-        });
-      }
-    }
-    return found;
-  });
 }
 
 test('a file of a compressed archive is read from the layer kept on disk: the viewer shows the kept copy', async ({

@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
+import { scratchDir } from '../src/testing/scratch.ts';
 import { writeTar } from '../src/testing/tar-writer.ts';
-import { allowRangesFromAnyOrigin, requestedRange, sendRange, settled } from './helpers.ts';
+import {
+  allowRangesFromAnyOrigin,
+  keptLayers,
+  requestedRange,
+  sendRange,
+  settled,
+} from './helpers.ts';
 
 test('a file at the end of a large gzip layer opens from the seek index, not by decoding the layer from its start', async ({
   page,
@@ -132,4 +141,32 @@ test("a file at the end of a gzip-wrapped archive opens from the archive's seek 
     server.closeAllConnections();
     server.close();
   }
+});
+
+test('the digest check keeps on disk no gzip layer the seek index serves whole, and keeps the others', async ({
+  page,
+}) => {
+  // Two gzip layers: one of 20 MiB (indexed), one of 200 KiB (too small to index: kept).
+  const text = 'opened from the index, not from a kept copy';
+  const big = writeTar([
+    { name: 'noise', data: new Uint8Array(randomBytes(20 << 20)) },
+    { name: 'late.txt', data: text },
+  ]);
+  const small = writeTar([{ name: 'small', data: new Uint8Array(randomBytes(200 << 10)) }]);
+  const image = imageFrom([
+    { command: 'add the big one', layer: big },
+    { command: 'add the small one', layer: small },
+  ]);
+  const file = join(scratchDir('strata-seek-'), 'two-gzip-layers.tar');
+  writeFileSync(file, legacyArchive({ ...image, layers: [gzipSync(big), gzipSync(small)] }));
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(file);
+  expect(await settled(page)).toBe('ready');
+  await expect(page.locator('[data-verification="passed"]')).toBeVisible({ timeout: 30_000 });
+  const kept = await keptLayers(page);
+  // Only the small layer's tar is on disk.
+  expect(kept.map((k) => k.size)).toEqual([small.length]);
+  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/late.txt');
+  await page.getByRole('button', { name: 'Next match' }).click();
+  await expect(page.getByTestId('text-view')).toContainText(text);
 });

@@ -115,8 +115,8 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
     get().loadFinished(warnings);
     const model = get().model;
     if (model)
-      void session.skimmed(SKIM_WAIT).then(() => {
-        if (isCurrent(session)) void verify(session, model);
+      void session.skimmed(SKIM_WAIT).then((indexed) => {
+        if (isCurrent(session)) void verify(session, model, indexed);
       });
     void loadPackages(get().imageIndex);
   } catch (error) {
@@ -129,7 +129,12 @@ async function open(spec: SourceSpec, name: string, restore?: ViewState): Promis
 }
 
 /** Digest checks, after the scan; their state is shown, and a checker that fails says so. */
-async function verify(session: ArchiveSession, model: ArchiveModel): Promise<void> {
+async function verify(
+  session: ArchiveSession,
+  model: ArchiveModel,
+  /** Layers the seek index serves whole: not kept on disk (session.verify). */
+  indexed: string[],
+): Promise<void> {
   const progress = { done: 0, total: 0, kept: new Set<string>() };
   const show = () => {
     const { done, total, kept } = progress;
@@ -138,16 +143,20 @@ async function verify(session: ArchiveSession, model: ArchiveModel): Promise<voi
   };
   show();
   try {
-    const report = await session.verify(model, {
-      onProgress: (done, total) => {
-        Object.assign(progress, { done, total });
-        show();
+    const report = await session.verify(
+      model,
+      {
+        onProgress: (done, total) => {
+          Object.assign(progress, { done, total });
+          show();
+        },
+        onKept: (blobPath) => {
+          progress.kept.add(blobPath);
+          show();
+        },
       },
-      onKept: (blobPath) => {
-        progress.kept.add(blobPath);
-        show();
-      },
-    });
+      indexed,
+    );
     if (isCurrent(session)) get().verificationChanged({ state: 'done', ...report });
   } catch (error) {
     if (!isCurrent(session) || isCancellation(error)) return;

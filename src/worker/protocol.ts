@@ -210,8 +210,11 @@ export type FromWorker =
   | { type: 'refined' }
   /** How many compressed bytes of gzip layers the skimmer has walked, of how many. */
   | { type: 'skimming'; done: number; total: number }
-  /** The skimmer is done with the gzip layers (or had none): the digest check may start. */
-  | { type: 'skimmed' }
+  /**
+   * The skimmer is done with the gzip layers (or had none): the digest check may start, keeping
+   * on disk none of the `indexed` ones (blob paths; '' for a whole gzip-wrapped archive).
+   */
+  | { type: 'skimmed'; indexed: string[] }
   | { type: 'failed'; problem: Problem }
   | { type: 'answer'; id: number; answer: Answers[QueryType] }
   | { type: 'request-failed'; id: number; problem: Problem }

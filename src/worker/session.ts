@@ -111,9 +111,9 @@ export class ArchiveSession {
   private opening: (Pending & { handlers: OpenHandlers }) | undefined;
   /** The open's handlers, kept for what the worker says after the open resolves. */
   private handlers: OpenHandlers = {};
-  private markSkimmed: () => void = () => {};
-  /** Resolves when the archive worker's skimmer is done (worker/skim-client.ts). */
-  private readonly skimmedPromise = new Promise<void>((resolve) => {
+  private markSkimmed: (indexed: string[]) => void = () => {};
+  /** The layers indexed whole, once the archive worker's skimmer is done (skim-client.ts). */
+  private readonly skimmedPromise = new Promise<string[]>((resolve) => {
     this.markSkimmed = resolve;
   });
 
@@ -122,10 +122,10 @@ export class ArchiveSession {
    * digest check waits for it, as on two cores the check beside it made it run at half speed
    * while a file deep in a layer waited on it.
    */
-  skimmed(atMost: number): Promise<void> {
+  skimmed(atMost: number): Promise<string[]> {
     return Promise.race([
       this.skimmedPromise,
-      new Promise<void>((resolve) => setTimeout(resolve, atMost)),
+      new Promise<string[]>((resolve) => setTimeout(() => resolve([]), atMost)),
     ]);
   }
   private endedWith: Error | undefined;
@@ -355,7 +355,7 @@ export class ArchiveSession {
         break;
       case 'skimmed':
         this.handlers.onIndexing?.(null);
-        this.markSkimmed();
+        this.markSkimmed(message.indexed);
         break;
       case 'done':
         if (message.checking) this.handlers.onChecking?.(0, message.checking);
@@ -383,6 +383,8 @@ export class ArchiveSession {
   verify(
     model: ArchiveModel,
     handlers: VerifyHandlers = {},
+    /** Layers with a whole seek index, not kept on disk ('' for a whole gzip-wrapped archive). */
+    indexed: string[] = [],
   ): Promise<{ total: number; problems: Problem[] }> {
     return new Promise((resolve, reject) => {
       if (this.endedWith) return reject(this.endedWith);
@@ -434,7 +436,7 @@ export class ArchiveSession {
             message: `The layers could not be verified: ${event.message || 'the checker stopped'}.`,
           });
         };
-        worker.postMessage({ source: this.source, model, keptIn: this.keptIn, only });
+        worker.postMessage({ source: this.source, model, keptIn: this.keptIn, only, indexed });
         return worker;
       });
     });

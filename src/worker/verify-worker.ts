@@ -24,9 +24,14 @@ self.onmessage = async (
     keptIn?: string;
     /** The blobs this checker has (verifyShares); all of them when not given. */
     only?: string[];
+    /** Layers a seek index serves whole, not kept ('' for a whole gzip-wrapped archive). */
+    indexed?: string[];
   }>,
 ) => {
   const { source, model, keptIn, only } = event.data;
+  const indexed = new Set(event.data.indexed ?? []);
+  // A layer that a seek index serves is not kept too: its files open from the index already.
+  const served = (blobPath: string) => indexed.has(blobPath) || indexed.has('');
   try {
     let total = (only ?? layerBlobs(model)).length;
     const problems = await verifyDigests(openSource(source), model, {
@@ -37,14 +42,16 @@ self.onmessage = async (
       },
       ...(keptIn
         ? {
-            keep: (blobPath: string) =>
-              openKeptWriter(
-                keptIn,
-                blobPath,
-                'check',
-                (bytes, whole) => send({ type: 'kept', blobPath, bytes, whole }),
-                (bytes) => send({ type: 'keeping', blobPath, bytes }),
-              ),
+            keep: async (blobPath: string) =>
+              served(blobPath)
+                ? undefined
+                : openKeptWriter(
+                    keptIn,
+                    blobPath,
+                    'check',
+                    (bytes, whole) => send({ type: 'kept', blobPath, bytes, whole }),
+                    (bytes) => send({ type: 'keeping', blobPath, bytes }),
+                  ),
             keptTar: async (blobPath: string) => {
               const file = await keptFile(keptIn, blobPath, 'check');
               return file && streamChunks(file.stream());

@@ -62,7 +62,7 @@ async function open(
     ? new LayerSkimmer(
         spec,
         seekIndexes,
-        () => send({ type: 'skimmed' }),
+        () => send({ type: 'skimmed', indexed: seekIndexes.wholeIndexes() }),
         (done, total) => send({ type: 'skimming', done, total }),
       )
     : undefined;
@@ -107,7 +107,7 @@ async function open(
         skimmer?.scanned(started);
         skimmer?.start(started);
       }
-      if (message.type === 'done' && !skimmer) send({ type: 'skimmed' });
+      if (message.type === 'done' && !skimmer) send({ type: 'skimmed', indexed: [] });
     },
     (read) => {
       started = read;

@@ -18,6 +18,8 @@ interface LayerIndex {
   /** The skimmer is still at it; when it last said anything. */
   skimming: boolean;
   heardAt: number;
+  /** The skimmer reached its end: every place is known. */
+  whole: boolean;
 }
 
 /** A skimmer that says nothing for this long is taken to have stopped (waits end). */
@@ -45,6 +47,7 @@ export class SeekIndexes {
         endBit: 0,
         skimming: false,
         heardAt: 0,
+        whole: false,
       };
       this.layers.set(key, layer);
     }
@@ -86,8 +89,16 @@ export class SeekIndexes {
     if (!layer) return;
     layer.skimming = false;
     if (size < layer.windows.length * layer.every) this.drop(key);
-    else layer.endBit = endBit;
+    else {
+      layer.endBit = endBit;
+      layer.whole = layer.windows.length > 0;
+    }
     this.wake();
+  }
+
+  /** The layers whose every place is known (and whose windows the scan kept). */
+  wholeIndexes(): string[] {
+    return [...this.layers].filter(([, layer]) => layer.whole).map(([key]) => key);
   }
 
   /** Layer `key` cannot be resumed into (not gzip, its skim failed, or a resumed read did). */
