@@ -42,6 +42,12 @@ export async function verifyDigests(
     keptTar?: (path: string) => Promise<AsyncIterable<Uint8Array> | undefined>;
     /** Only these blobs (the others are checked elsewhere: `verifyShares`). */
     only?: readonly string[] | undefined;
+    /**
+     * gzip layers known to be one member (a seek index walked them whole): decoded by the native
+     * decoder as they are hashed, where others go through the JavaScript one, which handles
+     * several members in one pass (the native one would need the blob again, unhashed).
+     */
+    oneMember?: ReadonlySet<string> | undefined;
   } = {},
 ): Promise<Problem[]> {
   const only = options.only && new Set(options.only);
@@ -106,8 +112,9 @@ export async function verifyDigests(
       }
       const blob = blobOf(path);
       const keptTar = keptWhole.has(path) ? await options.keptTar?.(path) : undefined;
+      const again = options.oneMember?.has(path) ? () => blobOf(path)! : undefined;
       if (blob)
-        await check(path, (e) => checkBlob(path, blob, e, model.compression, keep, keptTar));
+        await check(path, (e) => checkBlob(path, blob, e, model.compression, keep, keptTar, again));
     }
   } else {
     // A compressed archive cannot be entered in the middle: one more pass through it.
@@ -228,6 +235,8 @@ async function checkBlob(
   keep?: (path: string) => Promise<KeptLayerWriter | undefined>,
   /** The layer's tar as kept whole: hashed instead of decompressing the blob again. */
   keptTar?: AsyncIterable<Uint8Array>,
+  /** The blob again, for a layer of one gzip member: it is then decoded natively. */
+  again?: () => AsyncIterable<Uint8Array>,
 ): Promise<Problem[]> {
   const raw = await createSHA256();
   const tar = await createSHA256();
@@ -246,8 +255,9 @@ async function checkBlob(
   }
   const { head, stream } = await peek(hashed(blob), 6);
   const compression = detectCompression(head);
-  // No reopen here: the gzip decoder then handles multi-member data itself, in one pass.
-  const guarded = guardedDecompress(compression, stream, undefined, DEFAULT_LIMITS, 'A layer');
+  // Without `again`, the gzip decoder handles multi-member data itself, in one pass; with it (one
+  // member), the native decoder never needs it, and the hash of the blob is whole.
+  const guarded = guardedDecompress(compression, stream, again, DEFAULT_LIMITS, 'A layer');
   const writer = keep && worthKeeping(archive, compression) ? await keep(path) : undefined;
   const kept = writer && keeping(guarded, writer);
   try {

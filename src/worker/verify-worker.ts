@@ -36,6 +36,7 @@ self.onmessage = async (
     let total = (only ?? layerBlobs(model)).length;
     const problems = await verifyDigests(openSource(source), model, {
       only,
+      oneMember: indexed,
       onBlob: (done, all) => {
         total = all;
         send({ type: 'progress', done, total: all });
