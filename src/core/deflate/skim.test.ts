@@ -143,6 +143,10 @@ describe('deflate places to resume from', () => {
     two.set(one);
     two.set(one, one.length);
     expect(() => skim(two, 10_000)).toThrow(/more than one gzip member/);
+    // Also when the second member comes in a piece of its own.
+    const pieces = new DeflateSkimmer(10_000);
+    pieces.push(one);
+    expect(() => pieces.push(one)).toThrow(/more than one gzip member/);
     expect(skim(one.subarray(0, one.length - 100), 10_000)).toBeUndefined();
     // Damage shows as an error or as a size other than the member's (checked against the scan's).
     const damaged = one.slice();

@@ -7,7 +7,8 @@
  * stream is built for `DecompressionStream`, which takes no window and no bit offset.
  *
  * The walk counts lengths and skips distances without checking them: it runs on a stream that the
- * scan has already decoded without error, and its total must match the scan's (see `end`).
+ * scan has already decoded without error, and its total must cover what the scan saw
+ * (SeekIndexes.ended).
  */
 
 /** A place to resume decoding from (see resume.ts). */
@@ -142,7 +143,11 @@ export class DeflateSkimmer {
   }
 
   private pushPiece(chunk: Uint8Array): void {
-    if (this.state === 'done') return;
+    // Bytes after the member's trailer: a second member (or junk), which the places do not cover.
+    if (this.state === 'done') {
+      if (chunk.length > 0) throw new Error('more than one gzip member');
+      return;
+    }
     const keep = this.buffer.length - (this.pos >> 3);
     const joined = new Uint8Array(keep + chunk.length);
     joined.set(this.buffer.subarray(this.pos >> 3));
