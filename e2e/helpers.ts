@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
 
@@ -68,6 +69,42 @@ export function sendRange(
     'Content-Length': end - start,
   });
   res.end(bytes.subarray(start, end));
+}
+
+/**
+ * Serves `bytes` to Range requests on 127.0.0.1, uncached, so that every read reaches it (the
+ * browser's cache would answer a range it has seen). A read for which `holds(start, end)` says so
+ * gets its first `part` bytes and then nothing, as a stalled server would send it; `holds` sees
+ * every read, in order.
+ */
+export async function holdingRangeServer(
+  bytes: Uint8Array,
+  holds: (start: number, end: number) => boolean,
+  part: number,
+): Promise<{ url: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    allowRangesFromAnyOrigin(res);
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const { start, end } = requestedRange(req, bytes.length) ?? { start: 0, end: bytes.length };
+    if (!holds(start, end)) return sendRange(res, bytes, start, end);
+    res.writeHead(206, {
+      'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`,
+      'Content-Length': end - start,
+    });
+    res.write(bytes.subarray(start, start + part)); // and no more
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 /** The kept layers in the origin private file system: folder, file and size (marks left out). */

@@ -11,6 +11,7 @@ import { writeTar } from '../src/testing/tar-writer.ts';
 import {
   allowRangesFromAnyOrigin,
   fixture,
+  holdingRangeServer,
   keptLayers,
   requestedRange,
   sendRange,
@@ -158,28 +159,17 @@ test('a file in the part of a layer the digest check has kept so far opens from 
   // the digest check keeps the layer that far and waits, as would a read that decompressed it.
   let shown = false;
   let heldReads = 0;
-  const layerServer = createServer((req, res) => {
-    allowRangesFromAnyOrigin(res);
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204).end();
-      return;
-    }
-    const { start, end } = requestedRange(req, archive.length) ?? {
-      start: 0,
-      end: archive.length,
-    };
-    if (!shown || start !== blobAt) return sendRange(res, archive, start, end);
-    heldReads++;
-    res.writeHead(206, {
-      'Content-Range': `bytes ${start}-${end - 1}/${archive.length}`,
-      'Content-Length': end - start,
-    });
-    res.write(archive.subarray(start, start + (3 << 20)));
-  });
-  await new Promise<void>((resolve) => layerServer.listen(0, '127.0.0.1', resolve));
+  const layerServer = await holdingRangeServer(
+    archive,
+    (start) => {
+      const held = shown && start === blobAt;
+      if (held) heldReads++;
+      return held;
+    },
+    3 << 20,
+  );
   try {
-    const { port } = layerServer.address() as AddressInfo;
-    await page.goto(`/#url=${encodeURIComponent(`http://127.0.0.1:${port}/image.tar`)}`);
+    await page.goto(`/#url=${encodeURIComponent(`${layerServer.url}/image.tar`)}`);
     expect(await settled(page)).toBe('ready');
     shown = true;
     await expect(page.locator('[data-verification="running"]')).toBeVisible();
@@ -214,7 +204,6 @@ test('a file in the part of a layer the digest check has kept so far opens from 
     expect(heldReads).toBe(checkReads);
     await expect(page.locator('[data-verification="running"]')).toBeVisible();
   } finally {
-    layerServer.closeAllConnections();
     layerServer.close();
   }
 });

@@ -1,27 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { countingSource } from '../testing/counting-source.ts';
 import { writeTar } from '../testing/tar-writer.ts';
-import { type ByteSource, bytesSource, concatBytes } from './bytes.ts';
+import { bytesSource, concatBytes } from './bytes.ts';
 import { LayerContent, type LayerLocation } from './content.ts';
-
-/** A source that counts the bytes read from it. */
-function counting(bytes: Uint8Array): { source: ByteSource; read: () => number } {
-  const inner = bytesSource(bytes, 64 << 10);
-  let read = 0;
-  return {
-    read: () => read,
-    source: {
-      ...inner,
-      async *read(start, end, signal) {
-        for await (const chunk of inner.read(start, end, signal)) {
-          read += chunk.length;
-          yield chunk;
-        }
-      },
-    },
-  };
-}
 
 describe('file content of a compressed layer', () => {
   // Random bytes do not compress: the gzip blob is as large as the file, 8 MiB.
@@ -40,7 +23,7 @@ describe('file content of a compressed layer', () => {
     expect(
       Buffer.from(tar.subarray(dataOffset, dataOffset + 16)).equals(body.subarray(0, 16)),
     ).toBe(true);
-    const { source, read } = counting(blob);
+    const { source, read } = countingSource(blob);
     // Layers this large are not held in memory here: every read streams.
     const content = new LayerContent(source, 1 << 20);
     const pages: Uint8Array[] = [];

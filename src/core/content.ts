@@ -160,15 +160,7 @@ export class LayerContent {
     }
     const reader = new ChunkReader(() => fromPlace.tar, false, fromPlace.start, stop.signal);
     try {
-      if (reader.offset <= headerAt) {
-        await reader.skip(headerAt - reader.offset, 'the archive');
-        const header = await reader.readExact(512, 'a header');
-        if (!header || !checksumMatches(header))
-          throw new StrataError(
-            'bad-compression',
-            'A place in the archive did not decode to its tar.',
-          );
-      }
+      if (reader.offset <= headerAt) await expectHeader(reader, headerAt, 'the archive');
       await reader.skip(from - reader.offset, 'the archive');
       const bytes = await reader.readExact(length, 'a file');
       if (!bytes) throw new StrataError('truncated', 'The archive ends before the file.');
@@ -234,17 +226,8 @@ export class LayerContent {
     signal?.addEventListener('abort', onAbort);
     try {
       throwIfAborted(signal);
-      if (fresh && cursor.resumed && reader.offset <= headerAt) {
-        // Decoding from a place found by the skimmer: the file's header must come out whole, or
-        // the place is not what it was taken for.
-        await reader.skip(headerAt - reader.offset, 'the layer');
-        const header = await reader.readExact(512, 'a header');
-        if (!header || !checksumMatches(header))
-          throw new StrataError(
-            'bad-compression',
-            'A place in the layer did not decode to its tar.',
-          );
-      }
+      if (fresh && cursor.resumed && reader.offset <= headerAt)
+        await expectHeader(reader, headerAt, 'the layer');
       await reader.skip(from - reader.offset, 'the layer');
       const bytes = await reader.readExact(length, 'a file');
       if (!bytes) throw new StrataError('truncated', 'The layer ends before the file.');
@@ -330,4 +313,15 @@ async function collect(chunks: AsyncIterable<Uint8Array>, limit: number): Promis
     if (at >= out.length) break;
   }
   return out;
+}
+
+/**
+ * Decoding from a place the skimmer found (deflate/seek-index.ts): the file's tar header at
+ * `headerAt` must come out whole, or the place is not what it was taken for.
+ */
+async function expectHeader(reader: ChunkReader, headerAt: number, where: string): Promise<void> {
+  await reader.skip(headerAt - reader.offset, where);
+  const header = await reader.readExact(512, 'a header');
+  if (!header || !checksumMatches(header))
+    throw new StrataError('bad-compression', `A place in ${where} did not decode to its tar.`);
 }

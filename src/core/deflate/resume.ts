@@ -1,3 +1,5 @@
+import { concatBytes } from '../bytes.ts';
+import { CODE_LENGTH_ORDER } from './codes.ts';
 import type { DeflatePoint } from './skim.ts';
 
 /** Back-references reach at most this far (RFC 1951 3.2.5). */
@@ -54,18 +56,7 @@ export async function* resumedDeflate(
 async function gather(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const chunk of chunks) parts.push(chunk);
-  return join(parts);
-}
-
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    joined.set(p, at);
-    at += p.length;
-  }
-  return joined;
+  return concatBytes(parts);
 }
 
 /** Bits appended low bit first, as deflate packs them (RFC 1951 3.1.1). */
@@ -117,8 +108,7 @@ class BitWriter {
     this.write(0, 5); // 1 distance code
     this.write(19 - 4, 4); // 19 code length code lengths
     const lengthOf: Record<number, number> = { 18: 1, 0: 2, 1: 2 };
-    for (const sym of [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15])
-      this.write(lengthOf[sym] ?? 0, 3);
+    for (const sym of CODE_LENGTH_ORDER) this.write(lengthOf[sym] ?? 0, 3);
     this.code(0, 1); // 18: 138 zeros
     this.write(138 - 11, 7);
     this.code(0, 1); // 18: 118 zeros (literals 0-255 done)
@@ -172,6 +162,6 @@ class BitWriter {
     this.flushBytes();
     const parts = this.parts;
     this.parts = [];
-    return join(parts);
+    return concatBytes(parts);
   }
 }

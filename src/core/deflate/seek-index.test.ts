@@ -1,31 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
+import { countingSource } from '../../testing/counting-source.ts';
 import { writeTar } from '../../testing/tar-writer.ts';
-import { type ByteSource, bytesSource, concatBytes } from '../bytes.ts';
+import { bytesSource, concatBytes } from '../bytes.ts';
 import { LayerContent, type LayerLocation } from '../content.ts';
 import { scanLayer } from '../layer/scan.ts';
 import { SeekIndexes, WHOLE_ARCHIVE } from './seek-index.ts';
 import { DeflateSkimmer } from './skim.ts';
 import { SEEK_EVERY, WindowKeeper } from './windows.ts';
-
-/** A source that counts the bytes read from it. */
-function counting(bytes: Uint8Array): { source: ByteSource; read: () => number } {
-  const inner = bytesSource(bytes, 64 << 10);
-  let read = 0;
-  return {
-    read: () => read,
-    source: {
-      ...inner,
-      async *read(start, end, signal) {
-        for await (const chunk of inner.read(start, end, signal)) {
-          read += chunk.length;
-          yield chunk;
-        }
-      },
-    },
-  };
-}
 
 describe('reading a file deep in a gzip layer from its seek index', () => {
   // Files of text and of random bytes (stored blocks), 40 MB of tar in all.
@@ -76,7 +59,7 @@ describe('reading a file deep in a gzip layer from its seek index', () => {
   it('every file reads the same as the tar holds, and one near the end reads little', async () => {
     const indexes = await indexed();
     for (const i of [39, 0, 20, 38, 5, 33]) {
-      const { source, read } = counting(archive);
+      const { source, read } = countingSource(archive);
       const content = new LayerContent(source, 1 << 20, undefined, indexes);
       const body = await content.read(at, 'layer', offsets[i]!, 0, files[i]!.data.length);
       expect(Buffer.compare(body, files[i]!.data)).toBe(0);
@@ -234,7 +217,7 @@ describe('reading a file of a gzip-wrapped archive from its seek index', () => {
       return at;
     });
     for (const i of [23, 3, 17, 22]) {
-      const { source, read } = counting(gzip);
+      const { source, read } = countingSource(gzip);
       const content = new LayerContent(source, 1 << 20, undefined, indexes);
       const body = await content.read(at, 'layer.tar', offsets[i]!, 0, files[i]!.data.length);
       expect(Buffer.compare(body, files[i]!.data), `file ${i}`).toBe(0);
