@@ -20,8 +20,11 @@ export interface Table {
   mask: number;
 }
 
-/** Builds the table of a canonical Huffman code (RFC 1951 3.2.2) from its code lengths. */
-export function buildTable(lengths: Uint8Array, count: number): Table {
+/**
+ * Builds the table of a canonical Huffman code (RFC 1951 3.2.2) from its code lengths, in `into`
+ * when it is large enough (a skimmer builds two tables per block, tens of thousands of times).
+ */
+export function buildTable(lengths: Uint8Array, count: number, into?: Uint16Array): Table {
   let max = 0;
   const perLength = new Uint16Array(16);
   for (let i = 0; i < count; i++) {
@@ -31,6 +34,8 @@ export function buildTable(lengths: Uint8Array, count: number): Table {
   }
   perLength[0] = 0;
   const next = new Uint16Array(16);
+  // Where each length's symbols start in `byLength` (symbols sorted by length, then value).
+  const start = new Uint16Array(17);
   let code = 0;
   let left = 1;
   for (let l = 1; l <= 15; l++) {
@@ -38,9 +43,10 @@ export function buildTable(lengths: Uint8Array, count: number): Table {
     next[l] = code;
     left = (left << 1) - perLength[l]!;
     if (left < 0) throw new Error('over-subscribed Huffman code');
+    start[l + 1] = start[l]! + perLength[l]!;
   }
-  const bits = Math.max(max, 1);
-  const entries = new Uint16Array(1 << bits);
+  const byLength = new Uint16Array(start[16]!);
+  const reversedOf = new Uint16Array(count);
   for (let sym = 0; sym < count; sym++) {
     const l = lengths[sym]!;
     if (l === 0) continue;
@@ -51,9 +57,28 @@ export function buildTable(lengths: Uint8Array, count: number): Table {
       reversed = (reversed << 1) | (c & 1);
       c >>= 1;
     }
-    for (let k = reversed; k < entries.length; k += 1 << l) entries[k] = (sym << 4) | l;
+    reversedOf[sym] = reversed;
+    byLength[start[l]!++] = sym;
   }
-  return { entries, mask: entries.length - 1 };
+  const bits = Math.max(max, 1);
+  const size = 1 << bits;
+  const entries = into && into.length >= size ? into.subarray(0, size) : new Uint16Array(size);
+  // Shortest codes first: once every code of length up to l has its one slot in the first 2^l
+  // entries, those entries repeat every 2^l, so they are copied once to fill 2^(l+1), and each
+  // code of length l+1 then takes its one slot there (a slot no shorter code's prefix holds).
+  entries.fill(0, 0, 2);
+  let filled = 2;
+  let from = 0;
+  for (let l = 1; l <= bits; l++) {
+    if (l > 1) {
+      entries.copyWithin(filled, 0, filled);
+      filled *= 2;
+    }
+    // Every symbol of length l, as `start[l]` now marks the end of their run.
+    for (; from < start[l]!; from++)
+      entries[reversedOf[byLength[from]!]!] = (byLength[from]! << 4) | l;
+  }
+  return { entries, mask: size - 1 };
 }
 
 export const FIXED_LITERALS = (() => {

@@ -71,6 +71,9 @@ export class DeflateSkimmer {
   private headerTo = -1;
   private storedLeft = 0;
   private endBit = -1;
+  /** Room for the current block's tables, made again at every block header. */
+  private readonly literalRoom = new Uint16Array(1 << 15);
+  private readonly distanceRoom = new Uint16Array(1 << 15);
 
   constructor(private readonly every: number) {
     this.nextPoint = every;
@@ -212,8 +215,8 @@ export class DeflateSkimmer {
         i += repeat;
       }
     }
-    this.literals = buildTable(lengths, literalCount);
-    this.distances = buildTable(lengths.subarray(literalCount), distanceCount);
+    this.literals = buildTable(lengths, literalCount, this.literalRoom);
+    this.distances = buildTable(lengths.subarray(literalCount), distanceCount, this.distanceRoom);
   }
 
   private peek(): number {
