@@ -46,6 +46,31 @@ export interface DeflateIndex {
   endBit: number;
 }
 
+/**
+ * `every` for a walk that wants no places (only its size or its block starts): a due offset no
+ * segment's output reaches, and small enough to stay an integer in the walk's loop (2^53 made it
+ * a third slower).
+ */
+export const NO_PLACES = 2 ** 29;
+
+/** How a walk starts, ends and what it notes besides its places. */
+export interface SkimOptions {
+  /**
+   * Start at the block header at bit `bit` of the blob (deflate/tail.ts), `out` bytes of output
+   * before it, instead of at a gzip header: the first byte pushed is then byte `floor(bit / 8)`.
+   */
+  start?: { bit: number; out: number };
+  /** Stop at the block header at this bit, which the walk must meet exactly (it throws if not). */
+  stopBit?: number;
+  /**
+   * The block at `stopBit` is stored: its header is met anywhere its three bits would lead to the
+   * same byte (a search finds the first such bit, which may be before the true one).
+   */
+  stopStored?: boolean;
+  /** Note where every block starts (DeflateSkimmer.blockStarts). */
+  blockStarts?: boolean;
+}
+
 /** Bytes a block header may need; a header is read only when this much input is at hand. */
 const HEADER_ROOM = 2048;
 /** The largest piece walked at once. */
@@ -75,8 +100,28 @@ export class DeflateSkimmer {
   private readonly literalRoom = new Uint16Array(1 << 15);
   private readonly distanceRoom = new Uint16Array(1 << 15);
 
-  constructor(private readonly every: number) {
+  private stopBit: number;
+  private stopStored: boolean;
+  /** Bit and output of each block's start, flat, when asked for (SkimStart.blockStarts). */
+  readonly blockStarts: number[] | undefined;
+
+  constructor(
+    private readonly every: number,
+    options: SkimOptions = {},
+  ) {
     this.nextPoint = every;
+    this.stopBit = options.stopBit ?? -1;
+    this.stopStored = options.stopStored ?? false;
+    this.blockStarts = options.blockStarts ? [] : undefined;
+    const { start } = options;
+    if (start) {
+      this.state = 'block-header';
+      this.base = Math.floor(start.bit / 8) * 8;
+      this.pos = start.bit % 8;
+      this.out = start.out;
+      // A place is due at the first multiple of `every` at or after the start (none at 0).
+      this.nextPoint = Math.max(every, Math.ceil(start.out / every) * every);
+    }
   }
 
   /** The places found so far, in order of output. */
@@ -92,8 +137,9 @@ export class DeflateSkimmer {
 
   private pushPiece(chunk: Uint8Array): void {
     // Bytes after the member's trailer: a second member (or junk), which the places do not cover.
+    // A walk that stopped at a block takes what follows it without looking.
     if (this.state === 'done') {
-      if (chunk.length > 0) throw new Error('more than one gzip member');
+      if (chunk.length > 0 && this.stopBit < 0) throw new Error('more than one gzip member');
       return;
     }
     const keep = this.buffer.length - (this.pos >> 3);
@@ -128,6 +174,11 @@ export class DeflateSkimmer {
           break;
         }
         case 'block-header':
+          if (this.stopBit >= 0 && this.atStop()) {
+            this.endBit = this.base + this.pos;
+            this.state = 'done';
+            return;
+          }
           if (room < HEADER_ROOM && !last) return;
           this.readBlockHeader();
           break;
@@ -152,6 +203,42 @@ export class DeflateSkimmer {
     }
   }
 
+  /**
+   * From here on, stop at the block header at `bit` (as SkimOptions.stopBit), where the places
+   * found from the end begin (deflate/tail.ts): false, and nothing changes, if the walk is past it.
+   */
+  meetAt(bit: number, stored: boolean): boolean {
+    if (this.state === 'done' || bit < this.base + this.pos) return false;
+    this.stopBit = bit;
+    this.stopStored = stored;
+    return true;
+  }
+
+  /** The walk stopped at its stop (SkimOptions.stopBit, meetAt): the rest of the data is not for it. */
+  get stopped(): boolean {
+    return this.state === 'done' && this.stopBit >= 0;
+  }
+
+  /** The stop it was given, if any (-1). */
+  get stop(): number {
+    return this.stopBit;
+  }
+
+  /** Whether the block header here is the stop (SkimOptions.stopBit); throws once past it. */
+  private atStop(): boolean {
+    const at = this.base + this.pos;
+    if (at === this.stopBit) return true;
+    const alignedAfter = (bit: number) => Math.ceil((bit + 3) / 8);
+    if (
+      this.stopStored &&
+      (this.peek() & 7) === 0 &&
+      alignedAfter(at) === alignedAfter(this.stopBit)
+    )
+      return true;
+    if (at > this.stopBit) throw new Error('no block starts at the stop');
+    return false;
+  }
+
   private bits(count: number): number {
     const p = this.pos;
     const b = this.buffer;
@@ -164,6 +251,7 @@ export class DeflateSkimmer {
 
   private readBlockHeader(): void {
     const from = this.base + this.pos;
+    this.blockStarts?.push(from, this.out);
     this.final = this.bits(1) === 1;
     const type = this.bits(2);
     if (type === 0) {

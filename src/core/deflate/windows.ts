@@ -3,7 +3,7 @@ import { WINDOW } from './resume.ts';
 /** Decompressed bytes between two places to resume from (skim.ts `every`). */
 export const SEEK_EVERY = 8 << 20;
 /** A match may run this far past a place before the next symbol starts (RFC 1951 3.2.5). */
-const MAX_MATCH = 258;
+export const MAX_MATCH = 258;
 
 /**
  * Keeps, from a decompressed stream seen once in order, the bytes around every `every`-th offset:

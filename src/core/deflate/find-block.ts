@@ -1,0 +1,185 @@
+import { CODE_LENGTH_ORDER } from './codes.ts';
+import { DeflateSkimmer, NO_PLACES } from './skim.ts';
+
+/**
+ * Finds where a deflate block starts in the middle of a stream, with no walk from its start (the
+ * way rapidgzip starts decoding anywhere): at every bit, a header that zlib itself would accept,
+ * dynamic codes complete, then the blocks after it walked until two more headers prove as sound.
+ * Random bits pass the first test at about one position in a few thousand and practically never
+ * the rest; whatever uses a block found this way still checks it against a walk from elsewhere
+ * (deflate/tail.ts: the stream's end, or the block found after it).
+ */
+
+/** How far the walk of the blocks after a candidate may go. */
+const CONFIRM_BYTES = 1 << 20;
+/** Headers after the candidate that must prove sound. */
+const CONFIRM_HEADERS = 2;
+
+/**
+ * The first bit in [fromBit, toBit) of `bytes` where a non-final block starts, or -1. The blocks
+ * after it are walked in `bytes` (so they should reach a little past `toBit`).
+ */
+export function findBlockStart(bytes: Uint8Array, fromBit: number, toBit: number): number {
+  const end = Math.min(toBit, bytes.length * 8 - 3);
+  for (let bit = fromBit; bit < end; bit++) {
+    const i = bit >> 3;
+    const first = ((bytes[i]! | (bytes[i + 1]! << 8)) >> (bit & 7)) & 7;
+    // Not final, and stored (000) or dynamic (101, type 2 read lowest bit first): a fixed block's
+    // header is any three bits, with nothing after it to check.
+    if (first !== 0 && first !== 4) continue;
+    if (headerEnd(bytes, bit, false) >= 0 && confirmed(bytes, bit)) return bit;
+  }
+  return -1;
+}
+
+/**
+ * The bit after the block header at `bit` if it is one zlib accepts (final ones only when `final`
+ * is allowed), else -1: a stored block's length and its complement agree; a dynamic block's code
+ * length code is complete, its literal/length code complete (one code of one bit aside), the end
+ * of block has a code, and its distance code is complete or a single code (RFC 1951 3.2.7,
+ * zlib's inftrees.c).
+ */
+export function headerEnd(bytes: Uint8Array, bit: number, final: boolean): number {
+  const reader = new Bits(bytes, bit);
+  if (reader.take(1) === 1 && !final) return -1;
+  const type = reader.take(2);
+  if (type === 1) return reader.at;
+  if (type === 0) {
+    const aligned = Math.ceil(reader.at / 8);
+    if (aligned + 4 > bytes.length) return -1;
+    const length = bytes[aligned]! | (bytes[aligned + 1]! << 8);
+    const inverse = bytes[aligned + 2]! | (bytes[aligned + 3]! << 8);
+    return (length ^ 0xffff) === inverse ? (aligned + 4) * 8 : -1;
+  }
+  if (type !== 2) return -1;
+  const literalCount = reader.take(5) + 257;
+  const distanceCount = reader.take(5) + 1;
+  if (literalCount > 286 || distanceCount > 30) return -1;
+  const codeLengthCount = reader.take(4) + 4;
+  const codeLengths = new Uint8Array(19);
+  for (let i = 0; i < codeLengthCount; i++) codeLengths[CODE_LENGTH_ORDER[i]!] = reader.take(3);
+  if (reader.past) return -1;
+  if (kraftLeft(codeLengths, 19) !== 0) return -1;
+  const code = canonical(codeLengths);
+  const lengths = new Uint8Array(literalCount + distanceCount);
+  for (let i = 0; i < lengths.length; ) {
+    const sym = reader.symbol(code);
+    if (sym < 0 || reader.past) return -1;
+    if (sym < 16) lengths[i++] = sym;
+    else {
+      if (sym === 16 && i === 0) return -1;
+      const value = sym === 16 ? lengths[i - 1]! : 0;
+      const repeat =
+        sym === 16 ? 3 + reader.take(2) : sym === 17 ? 3 + reader.take(3) : 11 + reader.take(7);
+      if (i + repeat > lengths.length) return -1;
+      lengths.fill(value, i, i + repeat);
+      i += repeat;
+    }
+  }
+  if (reader.past || lengths[256] === 0) return -1;
+  const literals = lengths.subarray(0, literalCount);
+  const distances = lengths.subarray(literalCount);
+  if (!soundCode(literals) || !soundCode(distances)) return -1;
+  return reader.at;
+}
+
+/** Complete, or one code of one bit (zlib accepts that incomplete code alone). */
+function soundCode(lengths: Uint8Array): boolean {
+  const left = kraftLeft(lengths, lengths.length);
+  if (left === 0) return true;
+  let used = 0;
+  let max = 0;
+  for (const l of lengths)
+    if (l > 0) {
+      used++;
+      max = Math.max(max, l);
+    }
+  return left > 0 && used <= 1 && max <= 1;
+}
+
+/** 2^15 less the codes' share of it (negative: over-subscribed). */
+function kraftLeft(lengths: Uint8Array, count: number): number {
+  let left = 1 << 15;
+  for (let i = 0; i < count; i++) if (lengths[i]) left -= 1 << (15 - lengths[i]!);
+  return left;
+}
+
+/** Codes of a complete code by length: for each symbol, its code and length (0: none). */
+function canonical(lengths: Uint8Array): { codes: Uint16Array; lengths: Uint8Array } {
+  const perLength = new Uint16Array(16);
+  for (const l of lengths) if (l) perLength[l]!++;
+  const next = new Uint16Array(16);
+  for (let l = 1, code = 0; l <= 15; l++) {
+    code = (code + perLength[l - 1]!) << 1;
+    next[l] = code;
+  }
+  const codes = new Uint16Array(lengths.length);
+  for (let sym = 0; sym < lengths.length; sym++)
+    if (lengths[sym]) codes[sym] = next[lengths[sym]!]!++;
+  return { codes, lengths };
+}
+
+/** Bits of `bytes` from `at` on, lowest first; reading past the end sets `past`. */
+class Bits {
+  past = false;
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at: number,
+  ) {}
+
+  take(count: number): number {
+    let value = 0;
+    for (let i = 0; i < count; i++) value |= this.bit() << i;
+    return value;
+  }
+
+  private bit(): number {
+    const byte = this.at >> 3;
+    if (byte >= this.bytes.length) {
+      this.past = true;
+      return 0;
+    }
+    const value = (this.bytes[byte]! >> (this.at & 7)) & 1;
+    this.at++;
+    return value;
+  }
+
+  /** The next symbol of a canonical code, read from its top bit; -1 if none matches. */
+  symbol(code: { codes: Uint16Array; lengths: Uint8Array }): number {
+    let value = 0;
+    for (let length = 1; length <= 7; length++) {
+      value = (value << 1) | this.bit();
+      for (let sym = 0; sym < code.lengths.length; sym++)
+        if (code.lengths[sym] === length && code.codes[sym] === value) return sym;
+    }
+    return -1;
+  }
+}
+
+/**
+ * Whether the blocks from `bit` on walk cleanly through CONFIRM_HEADERS more sound headers (or to
+ * the member's end) within CONFIRM_BYTES.
+ */
+function confirmed(bytes: Uint8Array, bit: number): boolean {
+  const from = Math.floor(bit / 8);
+  const skimmer = new DeflateSkimmer(NO_PLACES, {
+    start: { bit: bit % 8, out: 0 },
+    blockStarts: true,
+  });
+  try {
+    skimmer.push(bytes.subarray(from, Math.min(bytes.length, from + CONFIRM_BYTES)));
+  } catch {
+    return false;
+  }
+  const starts = skimmer.blockStarts!;
+  const headers = starts.length / 2 - 1;
+  for (let i = 1; i <= Math.min(headers, CONFIRM_HEADERS); i++)
+    if (headerEnd(bytes, from * 8 + starts[2 * i]!, true) < 0) return false;
+  if (headers >= CONFIRM_HEADERS) return true;
+  // Fewer blocks than that before the member's end: its trailer must then come where it should.
+  try {
+    return from + CONFIRM_BYTES >= bytes.length && skimmer.end() !== undefined;
+  } catch {
+    return false;
+  }
+}
