@@ -8,6 +8,7 @@ import { LayerContent, type LayerLocation } from '../content.ts';
 import { scanLayer } from '../layer/scan.ts';
 import { SeekIndexes, WHOLE_ARCHIVE } from './seek-index.ts';
 import { DeflateSkimmer } from './skim.ts';
+import { decodedSize, skimSegment, type TailSegment } from './tail.ts';
 import { SEEK_EVERY, WindowKeeper } from './windows.ts';
 
 describe('reading a file deep in a gzip layer from its seek index', () => {
@@ -120,6 +121,131 @@ describe('reading a file deep in a gzip layer from its seek index', () => {
     expect(Buffer.compare(body, files[39]!.data)).toBe(0);
     expect(broken.placeBefore('layer', offsets[39]!)).toBeUndefined();
     expect(indexes.placeBefore('layer', offsets[39]!)).toBeDefined();
+  });
+});
+
+describe('places found from the end of a gzip layer', () => {
+  // 60 MB of tar: text files and random ones (stored blocks); the last file far from the start.
+  const files = Array.from({ length: 30 }, (_, i) => ({
+    name: `opt/app/f${i}`,
+    data:
+      i % 4 === 0
+        ? randomBytes(1 << 20)
+        : new TextEncoder().encode(`${i}: a line of a layer's file\n`.repeat(70_000 + i)),
+  }));
+  const tar = writeTar(files);
+  const blob = new Uint8Array(gzipSync(tar));
+  const archive = concatBytes([new Uint8Array(700), blob]);
+  const at: LayerLocation = {
+    blobOffset: 700,
+    blobSize: blob.length,
+    outer: 'none',
+    layer: 'gzip',
+  };
+  const lastOffset = tar.length - 1024 - Math.ceil(files[29]!.data.length / 512) * 512;
+
+  /** The scan's windows, and the segments from the end as the tail worker finds them. */
+  async function fromTheEnd(segment: number) {
+    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0), {
+      seekWindows: true,
+    });
+    const windows = scan.seekWindows!;
+    const isize = new DataView(blob.buffer, blob.byteOffset + blob.length - 4).getUint32(0, true);
+    const size = decodedSize(isize, windows.length, SEEK_EVERY);
+    const segments: TailSegment[] = [];
+    let stopAt: { bit: number; stored: boolean } | undefined;
+    let endOut = size;
+    for (let end = blob.length; end > 10; ) {
+      const from = Math.max(10, end - segment);
+      const found = skimSegment(blob.subarray(from, end), from, stopAt, endOut, SEEK_EVERY);
+      if (!found) break;
+      segments.push(found);
+      stopAt = { bit: found.startBit, stored: found.stored };
+      endOut = found.startOut;
+      end = Math.ceil(found.startBit / 8) + 8;
+    }
+    return { windows, size, segments };
+  }
+
+  it('give the layer its size from the trailer, and serve a file near the end at once', async () => {
+    const { windows, size, segments } = await fromTheEnd(3 << 20);
+    expect(size).toBe(tar.length);
+    expect(segments.length).toBeGreaterThan(1);
+    const indexes = new SeekIndexes();
+    indexes.windowsKept('layer', windows, SEEK_EVERY, blob.length);
+    indexes.skimming('layer');
+    // The skimmer from the start has found one place; the last file is 50 MB further on.
+    const forward = new DeflateSkimmer(SEEK_EVERY);
+    forward.push(blob.subarray(0, 2 << 20));
+    indexes.found('layer', forward.found);
+    for (const segment of segments)
+      indexes.tailFound('layer', segment.points, segment.startOut, segments[0]!.endBit);
+    await indexes.near('layer', lastOffset);
+    const place = indexes.placeBefore('layer', lastOffset)!;
+    expect(place).toBeGreaterThan(lastOffset - SEEK_EVERY - 258);
+    const { source, read } = countingSource(archive);
+    const content = new LayerContent(source, 1 << 20, undefined, indexes);
+    const body = await content.read(at, 'layer', lastOffset, 0, files[29]!.data.length);
+    expect(Buffer.compare(body, files[29]!.data)).toBe(0);
+    expect(read()).toBeLessThan(blob.length / 3);
+  });
+
+  it('are dropped when the skimmer from the start finds a place otherwise', async () => {
+    const { windows, segments } = await fromTheEnd(3 << 20);
+    const forward = new DeflateSkimmer(SEEK_EVERY);
+    forward.push(blob);
+    forward.end();
+    const agreeing = new SeekIndexes();
+    const differing = new SeekIndexes();
+    for (const indexes of [agreeing, differing]) {
+      indexes.windowsKept('layer', windows, SEEK_EVERY, blob.length);
+      indexes.skimming('layer');
+      for (const segment of segments)
+        indexes.tailFound('layer', segment.points, segment.startOut, segments[0]!.endBit);
+    }
+    // The skimmer from the start has got as far as the first place also found from the end.
+    const shared = Math.min(...segments.flatMap((s) => s.points.map((p) => p.out)));
+    const k = forward.found.findIndex((p) => p.out === shared);
+    const own = forward.found.slice(0, k + 1);
+    agreeing.found('layer', own);
+    differing.found('layer', [...own.slice(0, -1), { ...own[k]!, bit: own[k]!.bit + 1 }]);
+    // Found both ways, the same place: the rest found from the end serve; found otherwise, they
+    // go, and only the skimmer's own serve.
+    const end = forward.found.at(-1)!.out;
+    expect(agreeing.placeBefore('layer', lastOffset)).toBe(end);
+    expect(differing.placeBefore('layer', lastOffset)).toBe(shared);
+  });
+
+  it('make the index whole when the skimmer stops where they begin', async () => {
+    const { windows, segments } = await fromTheEnd(3 << 20);
+    const indexes = new SeekIndexes();
+    indexes.windowsKept('layer', windows, SEEK_EVERY, blob.length);
+    indexes.skimming('layer');
+    for (const segment of segments)
+      indexes.tailFound('layer', segment.points, segment.startOut, segments[0]!.endBit);
+    const first = segments.at(-1)!;
+    const forward = new DeflateSkimmer(SEEK_EVERY, {
+      stopBit: first.startBit,
+      stopStored: first.stored,
+    });
+    forward.push(blob);
+    const met = forward.end()!;
+    expect(forward.stopped).toBe(true);
+    // The walk from the start reaches the first segment with the output the segments gave it.
+    expect(met.size).toBe(first.startOut);
+    indexes.found('layer', forward.found);
+    indexes.joined('layer');
+    expect(indexes.wholeIndexes()).toEqual(['layer']);
+    const content = new LayerContent(bytesSource(archive), 1 << 20, undefined, indexes);
+    for (const i of [29, 3, 17, 26]) {
+      const offset =
+        tar.length -
+        1024 -
+        files.slice(i).reduce((n, f) => n + 512 + Math.ceil(f.data.length / 512) * 512, 0) +
+        512;
+      const body = await content.read(at, 'layer', offset, 0, files[i]!.data.length);
+      expect(Buffer.compare(body, files[i]!.data), `file ${i}`).toBe(0);
+    }
   });
 });
 

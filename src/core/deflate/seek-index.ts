@@ -13,6 +13,13 @@ interface LayerIndex {
   every: number;
   /** Found so far by the skimmer, in order. */
   points: DeflatePoint[];
+  /**
+   * Found from the end backwards (deflate/tail.ts), in order, until the skimmer's own cover
+   * them; they are checked against the skimmer's as those arrive.
+   */
+  tail: DeflatePoint[];
+  /** Output from which the places found from the end cover the layer (Infinity: none). */
+  tailFrom: number;
   /** Where the deflate data ends: known once the skimmer is done; until then, before the trailer. */
   endBit: number;
   /** The skimmer is still at it; when it last said anything. */
@@ -44,6 +51,8 @@ export class SeekIndexes {
         windows: [],
         every: SEEK_EVERY,
         points: [],
+        tail: [],
+        tailFrom: Number.POSITIVE_INFINITY,
         endBit: 0,
         skimming: false,
         heardAt: 0,
@@ -64,6 +73,11 @@ export class SeekIndexes {
     this.wake();
   }
 
+  /** How many windows the scan kept of layer `key` (0: none, or not known yet). */
+  windowsOf(key: string): number {
+    return this.layers.get(key)?.windows.length ?? 0;
+  }
+
   /** A skimmer has started on layer `key`, or will. */
   skimming(key: string): void {
     const layer = this.layer(key);
@@ -76,6 +90,29 @@ export class SeekIndexes {
     const layer = this.layers.get(key);
     if (!layer) return;
     layer.points.push(...points);
+    // A place found both ways must be the same place: if not, those found from the end go.
+    for (const point of points) {
+      const other = layer.tail[lastAtOrBefore(layer.tail, point.out)];
+      if (other?.out === point.out && !samePlace(other, point)) {
+        layer.tail = [];
+        layer.tailFrom = Number.POSITIVE_INFINITY;
+      }
+    }
+    layer.heardAt = this.now();
+    this.wake();
+  }
+
+  /**
+   * Places of layer `key` found from its end backwards (deflate/tail.ts): those of the segment
+   * before the ones it has, which now cover the layer from output `from`; `endBit`, with the
+   * first, where its deflate data ends.
+   */
+  tailFound(key: string, points: readonly DeflatePoint[], from: number, endBit?: number): void {
+    const layer = this.layers.get(key);
+    if (!layer || layer.whole) return;
+    layer.tail.unshift(...points);
+    layer.tailFrom = from;
+    if (endBit !== undefined) layer.endBit = endBit;
     layer.heardAt = this.now();
     this.wake();
   }
@@ -92,7 +129,22 @@ export class SeekIndexes {
     else {
       layer.endBit = endBit;
       layer.whole = layer.windows.length > 0;
+      // Every place is the skimmer's own now.
+      layer.tail = [];
+      layer.tailFrom = Number.POSITIVE_INFINITY;
     }
+    this.wake();
+  }
+
+  /**
+   * The skimmer stopped where the places found from the end of layer `key` begin, with the same
+   * output there: between them, every place is known.
+   */
+  joined(key: string): void {
+    const layer = this.layers.get(key);
+    if (!layer) return;
+    layer.skimming = false;
+    layer.whole = layer.windows.length > 0;
     this.wake();
   }
 
@@ -126,6 +178,9 @@ export class SeekIndexes {
       if (!layer?.skimming) return;
       const last = layer.points.at(-1)?.out ?? 0;
       if (last + layer.every > offset) return;
+      // A place found from the end lies within one step before it.
+      const fromTail = layer.tail[lastAtOrBefore(layer.tail, offset)];
+      if (fromTail && fromTail.out + layer.every > offset) return;
       const quiet = this.now() - layer.heardAt;
       if (quiet >= STALL_MS) return;
       await new Promise<void>((resolve) => {
@@ -175,20 +230,37 @@ export class SeekIndexes {
   ): { point: DeflatePoint; window: Uint8Array; endBit: number } | undefined {
     const layer = this.layers.get(key);
     if (!layer) return undefined;
-    const { points } = layer;
-    // The last place at or before the offset (places are in order of output).
-    let lo = 0;
-    let hi = points.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (points[mid]!.out <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo - 1; i >= 0; i--) {
-      const point = points[i]!;
-      const window = windowBefore(layer.windows, layer.every, point.out);
-      if (window) return { point, window, endBit: layer.endBit };
-    }
-    return undefined;
+    // The last place at or before the offset, of those found either way.
+    const candidates = [layer.points, layer.tail].flatMap((points) => {
+      for (let i = lastAtOrBefore(points, offset); i >= 0; i--) {
+        const point = points[i]!;
+        const window = windowBefore(layer.windows, layer.every, point.out);
+        if (window) return [{ point, window, endBit: layer.endBit }];
+      }
+      return [];
+    });
+    return candidates.sort((a, b) => b.point.out - a.point.out)[0];
   }
+}
+
+/** Index of the last of `points` (in order of output) at or before `offset`; -1 if none. */
+function lastAtOrBefore(points: readonly DeflatePoint[], offset: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.out <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function samePlace(a: DeflatePoint, b: DeflatePoint): boolean {
+  return (
+    a.bit === b.bit &&
+    a.headerFrom === b.headerFrom &&
+    a.headerTo === b.headerTo &&
+    a.storedLeft === b.storedLeft &&
+    a.final === b.final
+  );
 }
