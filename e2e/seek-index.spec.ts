@@ -121,3 +121,48 @@ test('the digest check keeps on disk no gzip layer the seek index serves whole, 
   await page.getByRole('button', { name: 'Next match' }).click();
   await expect(page.getByTestId('text-view')).toContainText(text);
 });
+
+test('a file at the end of a very large gzip layer opens from places found from its end, before the walk from its start gets there', async ({
+  page,
+}) => {
+  // 72 MiB of noise, then the text: the compressed layer is large enough to be walked from both ends.
+  const text = 'found from the end of the layer';
+  const tar = writeTar([
+    { name: 'noise', data: new Uint8Array(randomBytes(72 << 20)) },
+    { name: 'late.txt', data: text },
+  ]);
+  const gz = gzipSync(tar, { level: 1 });
+  const image = imageFrom([{ command: 'add files', layer: tar }]);
+  const archive = Buffer.from(legacyArchive({ ...image, layers: [gz] }));
+  const blobAt = archive.indexOf(gz.subarray(0, 64));
+  expect(blobAt).toBeGreaterThan(0);
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 }),
+  );
+  // The scan reads the whole blob; every later read of it from its start (the walk from the
+  // start, the digest check) gets its first MiB and then nothing.
+  let whole = 0;
+  const starts: number[] = [];
+  const server = await holdingRangeServer(
+    archive,
+    (start, end) => {
+      starts.push(start);
+      return start === blobAt && end - start > 1024 && ++whole > 1;
+    },
+    1 << 20,
+  );
+  try {
+    await page.goto(`/#url=${encodeURIComponent(`${server.url}/image.tar`)}`);
+    expect(await settled(page)).toBe('ready');
+    await expect.poll(() => whole).toBeGreaterThan(1);
+    const before = starts.length;
+    await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/late.txt');
+    await page.getByRole('button', { name: 'Next match' }).click();
+    await expect(page.getByTestId('text-view')).toContainText(text);
+    // Read from a place found from the end, 64 MiB into the tar, not from the blob's start.
+    const reads = starts.slice(before);
+    expect(reads.some((s) => s > blobAt + (60 << 20) && s < blobAt + gz.length)).toBe(true);
+  } finally {
+    server.close();
+  }
+});

@@ -260,9 +260,55 @@ export type FromScanner =
 
 /** To the skimmer (skim-worker.ts): the gzip layers of an uncompressed archive, in order to skim. */
 export interface SkimJob {
+  type: 'job';
   source: SourceSpec;
   layers: { blobPath: string; start: number; size: number }[];
 }
+
+/**
+ * To the skimmer: places of layer `blobPath` were found from its end back to the block at `bit`
+ * (skim-tail-worker.ts); the walk stops there if it has not passed it.
+ */
+export interface SkimMeet {
+  type: 'meet';
+  blobPath: string;
+  bit: number;
+  stored: boolean;
+}
+
+/**
+ * To the tail skimmer (skim-tail-worker.ts): the gzip member to walk from its end (`windowsKept`:
+ * the scan's windows of it, which give its size with the trailer), then how far into it the walk
+ * from its start has come, so that the two stop where they meet.
+ */
+export type ToTailSkimmer =
+  | {
+      type: 'job';
+      source: SourceSpec;
+      blobPath: string;
+      start: number;
+      size: number;
+      windowsKept: number;
+      every: number;
+    }
+  | { type: 'passed'; bytes: number };
+
+/** From the tail skimmer: each segment's places, from the end backwards, then that it stopped. */
+export type FromTailSkimmer =
+  /**
+   * A segment's places: it starts at the block at `bit` (`stored` or not), `from` bytes of output
+   * in; `endBit`, with the first, is where the deflate data ends.
+   */
+  | {
+      type: 'tail-found';
+      blobPath: string;
+      points: DeflatePoint[];
+      bit: number;
+      stored: boolean;
+      from: number;
+      endBit?: number;
+    }
+  | { type: 'tail-done'; blobPath: string };
 
 /** From the skimmer: places to resume from as they are found, then how each layer ended. */
 export type FromSkimmer =
@@ -270,5 +316,7 @@ export type FromSkimmer =
   /** Compressed bytes walked so far, in all layers (layers found not to be gzip count whole). */
   | { type: 'walked'; bytes: number }
   | { type: 'ended'; blobPath: string; endBit: number; size: number }
+  /** The walk stopped at the block at `bit` (SkimMeet), `out` bytes of output in. */
+  | { type: 'met'; blobPath: string; bit: number; out: number }
   | { type: 'failed'; blobPath: string; message: string }
   | { type: 'done' };

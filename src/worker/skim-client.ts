@@ -1,17 +1,21 @@
 import type { SourceSpec } from '../core/bytes.ts';
 import { type SeekIndexes, WHOLE_ARCHIVE } from '../core/deflate/seek-index.ts';
+import { SEGMENT } from '../core/deflate/tail.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
-import type { FromSkimmer, SkimJob } from './protocol.ts';
+import type { FromSkimmer, FromTailSkimmer, SkimJob, SkimMeet, ToTailSkimmer } from './protocol.ts';
 
 /** One skimmer worker: the layers it has left, the one it is on, and how far it has walked. */
 interface Share {
   worker: Worker;
+  list: SkimJob['layers'];
   queue: string[];
   current: string | undefined;
   walked: number;
   over: boolean;
 }
+
+type Layer = SkimJob['layers'][number];
 
 /** A skimmer silent this long (a slow or held source) no longer holds the digest check back. */
 const QUIET_MS = 2000;
@@ -38,6 +42,12 @@ export class LayerSkimmer {
 
   private total = 0;
   private shares: Share[] = [];
+  /** The largest layer, which a second worker walks from its end (skim-tail-worker.ts). */
+  private largest: Layer | undefined;
+  private tail: { worker: Worker; layer: Layer } | undefined;
+  private tailOver = false;
+  /** Where each segment found from the end starts: its block's bit, and the output there. */
+  private readonly tailStarts = new Map<number, number>();
 
   private done(): void {
     clearTimeout(this.quiet);
@@ -79,13 +89,80 @@ export class LayerSkimmer {
       bytes[lightest]! += layer.size;
     }
     this.shares = lists.map((list) => this.launch(list));
+    this.largest = layers[0];
+    this.startTail();
     this.busy();
+  }
+
+  /**
+   * A worker that finds the largest layer's places from its end backwards, as soon as the scan's
+   * windows of it are known: a file near the end of a 1.3 GB layer then waits a few tenths of a
+   * second instead of the seconds the walk from the start takes to get there.
+   */
+  private startTail(): void {
+    const layer = this.largest;
+    if (!layer || this.tail || this.tailOver || layer.size < 4 * SEGMENT) return;
+    const windowsKept = this.indexes.windowsOf(layer.blobPath);
+    if (windowsKept === 0) return;
+    const worker = new Worker(new URL('./skim-tail-worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    this.tail = { worker, layer };
+    worker.onmessage = (event: MessageEvent<FromTailSkimmer>) => {
+      const message = event.data;
+      if (message.type === 'tail-done') {
+        this.stopTail();
+        return;
+      }
+      const { blobPath, bit, stored } = message;
+      this.indexes.tailFound(blobPath, message.points, message.from, message.endBit);
+      this.tailStarts.set(bit, message.from);
+      // The walk from the start stops there, if it is not past it already.
+      for (const share of this.shares)
+        if (share.queue.includes(blobPath) || share.current === blobPath)
+          share.worker.postMessage({ type: 'meet', blobPath, bit, stored } satisfies SkimMeet);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.stopTail();
+    };
+    worker.postMessage({
+      type: 'job',
+      source: this.spec,
+      blobPath: layer.blobPath,
+      start: layer.start,
+      size: layer.size,
+      windowsKept,
+      every: SEEK_EVERY,
+    } satisfies ToTailSkimmer);
+  }
+
+  private stopTail(): void {
+    this.tail?.worker.terminate();
+    this.tail = undefined;
+    this.tailOver = true;
+  }
+
+  /** The walk from the start is `walked` bytes into its list: the tail worker hears how far into its layer. */
+  private tellTail(share: Share): void {
+    const tail = this.tail;
+    if (!tail || share.current !== tail.layer.blobPath) return;
+    let before = 0;
+    for (const layer of share.list) {
+      if (layer.blobPath === tail.layer.blobPath) break;
+      before += layer.size;
+    }
+    tail.worker.postMessage({
+      type: 'passed',
+      bytes: share.walked - before,
+    } satisfies ToTailSkimmer);
   }
 
   /** A skimmer for `list`; reads wait only for the layer it is on, not for those queued. */
   private launch(list: SkimJob['layers']): Share {
     const share: Share = {
       worker: new Worker(new URL('./skim-worker.ts', import.meta.url), { type: 'module' }),
+      list,
       queue: list.map((l) => l.blobPath),
       current: undefined,
       walked: 0,
@@ -98,18 +175,21 @@ export class LayerSkimmer {
       event.preventDefault();
       this.finish(share);
     };
-    share.worker.postMessage({ source: this.spec, layers: list } satisfies SkimJob);
+    share.worker.postMessage({ type: 'job', source: this.spec, layers: list } satisfies SkimJob);
     return share;
   }
 
   /** The skimmer is on to the next layer of its list. */
   private next(share: Share): void {
+    // The walk from the start has the whole of the layer it leaves: the tail worker can go.
+    if (this.tail && share.current === this.tail.layer.blobPath) this.stopTail();
     share.current = share.queue.shift();
     if (share.current !== undefined) this.indexes.skimming(share.current);
   }
 
   /** A skimmer is done (or crashed): what it had left will not be found. */
   private finish(share: Share): void {
+    if (this.tail && share.current === this.tail.layer.blobPath) this.stopTail();
     share.worker.terminate();
     share.over = true;
     this.indexes.stopped([...(share.current === undefined ? [] : [share.current]), ...share.queue]);
@@ -155,6 +235,8 @@ export class LayerSkimmer {
         this.indexes.windowsKept(blobPath, scan.seekWindows, SEEK_EVERY, entry.size);
       else this.indexes.drop(blobPath);
     }
+    // With more than two cores the skimmers may have started before the windows were known.
+    if (this.started) this.startTail();
   }
 
   private heard(message: FromSkimmer, share: Share): void {
@@ -165,6 +247,7 @@ export class LayerSkimmer {
         break;
       case 'walked':
         share.walked = message.bytes;
+        this.tellTail(share);
         if (!this.told)
           this.onProgress(
             this.shares.reduce((n, s) => n + s.walked, 0),
@@ -173,6 +256,12 @@ export class LayerSkimmer {
         break;
       case 'ended':
         this.indexes.ended(message.blobPath, message.endBit, message.size);
+        this.next(share);
+        break;
+      case 'met':
+        // The two walks agree on the output where they meet, or neither is trusted.
+        if (this.tailStarts.get(message.bit) === message.out) this.indexes.joined(message.blobPath);
+        else this.indexes.drop(message.blobPath);
         this.next(share);
         break;
       case 'failed':

@@ -2,7 +2,7 @@
 import { openSource } from '../core/bytes.ts';
 import { DeflateSkimmer } from '../core/deflate/skim.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
-import type { FromSkimmer, SkimJob } from './protocol.ts';
+import type { FromSkimmer, SkimJob, SkimMeet } from './protocol.ts';
 
 /**
  * Finds the places to resume decoding from in the gzip layers of an uncompressed archive
@@ -17,13 +17,24 @@ const send = (message: FromSkimmer) => self.postMessage(message);
 /** Progress is told every this many compressed bytes. */
 const TELL_EVERY = 16 << 20;
 
-self.onmessage = async (event: MessageEvent<SkimJob>) => {
-  const source = openSource(event.data.source);
+/** The layer being walked, which places found from its end may meet. */
+let current: { blobPath: string; skimmer: DeflateSkimmer } | undefined;
+
+self.onmessage = (event: MessageEvent<SkimJob | SkimMeet>) => {
+  const message = event.data;
+  if (message.type === 'job') void skim(message);
+  else if (current?.blobPath === message.blobPath)
+    current.skimmer.meetAt(message.bit, message.stored);
+};
+
+async function skim(job: SkimJob): Promise<void> {
+  const source = openSource(job.source);
   let walked = 0;
   let told = 0;
-  for (const { blobPath, start, size } of event.data.layers) {
+  for (const { blobPath, start, size } of job.layers) {
     const before = walked;
     const skimmer = new DeflateSkimmer(SEEK_EVERY);
+    current = { blobPath, skimmer };
     let sent = 0;
     const sendFound = () => {
       const points = skimmer.found.slice(sent);
@@ -40,10 +51,14 @@ self.onmessage = async (event: MessageEvent<SkimJob>) => {
         }
         // Each as it is found (one per SEEK_EVERY bytes of output): a read may be waiting on it.
         if (skimmer.found.length > sent) sendFound();
+        // The places from here on were found from the end.
+        if (skimmer.stopped) break;
       }
       const index = skimmer.end();
       sendFound();
-      if (index) send({ type: 'ended', blobPath, endBit: index.endBit, size: index.size });
+      if (index && skimmer.stopped)
+        send({ type: 'met', blobPath, bit: skimmer.stop, out: index.size });
+      else if (index) send({ type: 'ended', blobPath, endBit: index.endBit, size: index.size });
       else send({ type: 'failed', blobPath, message: 'the gzip data ends early' });
     } catch (error) {
       send({
@@ -56,5 +71,6 @@ self.onmessage = async (event: MessageEvent<SkimJob>) => {
     walked = before + size;
     send({ type: 'walked', bytes: walked });
   }
+  current = undefined;
   send({ type: 'done' });
-};
+}
