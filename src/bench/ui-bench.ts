@@ -212,14 +212,16 @@ async function main() {
       }
       return times.map((x) => `${x.toFixed(0)} ms`).join(', ');
     };
-    // The gzip layers are indexed first (the digest check follows): a file the skimmer has passed
-    // opens from the place before it, one past it waits for the skimmer.
-    await new Promise((r) => setTimeout(r, 3000));
+    // The gzip layers are indexed first (the digest check follows): the largest from both ends at
+    // once, so a file near its end opens from a place found from the end, one the skimmer from the
+    // start has passed from the place before it, and one between the two waits for them.
+    const shown = Date.now();
     console.log(
-      `open a file halfway through a 1.3 GB gzip layer, 3 s after the image was shown, while the seek index is being built (first, then again): ${await openDeep(deepPath(45_000))}`,
+      `open a file at the end of a 1.3 GB gzip layer, right after the image was shown, while the seek index is being built (first, then again): ${await openDeep(deepPath(89_999))}`,
     );
+    await new Promise((r) => setTimeout(r, Math.max(0, 3000 - (Date.now() - shown))));
     console.log(
-      `open a file at the end of that layer, next (first, then again): ${await openDeep(deepPath(89_999))}`,
+      `open a file halfway through that layer, 3 s after the image was shown (first, then again): ${await openDeep(deepPath(45_000))}`,
     );
     await page.waitForFunction(() => document.querySelector('[data-indexing]') === null, null, {
       timeout: 600_000,

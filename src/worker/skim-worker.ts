@@ -48,6 +48,9 @@ async function skim(job: SkimJob): Promise<void> {
         if (walked - told >= TELL_EVERY) {
           told = walked;
           send({ type: 'walked', bytes: walked });
+          // A file read faster than it is walked never waits, so no message would be taken in
+          // until the layer's end: where the places found from the end begin comes in here.
+          await new Promise((resolve) => setTimeout(resolve, 0));
         }
         // Each as it is found (one per SEEK_EVERY bytes of output): a read may be waiting on it.
         if (skimmer.found.length > sent) sendFound();
