@@ -249,6 +249,45 @@ describe('places found from the end of a gzip layer', () => {
   });
 });
 
+describe('a place taken for another', () => {
+  it('is refused when what it decodes to is not what the scan saw there, and the read made again from the start', async () => {
+    // One 20 MiB file: a read 17 MiB into it starts at the place 16 MiB in, past its header.
+    const data = new Uint8Array(randomBytes(20 << 20));
+    const tar = writeTar([{ name: 'big', data }]);
+    const blob = new Uint8Array(gzipSync(tar, { level: 1 }));
+    const scan = await scanLayer(bytesSource(blob).read(0), () => bytesSource(blob).read(0), {
+      seekWindows: true,
+    });
+    const skimmer = new DeflateSkimmer(SEEK_EVERY);
+    skimmer.push(blob);
+    const index = skimmer.end()!;
+    const at: LayerLocation = {
+      blobOffset: 0,
+      blobSize: blob.length,
+      outer: 'none',
+      layer: 'gzip',
+    };
+    const read = async (indexes: SeekIndexes) => {
+      const content = new LayerContent(bytesSource(blob), 1 << 20, undefined, indexes);
+      return content.read(at, 'layer', 512, 17 << 20, 1000);
+    };
+    for (const shift of [0, 100]) {
+      const indexes = new SeekIndexes();
+      indexes.windowsKept('layer', scan.seekWindows!, SEEK_EVERY, blob.length);
+      // Its bits are right, its output is not (as a member's size misread would make it).
+      indexes.found(
+        'layer',
+        index.points.map((p) => ({ ...p, out: p.out + shift })),
+      );
+      indexes.ended('layer', index.endBit, index.size);
+      const body = await read(indexes);
+      expect(Buffer.compare(body, data.subarray(17 << 20, (17 << 20) + 1000))).toBe(0);
+      // Right, the place serves on; taken for another, it is dropped.
+      expect(indexes.placeBefore('layer', 17 << 20) === undefined).toBe(shift !== 0);
+    }
+  });
+});
+
 describe('waiting for the skimmer', () => {
   const point = (out: number) => ({
     out,

@@ -1,7 +1,8 @@
 import { nativeInflateRaw } from '../compression.ts';
-import { resumedDeflate } from './resume.ts';
+import { StrataError } from '../errors.ts';
+import { resumedDeflate, WINDOW } from './resume.ts';
 import type { DeflatePoint } from './skim.ts';
-import { SEEK_EVERY, windowBefore } from './windows.ts';
+import { keptAround, SEEK_EVERY } from './windows.ts';
 
 /** The key of a gzip-wrapped archive's own index (`docker save | gzip`): no blob path is empty. */
 export const WHOLE_ARCHIVE = '';
@@ -217,29 +218,51 @@ export class SeekIndexes {
   ): { start: number; tar: AsyncIterable<Uint8Array> } | undefined {
     const found = this.find(key, offset);
     if (!found) return undefined;
-    const { point, window, endBit } = found;
-    return {
-      start: point.out,
-      tar: nativeInflateRaw(resumedDeflate(point, window, read, endBit), window.length),
-    };
+    const { point, kept, endBit } = found;
+    const decoded = nativeInflateRaw(resumedDeflate(point, kept.before, read, endBit), WINDOW);
+    return { start: point.out, tar: startingWith(decoded, kept.after) };
   }
 
   private find(
     key: string,
     offset: number,
-  ): { point: DeflatePoint; window: Uint8Array; endBit: number } | undefined {
+  ):
+    | { point: DeflatePoint; kept: { before: Uint8Array; after: Uint8Array }; endBit: number }
+    | undefined {
     const layer = this.layers.get(key);
     if (!layer) return undefined;
     // The last place at or before the offset, of those found either way.
     const candidates = [layer.points, layer.tail].flatMap((points) => {
       for (let i = lastAtOrBefore(points, offset); i >= 0; i--) {
         const point = points[i]!;
-        const window = windowBefore(layer.windows, layer.every, point.out);
-        if (window) return [{ point, window, endBit: layer.endBit }];
+        const kept = keptAround(layer.windows, layer.every, point.out);
+        if (kept) return [{ point, kept, endBit: layer.endBit }];
       }
       return [];
     });
     return candidates.sort((a, b) => b.point.out - a.point.out)[0];
+  }
+}
+
+/**
+ * The decoded chunks, which must begin with `expected` (what the scan saw right after the place):
+ * a place not where it was taken to be gives other bytes, and the read fails instead of showing
+ * them (content.ts then reads from the layer's start).
+ */
+async function* startingWith(
+  chunks: AsyncIterable<Uint8Array>,
+  expected: Uint8Array,
+): AsyncGenerator<Uint8Array> {
+  let checked = 0;
+  for await (const chunk of chunks) {
+    if (checked < expected.length) {
+      const n = Math.min(chunk.length, expected.length - checked);
+      for (let i = 0; i < n; i++)
+        if (chunk[i] !== expected[checked + i])
+          throw new StrataError('bad-compression', 'A place did not decode to what the scan saw.');
+      checked += n;
+    }
+    yield chunk;
   }
 }
 

@@ -60,17 +60,21 @@ export async function* seenBy(
   }
 }
 
-/** The window kept for due offset j·every (windows[j-1]) that holds the 32 KiB before `out`. */
-export function windowBefore(
+/**
+ * What the scan kept around `out` for due offset j·every (windows[j-1]): the 32 KiB before it (a
+ * resumed decode's window), and what it kept after it (up to MAX_MATCH bytes, which a decode from
+ * there must give first). Undefined when `out` is not within what was kept.
+ */
+export function keptAround(
   windows: readonly Uint8Array[],
   every: number,
   out: number,
-): Uint8Array | undefined {
+): { before: Uint8Array; after: Uint8Array } | undefined {
   const j = Math.floor(out / every);
   const kept = windows[j - 1];
   if (!kept) return undefined;
   const from = j * every - WINDOW;
   const end = out - from;
   if (end < WINDOW || end > kept.length) return undefined;
-  return kept.subarray(end - WINDOW, end);
+  return { before: kept.subarray(end - WINDOW, end), after: kept.subarray(end) };
 }
