@@ -13,6 +13,9 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const send = (message: FromTailSkimmer) => self.postMessage(message);
 
+/** How far past a segment's start the bytes read ahead for the one before it go. */
+const LOOK_PAST = 256 << 10;
+
 /** Compressed bytes of the member the walk from its start has passed. */
 let passed = 0;
 
@@ -25,10 +28,23 @@ self.onmessage = (event: MessageEvent<ToTailSkimmer>) => {
 async function walkBack(job: Extract<ToTailSkimmer, { type: 'job' }>): Promise<void> {
   const { blobPath, start, size, every } = job;
   const source = openSource(job.source);
-  const read = async (from: number, to: number) => {
+  const spec = job.source;
+  // A file's range is read whole by the browser, with no JavaScript per chunk, so that it can be
+  // read while a segment is walked (below).
+  const read = async (from: number, to: number): Promise<Uint8Array> => {
+    if (spec.kind === 'blob')
+      return new Uint8Array(await spec.blob.slice(start + from, start + to).arrayBuffer());
     const parts: Uint8Array[] = [];
     for await (const chunk of source.read(start + from, start + to)) parts.push(chunk.slice());
     return concatBytes(parts);
+  };
+  /** The bytes of the segment before the one being walked, asked for ahead. */
+  let ahead: { from: number; to: number; bytes: Promise<Uint8Array> } | undefined;
+  const segmentBytes = async (from: number, to: number) => {
+    const asked = ahead;
+    if (asked && asked.from <= from && asked.to >= to)
+      return (await asked.bytes).subarray(from - asked.from, to - asked.from);
+    return read(from, to);
   };
   try {
     const trailer = await read(size - 4, size);
@@ -41,7 +57,13 @@ async function walkBack(job: Extract<ToTailSkimmer, { type: 'job' }>): Promise<v
     while (true) {
       const segmentFrom = Math.max(10, segmentEnd - SEGMENT);
       if (segmentFrom <= passed + SEGMENT) break;
-      const bytes = await read(segmentFrom, segmentEnd);
+      const bytes = await segmentBytes(segmentFrom, segmentEnd);
+      // The segment before ends where this one's first block starts, almost always in its
+      // first few kilobytes: its bytes up to LOOK_PAST past this one's start are read meanwhile.
+      const aheadFrom = Math.max(10, segmentFrom - SEGMENT);
+      const aheadTo = Math.min(segmentEnd, segmentFrom + LOOK_PAST);
+      ahead = { from: aheadFrom, to: aheadTo, bytes: read(aheadFrom, aheadTo) };
+      ahead.bytes.catch(() => undefined);
       const segment = skimSegment(bytes, segmentFrom, stopAt, endOut, every);
       if (!segment) break;
       send({
