@@ -291,6 +291,7 @@ export type ToTailSkimmer =
       windowsKept: number;
       every: number;
     }
+  /** How far the walk from the start is into the member being walked (Infinity: past it). */
   | { type: 'passed'; bytes: number };
 
 /** From the tail skimmer: each segment's places, from the end backwards, then that it stopped. */

@@ -3,7 +3,8 @@ import { type SeekIndexes, WHOLE_ARCHIVE } from '../core/deflate/seek-index.ts';
 import { SEGMENT } from '../core/deflate/tail.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
-import type { FromSkimmer, FromTailSkimmer, SkimJob, SkimMeet, ToTailSkimmer } from './protocol.ts';
+import type { FromSkimmer, SkimJob, SkimMeet } from './protocol.ts';
+import { TailWalker } from './skim-tail-client.ts';
 
 /** One skimmer worker: the layers it has left, the one it is on, and how far it has walked. */
 interface Share {
@@ -14,8 +15,6 @@ interface Share {
   walked: number;
   over: boolean;
 }
-
-type Layer = SkimJob['layers'][number];
 
 /** A skimmer silent this long (a slow or held source) no longer holds the digest check back. */
 const QUIET_MS = 2000;
@@ -38,16 +37,27 @@ export class LayerSkimmer {
     private readonly onDone: () => void,
     /** Compressed bytes walked, of all those of the layers it was given. */
     private readonly onProgress: (done: number, total: number) => void,
-  ) {}
+  ) {
+    this.tail = new TailWalker(
+      spec,
+      indexes,
+      (blobPath, bit, stored) => {
+        // The skimmer that has the layer stops there, if it is not past it already.
+        for (const share of this.shares)
+          if (share.queue.includes(blobPath) || share.current === blobPath)
+            share.worker.postMessage({ type: 'meet', blobPath, bit, stored } satisfies SkimMeet);
+      },
+      () => this.nextTail(),
+    );
+  }
 
   private total = 0;
   private shares: Share[] = [];
-  /** The largest layer, which a second worker walks from its end (skim-tail-worker.ts). */
-  private largest: Layer | undefined;
-  private tail: { worker: Worker; layer: Layer } | undefined;
-  private tailOver = false;
-  /** Where each segment found from the end starts: its block's bit, and the output there. */
-  private readonly tailStarts = new Map<number, number>();
+  /**
+   * A second worker that walks large layers from their ends while the skimmers walk them from
+   * their starts: the largest first, then those the skimmers will come to last.
+   */
+  private readonly tail: TailWalker;
 
   private done(): void {
     clearTimeout(this.quiet);
@@ -89,73 +99,38 @@ export class LayerSkimmer {
       bytes[lightest]! += layer.size;
     }
     this.shares = lists.map((list) => this.launch(list));
-    this.largest = layers[0];
-    this.startTail();
+    this.nextTail();
     this.busy();
   }
 
   /**
-   * A worker that finds the largest layer's places from its end backwards, as soon as the scan's
-   * windows of it are known: a file near the end of a 1.3 GB layer then waits a few tenths of a
-   * second instead of the seconds the walk from the start takes to get there.
+   * Gives the tail walker its next layer: the largest, so that a file near its end opens at once
+   * (its end, 1.3 GB in, 3.9 s after ready with the skimmer alone), then the last of the layers a
+   * skimmer has yet to come to. Layers whose windows are not known yet wait for `scanned`.
    */
-  private startTail(): void {
-    const layer = this.largest;
-    if (!layer || this.tail || this.tailOver || layer.size < 4 * SEGMENT) return;
-    const windowsKept = this.indexes.windowsOf(layer.blobPath);
-    if (windowsKept === 0) return;
-    const worker = new Worker(new URL('./skim-tail-worker.ts', import.meta.url), {
-      type: 'module',
-    });
-    this.tail = { worker, layer };
-    worker.onmessage = (event: MessageEvent<FromTailSkimmer>) => {
-      const message = event.data;
-      if (message.type === 'tail-done') {
-        this.stopTail();
-        return;
-      }
-      const { blobPath, bit, stored } = message;
-      this.indexes.tailFound(blobPath, message.points, message.from, message.endBit);
-      this.tailStarts.set(bit, message.from);
-      // The walk from the start stops there, if it is not past it already.
-      for (const share of this.shares)
-        if (share.queue.includes(blobPath) || share.current === blobPath)
-          share.worker.postMessage({ type: 'meet', blobPath, bit, stored } satisfies SkimMeet);
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      this.stopTail();
-    };
-    worker.postMessage({
-      type: 'job',
-      source: this.spec,
-      blobPath: layer.blobPath,
-      start: layer.start,
-      size: layer.size,
-      windowsKept,
-      every: SEEK_EVERY,
-    } satisfies ToTailSkimmer);
+  private nextTail(): void {
+    if (this.tail.busy) return;
+    const largest = this.shares.flatMap((s) => s.list).sort((a, b) => b.size - a.size)[0];
+    const candidates = [
+      ...(largest && largest.size >= 4 * SEGMENT ? [largest] : []),
+      ...this.shares.flatMap((share) =>
+        share.list.filter((l) => share.queue.includes(l.blobPath)).reverse(),
+      ),
+    ];
+    const next = candidates.find((l) => l.size >= 3 * SEGMENT && this.tail.canWalk(l));
+    if (next) this.tail.walk(next);
+    else if (this.shares.every((s) => s.over)) this.tail.end();
   }
 
-  private stopTail(): void {
-    this.tail?.worker.terminate();
-    this.tail = undefined;
-    this.tailOver = true;
-  }
-
-  /** The walk from the start is `walked` bytes into its list: the tail worker hears how far into its layer. */
+  /** The skimmer is `walked` bytes into its list: the tail walker hears how far into its layer. */
   private tellTail(share: Share): void {
-    const tail = this.tail;
-    if (!tail || share.current !== tail.layer.blobPath) return;
+    if (share.current === undefined) return;
     let before = 0;
     for (const layer of share.list) {
-      if (layer.blobPath === tail.layer.blobPath) break;
+      if (layer.blobPath === share.current) break;
       before += layer.size;
     }
-    tail.worker.postMessage({
-      type: 'passed',
-      bytes: share.walked - before,
-    } satisfies ToTailSkimmer);
+    this.tail.passed(share.current, share.walked - before);
   }
 
   /** A skimmer for `list`; reads wait only for the layer it is on, not for those queued. */
@@ -181,19 +156,22 @@ export class LayerSkimmer {
 
   /** The skimmer is on to the next layer of its list. */
   private next(share: Share): void {
-    // The walk from the start has the whole of the layer it leaves: the tail worker can go.
-    if (this.tail && share.current === this.tail.layer.blobPath) this.stopTail();
+    // The skimmer has the whole of the layer it leaves: the tail walker has nothing more there.
+    if (share.current !== undefined) this.tail.left(share.current);
     share.current = share.queue.shift();
     if (share.current !== undefined) this.indexes.skimming(share.current);
   }
 
   /** A skimmer is done (or crashed): what it had left will not be found. */
   private finish(share: Share): void {
-    if (this.tail && share.current === this.tail.layer.blobPath) this.stopTail();
+    if (share.current !== undefined) this.tail.left(share.current);
     share.worker.terminate();
     share.over = true;
     this.indexes.stopped([...(share.current === undefined ? [] : [share.current]), ...share.queue]);
-    if (this.shares.every((s) => s.over)) this.done();
+    if (this.shares.every((s) => s.over)) {
+      this.tail.end();
+      this.done();
+    }
   }
 
   /** A gzip-wrapped archive (`docker save | gzip`) is one member: the whole file is skimmed. */
@@ -236,7 +214,7 @@ export class LayerSkimmer {
       else this.indexes.drop(blobPath);
     }
     // With more than two cores the skimmers may have started before the windows were known.
-    if (this.started) this.startTail();
+    if (this.started) this.nextTail();
   }
 
   private heard(message: FromSkimmer, share: Share): void {
@@ -260,7 +238,8 @@ export class LayerSkimmer {
         break;
       case 'met':
         // The two walks agree on the output where they meet, or neither is trusted.
-        if (this.tailStarts.get(message.bit) === message.out) this.indexes.joined(message.blobPath);
+        if (this.tail.agrees(message.blobPath, message.bit, message.out))
+          this.indexes.joined(message.blobPath);
         else this.indexes.drop(message.blobPath);
         this.next(share);
         break;

@@ -4,10 +4,10 @@ import { decodedSize, SEGMENT, skimSegment } from '../core/deflate/tail.ts';
 import type { FromTailSkimmer, ToTailSkimmer } from './protocol.ts';
 
 /**
- * Finds places to resume from in one large gzip member from its end backwards, a segment at a
- * time (core/deflate/tail.ts), while the skimmer walks it from its start: files near the end of
- * the layer open long before that walk gets there. It stops where the two meet, or at the first
- * segment it cannot place.
+ * Finds places to resume from in a large gzip member from its end backwards, a segment at a time
+ * (core/deflate/tail.ts), while the skimmer walks it from its start: files near the end of the
+ * layer open long before that walk gets there. It stops where the two meet, or at the first
+ * segment it cannot place, and then takes the next member it is given.
  */
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -16,13 +16,17 @@ const send = (message: FromTailSkimmer) => self.postMessage(message);
 /** How far past a segment's start the bytes read ahead for the one before it go. */
 const LOOK_PAST = 256 << 10;
 
-/** Compressed bytes of the member the walk from its start has passed. */
+/** Compressed bytes of the member being walked that the walk from its start has passed. */
 let passed = 0;
 
 self.onmessage = (event: MessageEvent<ToTailSkimmer>) => {
   const message = event.data;
   if (message.type === 'passed') passed = message.bytes;
-  else void walkBack(message);
+  else {
+    // One member at a time: the next comes once this one is done.
+    passed = 0;
+    void walkBack(message);
+  }
 };
 
 async function walkBack(job: Extract<ToTailSkimmer, { type: 'job' }>): Promise<void> {

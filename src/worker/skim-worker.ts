@@ -19,12 +19,15 @@ const TELL_EVERY = 16 << 20;
 
 /** The layer being walked, which places found from its end may meet. */
 let current: { blobPath: string; skimmer: DeflateSkimmer } | undefined;
+/** Where the places found from the end of layers not walked yet begin. */
+const meets = new Map<string, SkimMeet>();
 
 self.onmessage = (event: MessageEvent<SkimJob | SkimMeet>) => {
   const message = event.data;
   if (message.type === 'job') void skim(message);
   else if (current?.blobPath === message.blobPath)
     current.skimmer.meetAt(message.bit, message.stored);
+  else meets.set(message.blobPath, message);
 };
 
 async function skim(job: SkimJob): Promise<void> {
@@ -35,6 +38,8 @@ async function skim(job: SkimJob): Promise<void> {
     const before = walked;
     const skimmer = new DeflateSkimmer(SEEK_EVERY);
     current = { blobPath, skimmer };
+    const meet = meets.get(blobPath);
+    if (meet) skimmer.meetAt(meet.bit, meet.stored);
     let sent = 0;
     const sendFound = () => {
       const points = skimmer.found.slice(sent);
