@@ -99,6 +99,8 @@ export class LayerSkimmer {
       bytes[lightest]! += layer.size;
     }
     this.shares = lists.map((list) => this.launch(list));
+    // On one core the tail worker would only halve the skimmer's speed.
+    if (cores < 2) this.tail.end();
     this.nextTail();
     this.busy();
   }

@@ -59,7 +59,9 @@ async function walkBack(job: Extract<ToTailSkimmer, { type: 'job' }>): Promise<v
     // The gzip header takes at least 10 bytes; the segment is left when the walk from the
     // start is already in it (with one of its progress steps to spare).
     while (true) {
-      const segmentFrom = Math.max(10, segmentEnd - SEGMENT);
+      // The first segment is half as long, so that the places nearest the end come soonest (8 MiB
+      // of data holds the last one for any layer that compresses at all).
+      const segmentFrom = Math.max(10, segmentEnd - (stopAt ? SEGMENT : SEGMENT / 2));
       if (segmentFrom <= passed + SEGMENT) break;
       const bytes = await segmentBytes(segmentFrom, segmentEnd);
       // The segment before ends where this one's first block starts, almost always in its
