@@ -290,6 +290,8 @@ export type ToTailSkimmer =
       size: number;
       windowsKept: number;
       every: number;
+      /** Segments to walk this time (Infinity: until the walks meet); the next job goes on. */
+      segments: number;
     }
   /** How far the walk from the start is into the member being walked (Infinity: past it). */
   | { type: 'passed'; bytes: number };

@@ -15,8 +15,8 @@ export class TailWalker {
   private worker: Worker | undefined;
   /** The layer being walked. */
   private current: string | undefined;
-  /** Layers walked, or given up: never walked again. */
-  private readonly tried = new Set<string>();
+  /** Layers whose end segment was walked ('end'), and those walked on from there ('on'). */
+  private readonly tried = { end: new Set<string>(), on: new Set<string>() };
   /** Per layer, where each segment starts: its block's bit, and the output there. */
   private readonly starts = new Map<string, Map<number, number>>();
   private over = false;
@@ -25,24 +25,29 @@ export class TailWalker {
     private readonly spec: SourceSpec,
     private readonly indexes: SeekIndexes,
     private readonly onSegment: (blobPath: string, bit: number, stored: boolean) => void,
-    /** The worker is free for another layer. */
-    private readonly onFree: () => void,
+    /** The worker is free for another layer; it was on `blobPath`. */
+    private readonly onFree: (blobPath: string) => void,
   ) {}
 
   get busy(): boolean {
     return this.current !== undefined;
   }
 
-  /** Whether `layer` can still be walked: not tried yet, and its windows known. */
-  canWalk(layer: Layer): boolean {
+  /** Whether `layer` can be walked so (not yet walked so, and its windows known). */
+  canWalk(layer: Layer, how: 'end' | 'on'): boolean {
     return (
-      !this.over && !this.tried.has(layer.blobPath) && this.indexes.windowsOf(layer.blobPath) > 0
+      !this.over &&
+      !this.tried[how].has(layer.blobPath) &&
+      this.indexes.windowsOf(layer.blobPath) > 0
     );
   }
 
-  /** Walks `layer` from its end (canWalk, and not busy). */
-  walk(layer: Layer): void {
-    this.tried.add(layer.blobPath);
+  /**
+   * Walks `layer` from its end (canWalk, and not busy): its last segment only ('end'), or on
+   * until the walk from its start is met ('on').
+   */
+  walk(layer: Layer, how: 'end' | 'on'): void {
+    this.tried[how].add(layer.blobPath);
     this.current = layer.blobPath;
     this.worker ??= this.started();
     this.worker.postMessage({
@@ -53,6 +58,7 @@ export class TailWalker {
       size: layer.size,
       windowsKept: this.indexes.windowsOf(layer.blobPath),
       every: SEEK_EVERY,
+      segments: how === 'end' ? 1 : Number.POSITIVE_INFINITY,
     } satisfies ToTailSkimmer);
   }
 
@@ -96,7 +102,7 @@ export class TailWalker {
   private heard(message: FromTailSkimmer): void {
     if (message.type === 'tail-done') {
       this.current = undefined;
-      if (!this.over) this.onFree();
+      if (!this.over) this.onFree(message.blobPath);
       return;
     }
     const { blobPath, bit, stored } = message;
