@@ -165,6 +165,8 @@ test('files at the ends of two large gzip layers open from places found from the
     for (const i of [1, 0]) {
       const before = starts.length;
       await page.getByRole('searchbox', { name: 'Filter paths' }).fill(`/late-${i}.txt`);
+      // This filter's match, not the last one's ("1 of 1 match" once it was opened).
+      await expect(page.locator('.match-count')).toHaveText('1 match');
       await page.getByRole('button', { name: 'Next match' }).click();
       await expect(page.getByTestId('text-view')).toContainText(texts[i]!);
       // Read from a place found from the end, 40 MiB or more into the tar, not from its start.
