@@ -11,15 +11,23 @@ import { DeflateSkimmer } from './skim.ts';
 import { decodedSize, skimSegment, type TailSegment } from './tail.ts';
 import { SEEK_EVERY, WindowKeeper } from './windows.ts';
 
-describe('reading a file deep in a gzip layer from its seek index', () => {
-  // Files of text and of random bytes (stored blocks), 40 MB of tar in all.
-  const files = Array.from({ length: 40 }, (_, i) => ({
-    name: `usr/share/f${i}`,
+/**
+ * `count` files under `dir`: every `noiseEvery`-th one 1 MiB of random bytes (stored blocks), the
+ * others lines of text (about `lines` of them).
+ */
+function layerFiles(count: number, dir: string, noiseEvery: number, lines: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${dir}/f${i}`,
     data:
-      i % 3 === 0
+      i % noiseEvery === 0
         ? randomBytes(1 << 20)
-        : new TextEncoder().encode(`line ${i} of a layer\n`.repeat(50_000 + i)),
+        : new TextEncoder().encode(`line ${i} of a layer\n`.repeat(lines + i)),
   }));
+}
+
+describe('reading a file deep in a gzip layer from its seek index', () => {
+  // Files of text and of random bytes, 40 MB of tar in all.
+  const files = layerFiles(40, 'usr/share', 3, 50_000);
   const tar = writeTar(files);
   const blob = new Uint8Array(gzipSync(tar));
   // The blob sits in an archive, after 1,000 bytes of something else.
@@ -125,14 +133,8 @@ describe('reading a file deep in a gzip layer from its seek index', () => {
 });
 
 describe('places found from the end of a gzip layer', () => {
-  // 60 MB of tar: text files and random ones (stored blocks); the last file far from the start.
-  const files = Array.from({ length: 30 }, (_, i) => ({
-    name: `opt/app/f${i}`,
-    data:
-      i % 4 === 0
-        ? randomBytes(1 << 20)
-        : new TextEncoder().encode(`${i}: a line of a layer's file\n`.repeat(70_000 + i)),
-  }));
+  // 55 MB of tar: text files and random ones; the last file far from the start.
+  const files = layerFiles(30, 'opt/app', 4, 100_000);
   const tar = writeTar(files);
   const blob = new Uint8Array(gzipSync(tar));
   const archive = concatBytes([new Uint8Array(700), blob]);
