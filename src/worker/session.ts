@@ -264,7 +264,25 @@ export class ArchiveSession {
   ): Promise<Answers[K]> {
     const id = this.nextId++;
     if (onProgress) this.progress.set(id, onProgress);
-    return this.call<Answers[K]>(id, signal, () => this.post({ type: 'request', id, query }));
+    const answer = this.call<Answers[K]>(id, signal, () =>
+      this.post({ type: 'request', id, query }),
+    );
+    // A file read for the person using the page goes before the digest check, which waits.
+    if (query.type === 'file-bytes' || query.type === 'top-file-bytes') {
+      this.pauseChecks(1);
+      answer.finally(() => this.pauseChecks(-1)).catch(() => undefined);
+    }
+    return answer;
+  }
+
+  /** File reads under way; the digest checkers wait while there is one. */
+  private fileReads = 0;
+
+  private pauseChecks(change: 1 | -1): void {
+    const before = this.fileReads;
+    this.fileReads += change;
+    if ((before === 0) === (this.fileReads === 0)) return;
+    for (const worker of this.verifiers) worker.postMessage({ pause: this.fileReads > 0 });
   }
 
   /** Progress listeners of requests under way, by id. */
@@ -437,6 +455,7 @@ export class ArchiveSession {
           });
         };
         worker.postMessage({ source: this.source, model, keptIn: this.keptIn, only, indexed });
+        if (this.fileReads > 0) worker.postMessage({ pause: true });
         return worker;
       });
     });

@@ -2,6 +2,7 @@
 import { openSource, type SourceSpec, streamChunks } from '../core/bytes.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import { layerBlobs, verifyDigests } from '../core/verify.ts';
+import { Gate } from './gate.ts';
 import { keptFile, openKeptWriter } from './kept-on-disk.ts';
 import type { FromVerifier } from './protocol.ts';
 
@@ -17,24 +18,35 @@ declare const self: DedicatedWorkerGlobalScope;
 
 const send = (message: FromVerifier) => self.postMessage(message);
 
+/** Closed while the page reads a file for the person using it (session.ts). */
+const gate = new Gate();
+
 self.onmessage = async (
-  event: MessageEvent<{
-    source: SourceSpec;
-    model: ArchiveModel;
-    keptIn?: string;
-    /** The blobs this checker has (verifyShares); all of them when not given. */
-    only?: string[];
-    /** Layers a seek index serves whole, not kept ('' for a whole gzip-wrapped archive). */
-    indexed?: string[];
-  }>,
+  event: MessageEvent<
+    | {
+        source: SourceSpec;
+        model: ArchiveModel;
+        keptIn?: string;
+        /** The blobs this checker has (verifyShares); all of them when not given. */
+        only?: string[];
+        /** Layers a seek index serves whole, not kept ('' for a whole gzip-wrapped archive). */
+        indexed?: string[];
+      }
+    | { pause: boolean }
+  >,
 ) => {
+  if ('pause' in event.data) {
+    if (event.data.pause) gate.pause();
+    else gate.resume();
+    return;
+  }
   const { source, model, keptIn, only } = event.data;
   const indexed = new Set(event.data.indexed ?? []);
   // A layer that a seek index serves is not kept too: its files open from the index already.
   const served = (blobPath: string) => indexed.has(blobPath) || indexed.has('');
   try {
     let total = (only ?? layerBlobs(model)).length;
-    const problems = await verifyDigests(openSource(source), model, {
+    const problems = await verifyDigests(gate.source(openSource(source)), model, {
       only,
       oneMember: indexed,
       onBlob: (done, all) => {
@@ -55,7 +67,7 @@ self.onmessage = async (
                   ),
             keptTar: async (blobPath: string) => {
               const file = await keptFile(keptIn, blobPath, 'check');
-              return file && streamChunks(file.stream());
+              return file && gate.through(streamChunks(file.stream()));
             },
           }
         : {}),

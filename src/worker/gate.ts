@@ -1,0 +1,63 @@
+import type { ByteSource } from '../core/bytes.ts';
+
+/** Bytes read between two looks at the page's messages (a pause may have come in). */
+const LOOK_EVERY = 8 << 20;
+/** A pause ends by itself after this long, should the word to go on never come. */
+const LONGEST_PAUSE_MS = 10_000;
+
+/**
+ * A pause for background reading (the digest check): while the page reads a file for the person
+ * using it, the check waits between chunks and leaves the cores to that read. A file at the end
+ * of a large zstd layer, decoded from the layer's start while the check kept the same layer,
+ * waited for both; paused, the check lets the read have the machine.
+ */
+export class Gate {
+  private closed: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  pause(): void {
+    if (this.closed) return;
+    this.closed = new Promise((resolve) => {
+      this.open = resolve;
+    });
+    this.timer = setTimeout(() => this.resume(), LONGEST_PAUSE_MS);
+  }
+
+  resume(): void {
+    clearTimeout(this.timer);
+    this.open?.();
+    this.closed = undefined;
+    this.open = undefined;
+  }
+
+  /**
+   * The chunks, each let through when no pause holds them. Every LOOK_EVERY bytes a task boundary
+   * lets messages in: a file read faster than it is used never waits, so none would be taken in.
+   */
+  async *through(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    let since = 0;
+    for await (const chunk of chunks) {
+      since += chunk.length;
+      if (since >= LOOK_EVERY) {
+        since = 0;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      if (this.closed) await this.closed;
+      yield chunk;
+    }
+  }
+
+  /** `source`, its reads let through this gate. */
+  source(source: ByteSource): ByteSource {
+    const readReused = source.readReused?.bind(source);
+    return {
+      size: source.size,
+      seekable: source.seekable,
+      read: (start, end, signal) => this.through(source.read(start, end, signal)),
+      ...(readReused
+        ? { readReused: (start, end, signal) => this.through(readReused(start, end, signal)) }
+        : {}),
+    };
+  }
+}
