@@ -6,10 +6,10 @@ const LOOK_EVERY = 8 << 20;
 const LONGEST_PAUSE_MS = 10_000;
 
 /**
- * A pause for background reading (the digest check): while the page reads a file for the person
- * using it, the check waits between chunks and leaves the cores to that read. A file at the end
- * of a large zstd layer, decoded from the layer's start while the check kept the same layer,
- * waited for both; paused, the check lets the read have the machine.
+ * A pause for background work: while the page reads a file for the person using it, the digest
+ * check waits between chunks and leaves the cores to that read (a file at the end of a large zstd
+ * layer, decoded from the layer's start while the check kept the same layer, waited for both);
+ * while a read waits for a layer's places, the walk that will not reach them first waits too.
  */
 export class Gate {
   private closed: Promise<void> | undefined;
@@ -29,6 +29,11 @@ export class Gate {
     this.open?.();
     this.closed = undefined;
     this.open = undefined;
+  }
+
+  /** Waits while paused (between two pieces of work that are not read through `through`). */
+  async wait(): Promise<void> {
+    if (this.closed) await this.closed;
   }
 
   /**

@@ -276,6 +276,9 @@ export interface SkimMeet {
   stored: boolean;
 }
 
+/** To a skimmer or the tail skimmer: wait (a read waits for places the other walk is nearer to). */
+export type SkimPause = { type: 'pause' } | { type: 'resume' };
+
 /**
  * To the tail skimmer (skim-tail-worker.ts): the gzip member to walk from its end (`windowsKept`:
  * the scan's windows of it, which give its size with the trailer), then how far into it the walk
@@ -294,7 +297,8 @@ export type ToTailSkimmer =
       segments: number;
     }
   /** How far the walk from the start is into the member being walked (Infinity: past it). */
-  | { type: 'passed'; bytes: number };
+  | { type: 'passed'; bytes: number }
+  | SkimPause;
 
 /** From the tail skimmer: each segment's places, from the end backwards, then that it stopped. */
 export type FromTailSkimmer =

@@ -3,12 +3,14 @@ import { type SeekIndexes, WHOLE_ARCHIVE } from '../core/deflate/seek-index.ts';
 import { SEGMENT } from '../core/deflate/tail.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
-import type { FromSkimmer, SkimJob, SkimMeet } from './protocol.ts';
+import type { FromSkimmer, SkimJob, SkimMeet, SkimPause } from './protocol.ts';
 import { TailWalker } from './skim-tail-client.ts';
 
 /** One skimmer worker: the layers it has left, the one it is on, and how far it has walked. */
 interface Share {
   worker: Worker;
+  /** Reads waiting for places the tail walker is nearer to: the skimmer waits meanwhile. */
+  pauses: number;
   list: SkimJob['layers'];
   queue: string[];
   current: string | undefined;
@@ -38,6 +40,7 @@ export class LayerSkimmer {
     /** Compressed bytes walked, of all those of the layers it was given. */
     private readonly onProgress: (done: number, total: number) => void,
   ) {
+    indexes.onWait = (key, offset, reached) => this.favour(key, offset, reached);
     this.tail = new TailWalker(
       spec,
       indexes,
@@ -145,6 +148,38 @@ export class LayerSkimmer {
     else if (this.shares.every((s) => s.over)) this.tail.end();
   }
 
+  /**
+   * A read waits for layer `key`'s places about output `offset`: the walk nearer to it (the
+   * skimmer from the layer's start, or the tail walker from its end) has the cores to itself until
+   * the wait is over, and the other waits. The two share two cores, and either alone walks about
+   * a third faster.
+   */
+  private favour(key: string, offset: number, reached: { start: number; end: number }): () => void {
+    const share = this.shares.find((s) => s.current === key);
+    // The tail walker may be on another layer's last segment for a moment: it comes back to this
+    // one unless it is done with it.
+    const fromEnd =
+      Number.isFinite(reached.end) &&
+      this.tail.walksOn(key) &&
+      reached.end - offset < offset - reached.start;
+    if (fromEnd) {
+      for (const s of this.shares) this.pauseShare(s, 1);
+      return () => {
+        for (const s of this.shares) this.pauseShare(s, -1);
+      };
+    }
+    if (!share) return () => undefined;
+    this.tail.pause();
+    return () => this.tail.resume();
+  }
+
+  private pauseShare(share: Share, change: 1 | -1): void {
+    const before = share.pauses;
+    share.pauses += change;
+    if (before === 0 || share.pauses === 0)
+      share.worker.postMessage({ type: share.pauses > 0 ? 'pause' : 'resume' } satisfies SkimPause);
+  }
+
   /** The skimmer is `walked` bytes into its list: the tail walker hears how far into its layer. */
   private tellTail(share: Share): void {
     if (share.current === undefined) return;
@@ -160,6 +195,7 @@ export class LayerSkimmer {
   private launch(list: SkimJob['layers']): Share {
     const share: Share = {
       worker: new Worker(new URL('./skim-worker.ts', import.meta.url), { type: 'module' }),
+      pauses: 0,
       list,
       queue: list.map((l) => l.blobPath),
       current: undefined,

@@ -33,6 +33,26 @@ export class TailWalker {
     return this.current !== undefined;
   }
 
+  /** Whether it will still walk layer `blobPath` on from its end (now, or once free). */
+  walksOn(blobPath: string): boolean {
+    return !this.over && !this.walkedOn.has(blobPath);
+  }
+
+  /** Layers it walked on until it stopped. */
+  private readonly walkedOn = new Set<string>();
+  private currentHow: 'end' | 'on' = 'end';
+
+  private pauses = 0;
+
+  /** Waits between segments until as many `resume`s have come (a read needs the cores). */
+  pause(): void {
+    if (this.pauses++ === 0) this.worker?.postMessage({ type: 'pause' } satisfies ToTailSkimmer);
+  }
+
+  resume(): void {
+    if (--this.pauses === 0) this.worker?.postMessage({ type: 'resume' } satisfies ToTailSkimmer);
+  }
+
   /** Whether `layer` can be walked so (not yet walked so, and its windows known). */
   canWalk(layer: Layer, how: 'end' | 'on'): boolean {
     return (
@@ -49,6 +69,7 @@ export class TailWalker {
   walk(layer: Layer, how: 'end' | 'on'): void {
     this.tried[how].add(layer.blobPath);
     this.current = layer.blobPath;
+    this.currentHow = how;
     this.worker ??= this.started();
     this.worker.postMessage({
       type: 'job',
@@ -101,6 +122,7 @@ export class TailWalker {
 
   private heard(message: FromTailSkimmer): void {
     if (message.type === 'tail-done') {
+      if (this.currentHow === 'on') this.walkedOn.add(message.blobPath);
       this.current = undefined;
       if (!this.over) this.onFree(message.blobPath);
       return;

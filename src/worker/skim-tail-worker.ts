@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { concatBytes, openSource } from '../core/bytes.ts';
 import { decodedSize, SEGMENT, skimSegment } from '../core/deflate/tail.ts';
+import { Gate } from './gate.ts';
 import type { FromTailSkimmer, ToTailSkimmer } from './protocol.ts';
 
 /**
@@ -20,9 +21,14 @@ const LOOK_PAST = 256 << 10;
 /** Compressed bytes of the member being walked that the walk from its start has passed. */
 let passed = 0;
 
+/** Closed while a read waits for places the skimmer from the start is nearer to. */
+const gate = new Gate();
+
 self.onmessage = (event: MessageEvent<ToTailSkimmer>) => {
   const message = event.data;
   if (message.type === 'passed') passed = message.bytes;
+  else if (message.type === 'pause') gate.pause();
+  else if (message.type === 'resume') gate.resume();
   else {
     // One member at a time: the next comes once this one is done.
     passed = 0;
@@ -82,6 +88,7 @@ async function walkBack(job: Extract<ToTailSkimmer, { type: 'job' }>): Promise<v
     for (let walked = 0; walked < job.segments && !walk.over; walked++) {
       // The first segment is half as long, so that the places nearest the end come soonest (8 MiB
       // of data holds the last one for any layer that compresses at all).
+      await gate.wait();
       const { stopAt, segmentEnd } = walk;
       const segmentFrom = Math.max(10, segmentEnd - (stopAt ? SEGMENT : SEGMENT / 2));
       if (segmentFrom <= passed + SEGMENT) {

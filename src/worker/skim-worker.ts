@@ -2,7 +2,8 @@
 import { openSource } from '../core/bytes.ts';
 import { DeflateSkimmer } from '../core/deflate/skim.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
-import type { FromSkimmer, SkimJob, SkimMeet } from './protocol.ts';
+import { Gate } from './gate.ts';
+import type { FromSkimmer, SkimJob, SkimMeet, SkimPause } from './protocol.ts';
 
 /**
  * Finds the places to resume decoding from in the gzip layers of an uncompressed archive
@@ -22,9 +23,14 @@ let current: { blobPath: string; skimmer: DeflateSkimmer } | undefined;
 /** Where the places found from the end of layers not walked yet begin. */
 const meets = new Map<string, SkimMeet>();
 
-self.onmessage = (event: MessageEvent<SkimJob | SkimMeet>) => {
+/** Closed while a read waits for places the tail walker is nearer to. */
+const gate = new Gate();
+
+self.onmessage = (event: MessageEvent<SkimJob | SkimMeet | SkimPause>) => {
   const message = event.data;
   if (message.type === 'job') void skim(message);
+  else if (message.type === 'pause') gate.pause();
+  else if (message.type === 'resume') gate.resume();
   else if (current?.blobPath === message.blobPath)
     current.skimmer.meetAt(message.bit, message.stored);
   else meets.set(message.blobPath, message);
@@ -56,6 +62,7 @@ async function skim(job: SkimJob): Promise<void> {
           // A file read faster than it is walked never waits, so no message would be taken in
           // until the layer's end: where the places found from the end begin comes in here.
           await new Promise((resolve) => setTimeout(resolve, 0));
+          await gate.wait();
         }
         // Each as it is found (one per SEEK_EVERY bytes of output): a read may be waiting on it.
         if (skimmer.found.length > sent) sendFound();

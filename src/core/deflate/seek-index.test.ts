@@ -350,6 +350,35 @@ describe('waiting for the skimmer', () => {
       vi.useRealTimers();
     }
   });
+
+  it('a read that waits says so once, with how far the walks have come, and when it is over', async () => {
+    vi.useFakeTimers();
+    try {
+      const indexes = new SeekIndexes();
+      const told: unknown[] = [];
+      indexes.onWait = (key, offset, reached) => {
+        told.push(['waits', key, offset, reached]);
+        return () => told.push(['over', key]);
+      };
+      indexes.skimming('layer');
+      indexes.found('layer', [point(SEEK_EVERY)]);
+      const wait = indexes.near('layer', 60 << 20);
+      await vi.advanceTimersByTimeAsync(500);
+      indexes.found('layer', [point(2 * SEEK_EVERY)]);
+      await vi.advanceTimersByTimeAsync(0);
+      // Nothing came from the end: Infinity there.
+      expect(told).toEqual([['waits', 'layer', 60 << 20, { start: SEEK_EVERY, end: Infinity }]]);
+      indexes.found('layer', [point(7 * SEEK_EVERY)]);
+      await wait;
+      expect(told.at(-1)).toEqual(['over', 'layer']);
+      expect(told).toHaveLength(2);
+      // A read that need not wait says nothing.
+      await indexes.near('layer', 7 * SEEK_EVERY + 5);
+      expect(told).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
 
 describe('reading a file of a gzip-wrapped archive from its seek index', () => {

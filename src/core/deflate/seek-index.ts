@@ -174,29 +174,44 @@ export class SeekIndexes {
    * finding places), so that the read then starts at a place near it.
    */
   async near(key: string, offset: number, signal?: AbortSignal): Promise<void> {
-    while (!signal?.aborted) {
-      const layer = this.layers.get(key);
-      if (!layer?.skimming) return;
-      const last = layer.points.at(-1)?.out ?? 0;
-      if (last + layer.every > offset) return;
-      // A place found from the end lies within one step before it.
-      const fromTail = layer.tail[lastAtOrBefore(layer.tail, offset)];
-      if (fromTail && fromTail.out + layer.every > offset) return;
-      const quiet = this.now() - layer.heardAt;
-      if (quiet >= STALL_MS) return;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, STALL_MS - quiet);
-        this.waiters.add(done);
-        signal?.addEventListener('abort', done);
-      });
+    let waited: (() => void) | undefined;
+    try {
+      while (!signal?.aborted) {
+        const layer = this.layers.get(key);
+        if (!layer?.skimming) return;
+        const last = layer.points.at(-1)?.out ?? 0;
+        if (last + layer.every > offset) return;
+        // A place found from the end lies within one step before it.
+        const fromTail = layer.tail[lastAtOrBefore(layer.tail, offset)];
+        if (fromTail && fromTail.out + layer.every > offset) return;
+        const quiet = this.now() - layer.heardAt;
+        if (quiet >= STALL_MS) return;
+        waited ??= this.onWait?.(key, offset, { start: last, end: layer.tailFrom });
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            this.waiters.delete(done);
+            signal?.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, STALL_MS - quiet);
+          this.waiters.add(done);
+          signal?.addEventListener('abort', done);
+        });
+      }
+    } finally {
+      waited?.();
     }
   }
+
+  /**
+   * Told when a read starts to wait (near) for layer `key`'s places about output `offset`, with
+   * how far the walks have come: from its start (`start`) and from its end (`end`, Infinity when
+   * nothing came from there). What it gives back is called when the wait is over.
+   */
+  onWait:
+    | ((key: string, offset: number, reached: { start: number; end: number }) => () => void)
+    | undefined;
 
   private wake(): void {
     for (const waiter of [...this.waiters]) waiter();
