@@ -90,3 +90,80 @@ export const FIXED_LITERALS = (() => {
   return buildTable(lengths, 288);
 })();
 export const FIXED_DISTANCES = buildTable(new Uint8Array(30).fill(5), 30);
+
+/** 2^15 less the share of it that codes of these lengths take (negative: over-subscribed). */
+export function kraftLeft(lengths: Uint8Array, count = lengths.length): number {
+  let left = 1 << 15;
+  for (let i = 0; i < count; i++) if (lengths[i]) left -= 1 << (15 - lengths[i]!);
+  return left;
+}
+
+/** A dynamic block's code lengths (RFC 1951 3.2.7), and the bit just past them. */
+export interface CodeLengths {
+  /** The code length code's lengths, by symbol. */
+  codeLengths: Uint8Array;
+  literals: Uint8Array;
+  distances: Uint8Array;
+  end: number;
+}
+
+/**
+ * Reads a dynamic block's code lengths from bit `at` of `bytes` (just past the block's three
+ * header bits); what is wrong with them instead, if anything. `strict` also refuses what zlib
+ * refuses before reading them: more than 286 literal/length or 30 distance codes, or a code
+ * length code that is not complete (the block finder's test of a header; find-block.ts).
+ */
+export function readCodeLengths(
+  bytes: Uint8Array,
+  at: number,
+  strict: boolean,
+): CodeLengths | string {
+  let p = at;
+  const bits = (count: number) => {
+    const value = peekBits(bytes, p) & ((1 << count) - 1);
+    p += count;
+    return value;
+  };
+  const literalCount = bits(5) + 257;
+  const distanceCount = bits(5) + 1;
+  if (strict && (literalCount > 286 || distanceCount > 30)) return 'too many codes';
+  const codeLengthCount = bits(4) + 4;
+  const codeLengths = new Uint8Array(19);
+  for (let i = 0; i < codeLengthCount; i++) codeLengths[CODE_LENGTH_ORDER[i]!] = bits(3);
+  if (strict && kraftLeft(codeLengths) !== 0) return 'incomplete code length code';
+  const lengthCode = buildTable(codeLengths, 19);
+  const lengths = new Uint8Array(literalCount + distanceCount);
+  for (let i = 0; i < lengths.length; ) {
+    const entry = lengthCode.entries[peekBits(bytes, p) & lengthCode.mask]!;
+    if ((entry & 15) === 0) return 'invalid code length code';
+    p += entry & 15;
+    const sym = entry >> 4;
+    if (sym < 16) lengths[i++] = sym;
+    else {
+      let repeat: number;
+      let value = 0;
+      if (sym === 16) {
+        if (i === 0) return 'repeat with no previous length';
+        value = lengths[i - 1]!;
+        repeat = 3 + bits(2);
+      } else if (sym === 17) repeat = 3 + bits(3);
+      else repeat = 11 + bits(7);
+      if (i + repeat > lengths.length) return 'too many code lengths';
+      lengths.fill(value, i, i + repeat);
+      i += repeat;
+    }
+  }
+  if (p > bytes.length * 8) return 'deflate data cut short';
+  return {
+    codeLengths,
+    literals: lengths.subarray(0, literalCount),
+    distances: lengths.subarray(literalCount),
+    end: p,
+  };
+}
+
+/** The bits of `bytes` from bit `p` on, at least 17 of them. */
+function peekBits(bytes: Uint8Array, p: number): number {
+  const i = p >> 3;
+  return (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16)) >>> (p & 7);
+}

@@ -1,4 +1,4 @@
-import { CODE_LENGTH_ORDER } from './codes.ts';
+import { kraftLeft, readCodeLengths } from './codes.ts';
 import { DeflateSkimmer, NO_PLACES } from './skim.ts';
 
 /**
@@ -40,52 +40,27 @@ export function findBlockStart(bytes: Uint8Array, fromBit: number, toBit: number
  * zlib's inftrees.c).
  */
 export function headerEnd(bytes: Uint8Array, bit: number, final: boolean): number {
-  const reader = new Bits(bytes, bit);
-  if (reader.take(1) === 1 && !final) return -1;
-  const type = reader.take(2);
-  if (type === 1) return reader.at;
+  const i = bit >> 3;
+  const first = ((bytes[i]! | (bytes[i + 1]! << 8)) >> (bit & 7)) & 7;
+  if (first & 1 && !final) return -1;
+  const type = first >> 1;
+  if (type === 1) return bit + 3;
   if (type === 0) {
-    const aligned = Math.ceil(reader.at / 8);
+    const aligned = Math.ceil((bit + 3) / 8);
     if (aligned + 4 > bytes.length) return -1;
     const length = bytes[aligned]! | (bytes[aligned + 1]! << 8);
     const inverse = bytes[aligned + 2]! | (bytes[aligned + 3]! << 8);
     return (length ^ 0xffff) === inverse ? (aligned + 4) * 8 : -1;
   }
   if (type !== 2) return -1;
-  const literalCount = reader.take(5) + 257;
-  const distanceCount = reader.take(5) + 1;
-  if (literalCount > 286 || distanceCount > 30) return -1;
-  const codeLengthCount = reader.take(4) + 4;
-  const codeLengths = new Uint8Array(19);
-  for (let i = 0; i < codeLengthCount; i++) codeLengths[CODE_LENGTH_ORDER[i]!] = reader.take(3);
-  if (reader.past) return -1;
-  if (kraftLeft(codeLengths, 19) !== 0) return -1;
-  const code = canonical(codeLengths);
-  const lengths = new Uint8Array(literalCount + distanceCount);
-  for (let i = 0; i < lengths.length; ) {
-    const sym = reader.symbol(code);
-    if (sym < 0 || reader.past) return -1;
-    if (sym < 16) lengths[i++] = sym;
-    else {
-      if (sym === 16 && i === 0) return -1;
-      const value = sym === 16 ? lengths[i - 1]! : 0;
-      const repeat =
-        sym === 16 ? 3 + reader.take(2) : sym === 17 ? 3 + reader.take(3) : 11 + reader.take(7);
-      if (i + repeat > lengths.length) return -1;
-      lengths.fill(value, i, i + repeat);
-      i += repeat;
-    }
-  }
-  if (reader.past || lengths[256] === 0) return -1;
-  const literals = lengths.subarray(0, literalCount);
-  const distances = lengths.subarray(literalCount);
-  if (!soundCode(literals) || !soundCode(distances)) return -1;
-  return reader.at;
+  const read = readCodeLengths(bytes, bit + 3, true);
+  if (typeof read === 'string' || read.literals[256] === 0) return -1;
+  return soundCode(read.literals) && soundCode(read.distances) ? read.end : -1;
 }
 
 /** Complete, or one code of one bit (zlib accepts that incomplete code alone). */
 function soundCode(lengths: Uint8Array): boolean {
-  const left = kraftLeft(lengths, lengths.length);
+  const left = kraftLeft(lengths);
   if (left === 0) return true;
   let used = 0;
   let max = 0;
@@ -95,65 +70,6 @@ function soundCode(lengths: Uint8Array): boolean {
       max = Math.max(max, l);
     }
   return left > 0 && used <= 1 && max <= 1;
-}
-
-/** 2^15 less the codes' share of it (negative: over-subscribed). */
-function kraftLeft(lengths: Uint8Array, count: number): number {
-  let left = 1 << 15;
-  for (let i = 0; i < count; i++) if (lengths[i]) left -= 1 << (15 - lengths[i]!);
-  return left;
-}
-
-/** Codes of a complete code by length: for each symbol, its code and length (0: none). */
-function canonical(lengths: Uint8Array): { codes: Uint16Array; lengths: Uint8Array } {
-  const perLength = new Uint16Array(16);
-  for (const l of lengths) if (l) perLength[l]!++;
-  const next = new Uint16Array(16);
-  for (let l = 1, code = 0; l <= 15; l++) {
-    code = (code + perLength[l - 1]!) << 1;
-    next[l] = code;
-  }
-  const codes = new Uint16Array(lengths.length);
-  for (let sym = 0; sym < lengths.length; sym++)
-    if (lengths[sym]) codes[sym] = next[lengths[sym]!]!++;
-  return { codes, lengths };
-}
-
-/** Bits of `bytes` from `at` on, lowest first; reading past the end sets `past`. */
-class Bits {
-  past = false;
-  constructor(
-    private readonly bytes: Uint8Array,
-    public at: number,
-  ) {}
-
-  take(count: number): number {
-    let value = 0;
-    for (let i = 0; i < count; i++) value |= this.bit() << i;
-    return value;
-  }
-
-  private bit(): number {
-    const byte = this.at >> 3;
-    if (byte >= this.bytes.length) {
-      this.past = true;
-      return 0;
-    }
-    const value = (this.bytes[byte]! >> (this.at & 7)) & 1;
-    this.at++;
-    return value;
-  }
-
-  /** The next symbol of a canonical code, read from its top bit; -1 if none matches. */
-  symbol(code: { codes: Uint16Array; lengths: Uint8Array }): number {
-    let value = 0;
-    for (let length = 1; length <= 7; length++) {
-      value = (value << 1) | this.bit();
-      for (let sym = 0; sym < code.lengths.length; sym++)
-        if (code.lengths[sym] === length && code.codes[sym] === value) return sym;
-    }
-    return -1;
-  }
 }
 
 /**

@@ -13,12 +13,12 @@
 
 import {
   buildTable,
-  CODE_LENGTH_ORDER,
   DISTANCE_EXTRA,
   FIXED_DISTANCES,
   FIXED_LITERALS,
   LENGTH_BASE,
   LENGTH_EXTRA,
+  readCodeLengths,
   type Table,
 } from './codes.ts';
 
@@ -276,35 +276,11 @@ export class DeflateSkimmer {
   }
 
   private readDynamicTables(): void {
-    const literalCount = this.bits(5) + 257;
-    const distanceCount = this.bits(5) + 1;
-    const codeLengthCount = this.bits(4) + 4;
-    const codeLengths = new Uint8Array(19);
-    for (let i = 0; i < codeLengthCount; i++) codeLengths[CODE_LENGTH_ORDER[i]!] = this.bits(3);
-    const lengthCode = buildTable(codeLengths, 19);
-    const lengths = new Uint8Array(literalCount + distanceCount);
-    for (let i = 0; i < lengths.length; ) {
-      const entry = lengthCode.entries[this.peek() & lengthCode.mask]!;
-      if ((entry & 15) === 0) throw new Error('invalid code length code');
-      this.pos += entry & 15;
-      const sym = entry >> 4;
-      if (sym < 16) lengths[i++] = sym;
-      else {
-        let repeat: number;
-        let value = 0;
-        if (sym === 16) {
-          if (i === 0) throw new Error('repeat with no previous length');
-          value = lengths[i - 1]!;
-          repeat = 3 + this.bits(2);
-        } else if (sym === 17) repeat = 3 + this.bits(3);
-        else repeat = 11 + this.bits(7);
-        if (i + repeat > lengths.length) throw new Error('too many code lengths');
-        lengths.fill(value, i, i + repeat);
-        i += repeat;
-      }
-    }
-    this.literals = buildTable(lengths, literalCount, this.literalRoom);
-    this.distances = buildTable(lengths.subarray(literalCount), distanceCount, this.distanceRoom);
+    const read = readCodeLengths(this.buffer, this.pos, false);
+    if (typeof read === 'string') throw new Error(read);
+    this.pos = read.end;
+    this.literals = buildTable(read.literals, read.literals.length, this.literalRoom);
+    this.distances = buildTable(read.distances, read.distances.length, this.distanceRoom);
   }
 
   private peek(): number {
