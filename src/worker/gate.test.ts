@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { bytesSource } from '../core/bytes.ts';
-import { Gate } from './gate.ts';
+import { Gate, Holds } from './gate.ts';
 
 /** Takes chunks from `chunks` in the background; says how many it has so far. */
 function taking(chunks: AsyncIterable<Uint8Array>) {
@@ -55,5 +55,19 @@ describe('the pause of background reading', () => {
     }
     expect(gate.source(reused).readReused).toBeDefined();
     expect(gate.source(inner).readReused).toBeUndefined();
+  });
+});
+
+describe('holds on a gate in another thread', () => {
+  it('pause it at the first, and let it go on when the last is let go, once each', () => {
+    const told: boolean[] = [];
+    const holds = new Holds((pause) => told.push(pause));
+    const first = holds.take();
+    const second = holds.take();
+    first();
+    first();
+    expect([told, holds.held]).toEqual([[true], true]);
+    second();
+    expect([told, holds.held]).toEqual([[true, false], false]);
   });
 });

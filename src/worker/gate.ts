@@ -66,3 +66,28 @@ export class Gate {
     };
   }
 }
+
+/**
+ * Holds on a gate in another thread, counted: the first makes it pause, letting go of the last
+ * makes it go on (`tell`).
+ */
+export class Holds {
+  private count = 0;
+
+  constructor(private readonly tell: (pause: boolean) => void) {}
+
+  get held(): boolean {
+    return this.count > 0;
+  }
+
+  /** Takes a hold; gives what lets it go (once). */
+  take(): () => void {
+    if (this.count++ === 0) this.tell(true);
+    let taken = true;
+    return () => {
+      if (!taken) return;
+      taken = false;
+      if (--this.count === 0) this.tell(false);
+    };
+  }
+}

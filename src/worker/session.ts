@@ -3,6 +3,7 @@ import type { Problem } from '../core/errors.ts';
 import type { ArchiveModel } from '../core/image/model.ts';
 import type { Progress } from '../core/read-archive.ts';
 import { layerBlobs, verifyShares } from '../core/verify.ts';
+import { Holds } from './gate.ts';
 import {
   type Answers,
   type ExportWhat,
@@ -268,22 +269,15 @@ export class ArchiveSession {
       this.post({ type: 'request', id, query }),
     );
     // A file read for the person using the page goes before the digest check, which waits.
-    if (query.type === 'file-bytes' || query.type === 'top-file-bytes') {
-      this.pauseChecks(1);
-      answer.finally(() => this.pauseChecks(-1)).catch(() => undefined);
-    }
+    if (query.type === 'file-bytes' || query.type === 'top-file-bytes')
+      answer.finally(this.fileReads.take()).catch(() => undefined);
     return answer;
   }
 
-  /** File reads under way; the digest checkers wait while there is one. */
-  private fileReads = 0;
-
-  private pauseChecks(change: 1 | -1): void {
-    const before = this.fileReads;
-    this.fileReads += change;
-    if ((before === 0) === (this.fileReads === 0)) return;
-    for (const worker of this.verifiers) worker.postMessage({ pause: this.fileReads > 0 });
-  }
+  /** File reads under way: the digest checkers wait while there is one (gate.ts). */
+  private readonly fileReads = new Holds((pause) => {
+    for (const worker of this.verifiers) worker.postMessage({ pause });
+  });
 
   /** Progress listeners of requests under way, by id. */
   private readonly progress = new Map<number, (done: number, total: number) => void>();
@@ -455,7 +449,7 @@ export class ArchiveSession {
           });
         };
         worker.postMessage({ source: this.source, model, keptIn: this.keptIn, only, indexed });
-        if (this.fileReads > 0) worker.postMessage({ pause: true });
+        if (this.fileReads.held) worker.postMessage({ pause: true });
         return worker;
       });
     });

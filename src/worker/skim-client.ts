@@ -3,6 +3,7 @@ import { type SeekIndexes, WHOLE_ARCHIVE } from '../core/deflate/seek-index.ts';
 import { SEGMENT } from '../core/deflate/tail.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
 import type { ArchiveRead } from '../core/read-archive.ts';
+import { Holds } from './gate.ts';
 import type { FromSkimmer, SkimJob, SkimMeet, SkimPause } from './protocol.ts';
 import { TailWalker } from './skim-tail-client.ts';
 
@@ -10,7 +11,7 @@ import { TailWalker } from './skim-tail-client.ts';
 interface Share {
   worker: Worker;
   /** Reads waiting for places the tail walker is nearer to: the skimmer waits meanwhile. */
-  pauses: number;
+  holds: Holds;
   list: SkimJob['layers'];
   queue: string[];
   current: string | undefined;
@@ -163,21 +164,13 @@ export class LayerSkimmer {
       this.tail.walksOn(key) &&
       reached.end - offset < offset - reached.start;
     if (fromEnd) {
-      for (const s of this.shares) this.pauseShare(s, 1);
+      const released = this.shares.map((s) => s.holds.take());
       return () => {
-        for (const s of this.shares) this.pauseShare(s, -1);
+        for (const release of released) release();
       };
     }
     if (!share) return () => undefined;
-    this.tail.pause();
-    return () => this.tail.resume();
-  }
-
-  private pauseShare(share: Share, change: 1 | -1): void {
-    const before = share.pauses;
-    share.pauses += change;
-    if (before === 0 || share.pauses === 0)
-      share.worker.postMessage({ type: share.pauses > 0 ? 'pause' : 'resume' } satisfies SkimPause);
+    return this.tail.hold();
   }
 
   /** The skimmer is `walked` bytes into its list: the tail walker hears how far into its layer. */
@@ -193,9 +186,12 @@ export class LayerSkimmer {
 
   /** A skimmer for `list`; reads wait only for the layer it is on, not for those queued. */
   private launch(list: SkimJob['layers']): Share {
+    const worker = new Worker(new URL('./skim-worker.ts', import.meta.url), { type: 'module' });
     const share: Share = {
-      worker: new Worker(new URL('./skim-worker.ts', import.meta.url), { type: 'module' }),
-      pauses: 0,
+      worker,
+      holds: new Holds((pause) =>
+        worker.postMessage({ type: pause ? 'pause' : 'resume' } satisfies SkimPause),
+      ),
       list,
       queue: list.map((l) => l.blobPath),
       current: undefined,

@@ -1,6 +1,7 @@
 import type { SourceSpec } from '../core/bytes.ts';
 import type { SeekIndexes } from '../core/deflate/seek-index.ts';
 import { SEEK_EVERY } from '../core/deflate/windows.ts';
+import { Holds } from './gate.ts';
 import type { FromTailSkimmer, SkimJob, ToTailSkimmer } from './protocol.ts';
 
 type Layer = SkimJob['layers'][number];
@@ -13,8 +14,8 @@ type Layer = SkimJob['layers'][number];
  */
 export class TailWalker {
   private worker: Worker | undefined;
-  /** The layer being walked. */
-  private current: string | undefined;
+  /** The layer being walked, and how far it is to be walked. */
+  private current: { blobPath: string; how: 'end' | 'on' } | undefined;
   /** Layers whose end segment was walked ('end'), and those walked on from there ('on'). */
   private readonly tried = { end: new Set<string>(), on: new Set<string>() };
   /** Per layer, where each segment starts: its block's bit, and the output there. */
@@ -35,22 +36,18 @@ export class TailWalker {
 
   /** Whether it will still walk layer `blobPath` on from its end (now, or once free). */
   walksOn(blobPath: string): boolean {
-    return !this.over && !this.walkedOn.has(blobPath);
+    if (this.over) return false;
+    const now = this.current;
+    return !this.tried.on.has(blobPath) || (now?.blobPath === blobPath && now.how === 'on');
   }
 
-  /** Layers it walked on until it stopped. */
-  private readonly walkedOn = new Set<string>();
-  private currentHow: 'end' | 'on' = 'end';
+  /** Holds that make it wait between segments (a read needs the cores): `hold()` takes one. */
+  private readonly holds = new Holds((pause) =>
+    this.worker?.postMessage({ type: pause ? 'pause' : 'resume' } satisfies ToTailSkimmer),
+  );
 
-  private pauses = 0;
-
-  /** Waits between segments until as many `resume`s have come (a read needs the cores). */
-  pause(): void {
-    if (this.pauses++ === 0) this.worker?.postMessage({ type: 'pause' } satisfies ToTailSkimmer);
-  }
-
-  resume(): void {
-    if (--this.pauses === 0) this.worker?.postMessage({ type: 'resume' } satisfies ToTailSkimmer);
+  hold(): () => void {
+    return this.holds.take();
   }
 
   /** Whether `layer` can be walked so (not yet walked so, and its windows known). */
@@ -68,8 +65,7 @@ export class TailWalker {
    */
   walk(layer: Layer, how: 'end' | 'on'): void {
     this.tried[how].add(layer.blobPath);
-    this.current = layer.blobPath;
-    this.currentHow = how;
+    this.current = { blobPath: layer.blobPath, how };
     this.worker ??= this.started();
     this.worker.postMessage({
       type: 'job',
@@ -85,7 +81,7 @@ export class TailWalker {
 
   /** The skimmer from the start is `bytes` into layer `blobPath`. */
   passed(blobPath: string, bytes: number): void {
-    if (blobPath === this.current)
+    if (blobPath === this.current?.blobPath)
       this.worker?.postMessage({ type: 'passed', bytes } satisfies ToTailSkimmer);
   }
 
@@ -122,7 +118,6 @@ export class TailWalker {
 
   private heard(message: FromTailSkimmer): void {
     if (message.type === 'tail-done') {
-      if (this.currentHow === 'on') this.walkedOn.add(message.blobPath);
       this.current = undefined;
       if (!this.over) this.onFree(message.blobPath);
       return;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { countingSource } from '../../testing/counting-source.ts';
 import { writeTar } from '../../testing/tar-writer.ts';
 import { bytesSource, concatBytes } from '../bytes.ts';
@@ -291,6 +291,13 @@ describe('a place taken for another', () => {
 });
 
 describe('waiting for the skimmer', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   const point = (out: number) => ({
     out,
     bit: 0,
@@ -301,83 +308,68 @@ describe('waiting for the skimmer', () => {
   });
 
   it('a read past the last place waits until the skimmer passes it', async () => {
-    vi.useFakeTimers();
-    try {
-      const indexes = new SeekIndexes();
-      indexes.skimming('layer');
-      let waited = false;
-      const wait = indexes.near('layer', 30 << 20).then(() => {
-        waited = true;
-      });
-      for (let j = 1; j <= 3; j++) {
-        await vi.advanceTimersByTimeAsync(500);
-        expect(waited).toBe(false);
-        indexes.found('layer', [point(j * SEEK_EVERY)]);
-      }
-      // The third place (24 MiB) is within SEEK_EVERY of 30 MiB: the read goes on from there.
-      await vi.advanceTimersByTimeAsync(0);
-      await wait;
-      expect(waited).toBe(true);
-    } finally {
-      vi.useRealTimers();
+    const indexes = new SeekIndexes();
+    indexes.skimming('layer');
+    let waited = false;
+    const wait = indexes.near('layer', 30 << 20).then(() => {
+      waited = true;
+    });
+    for (let j = 1; j <= 3; j++) {
+      await vi.advanceTimersByTimeAsync(500);
+      expect(waited).toBe(false);
+      indexes.found('layer', [point(j * SEEK_EVERY)]);
     }
+    // The third place (24 MiB) is within SEEK_EVERY of 30 MiB: the read goes on from there.
+    await vi.advanceTimersByTimeAsync(0);
+    await wait;
+    expect(waited).toBe(true);
   });
 
   it('a skimmer silent for a second, or stopped, is no longer waited for', async () => {
-    vi.useFakeTimers();
-    try {
-      const indexes = new SeekIndexes();
-      indexes.skimming('quiet');
-      indexes.skimming('stopped');
-      let quiet = false;
-      let stopped = false;
-      void indexes.near('quiet', 100 << 20).then(() => {
-        quiet = true;
-      });
-      void indexes.near('stopped', 100 << 20).then(() => {
-        stopped = true;
-      });
-      await vi.advanceTimersByTimeAsync(900);
-      expect([quiet, stopped]).toEqual([false, false]);
-      indexes.ended('stopped', 800, 0);
-      await vi.advanceTimersByTimeAsync(0);
-      expect([quiet, stopped]).toEqual([false, true]);
-      await vi.advanceTimersByTimeAsync(150);
-      expect(quiet).toBe(true);
-      // A layer no skimmer is on is not waited for at all.
-      await new SeekIndexes().near('other', 1 << 30);
-    } finally {
-      vi.useRealTimers();
-    }
+    const indexes = new SeekIndexes();
+    indexes.skimming('quiet');
+    indexes.skimming('stopped');
+    let quiet = false;
+    let stopped = false;
+    void indexes.near('quiet', 100 << 20).then(() => {
+      quiet = true;
+    });
+    void indexes.near('stopped', 100 << 20).then(() => {
+      stopped = true;
+    });
+    await vi.advanceTimersByTimeAsync(900);
+    expect([quiet, stopped]).toEqual([false, false]);
+    indexes.ended('stopped', 800, 0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect([quiet, stopped]).toEqual([false, true]);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(quiet).toBe(true);
+    // A layer no skimmer is on is not waited for at all.
+    await new SeekIndexes().near('other', 1 << 30);
   });
 
   it('a read that waits says so once, with how far the walks have come, and when it is over', async () => {
-    vi.useFakeTimers();
-    try {
-      const indexes = new SeekIndexes();
-      const told: unknown[] = [];
-      indexes.onWait = (key, offset, reached) => {
-        told.push(['waits', key, offset, reached]);
-        return () => told.push(['over', key]);
-      };
-      indexes.skimming('layer');
-      indexes.found('layer', [point(SEEK_EVERY)]);
-      const wait = indexes.near('layer', 60 << 20);
-      await vi.advanceTimersByTimeAsync(500);
-      indexes.found('layer', [point(2 * SEEK_EVERY)]);
-      await vi.advanceTimersByTimeAsync(0);
-      // Nothing came from the end: Infinity there.
-      expect(told).toEqual([['waits', 'layer', 60 << 20, { start: SEEK_EVERY, end: Infinity }]]);
-      indexes.found('layer', [point(7 * SEEK_EVERY)]);
-      await wait;
-      expect(told.at(-1)).toEqual(['over', 'layer']);
-      expect(told).toHaveLength(2);
-      // A read that need not wait says nothing.
-      await indexes.near('layer', 7 * SEEK_EVERY + 5);
-      expect(told).toHaveLength(2);
-    } finally {
-      vi.useRealTimers();
-    }
+    const indexes = new SeekIndexes();
+    const told: unknown[] = [];
+    indexes.onWait = (key, offset, reached) => {
+      told.push(['waits', key, offset, reached]);
+      return () => told.push(['over', key]);
+    };
+    indexes.skimming('layer');
+    indexes.found('layer', [point(SEEK_EVERY)]);
+    const wait = indexes.near('layer', 60 << 20);
+    await vi.advanceTimersByTimeAsync(500);
+    indexes.found('layer', [point(2 * SEEK_EVERY)]);
+    await vi.advanceTimersByTimeAsync(0);
+    // Nothing came from the end: Infinity there.
+    expect(told).toEqual([['waits', 'layer', 60 << 20, { start: SEEK_EVERY, end: Infinity }]]);
+    indexes.found('layer', [point(7 * SEEK_EVERY)]);
+    await wait;
+    expect(told.at(-1)).toEqual(['over', 'layer']);
+    expect(told).toHaveLength(2);
+    // A read that need not wait says nothing.
+    await indexes.near('layer', 7 * SEEK_EVERY + 5);
+    expect(told).toHaveLength(2);
   });
 });
 
