@@ -64,14 +64,6 @@ export class PackedText {
     return i;
   }
 
-  /** Adds item `i` of `other` as the next item (its bytes copied, no string made). */
-  pushItem(other: PackedText, i: number): number {
-    const wide = other.wideAt(i);
-    return wide !== undefined
-      ? this.push(wide)
-      : this.pushBytes(other.bytes, other.start(i), other.ends[i]!);
-  }
-
   at(i: number): string {
     const wide = this.wideAt(i);
     if (wide !== undefined) return wide;

@@ -172,43 +172,6 @@ export class LayerEntries {
     return i;
   }
 
-  /**
-   * Adds entries [from, to) of `other` after these, as they are (a layer read in pieces,
-   * layer/pieces.ts): their paths' bytes copied, no string or object made per entry.
-   */
-  appendFrom(other: LayerEntries, from: number, to: number): void {
-    const owners = other.ownerNames.map((key) => {
-      const [uname = '', gname = ''] = key.split('\0');
-      return this.internOwner(uname, gname);
-    });
-    if (other.anyWhiteoutName) this.anyWhiteoutName = true;
-    for (let j = from; j < to; j++) {
-      if (this.length === this.capacity) this.grow();
-      const i = this.length++;
-      this.paths.pushItem(other.paths, j);
-      this.kinds[i] = other.kinds[j]!;
-      this.markers[i] = other.markers[j]!;
-      this.sizes = stored(this.sizes, i, other.sizes[j]!);
-      this.modes = stored(this.modes, i, other.modes[j]!);
-      this.uids = stored(this.uids, i, other.uids[j]!);
-      this.gids = stored(this.gids, i, other.gids[j]!);
-      this.mtimes = stored(this.mtimes, i, other.mtimes[j]!);
-      this.offsets = stored(this.offsets, i, other.offsets[j]!);
-      this.owners = stored(this.owners, i, owners[other.owners[j]!]!);
-      this.hashStates[i] = other.hashStates[j]!;
-      if (other.hashStates[j] === HASH_KNOWN)
-        this.setWords(i, other.hashWords![j * 2]!, other.hashWords![j * 2 + 1]!);
-      const link = other.links.get(j);
-      if (link !== undefined) this.links.set(i, link);
-      const xattrs = other.xattrs.get(j);
-      if (xattrs) this.xattrs.set(i, xattrs);
-      const device = other.devices.get(j);
-      if (device) this.devices.set(i, device);
-      const sparse = other.sparse.get(j);
-      if (sparse) this.sparse.set(i, sparse);
-    }
-  }
-
   /** Entry `i`'s path, normalised (made on each call: callers keep it while they need it). */
   path(i: number): string {
     return this.paths.at(i);

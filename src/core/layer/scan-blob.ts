@@ -3,7 +3,6 @@ import { type Compression, counted } from '../compression.ts';
 import type { OuterEntry } from '../image/model.ts';
 import type { KeptLayerWriter } from '../kept-layers.ts';
 import type { Limits } from '../limits.ts';
-import type { PieceOptions } from './pieces.ts';
 import { type LayerScan, scanLayer } from './scan.ts';
 
 /** A layer blob of an uncompressed archive: where its bytes lie in the file. */
@@ -31,8 +30,6 @@ export interface BlobScanOptions {
   onBytes?: ((read: number) => void) | undefined;
   /** Keep a gzip layer's windows for a seek index (ScanOptions.seekWindows). */
   seekWindows?: boolean | undefined;
-  /** One piece of the blob, read headers first (ScanOptions.piece). */
-  piece?: PieceOptions | undefined;
 }
 
 /**
@@ -68,7 +65,6 @@ export function scanBlobAt(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.seekWindows ? { seekWindows: true } : {}),
     ...(seek ? { seek, onBytes: (n: number) => onBytes?.(n) } : {}),
-    ...(options.piece ? { piece: options.piece } : {}),
   });
 }
 

@@ -7,10 +7,8 @@ import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
 import { nameOf, type TarEntry, walkTar } from '../tar/reader.ts';
-import { findHeader } from '../tar/resync.ts';
 import { LayerEntries, Marker, markerOf, PENDING_HASH } from './entries.ts';
 import { type NameRange, plainName } from './name-bytes.ts';
-import type { PieceOptions } from './pieces.ts';
 
 /** What reading one layer blob found. */
 export interface LayerScan {
@@ -63,8 +61,6 @@ export interface ScanOptions {
   seekWindows?: boolean;
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
-  /** One piece of a plain layer read headers first (pieces.ts); the whole layer without. */
-  piece?: PieceOptions | undefined;
 }
 
 /**
@@ -88,22 +84,13 @@ export async function scanLayer(
   let reader: ChunkReader;
   let kept: ReturnType<typeof keeping> | undefined;
   let windows: WindowKeeper | undefined;
-  const { piece } = options;
   if (seek) {
     // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
     const it = stream[Symbol.asyncIterator]();
     await it.next();
     await it.return?.();
-    const start = !piece
-      ? 0
-      : piece.trusted
-        ? piece.from
-        : await findHeader(seek.open, piece.from, seek.size, options.signal);
-    piece?.onStart?.(start);
-    if (start === undefined) return emptyPiece(compression);
-    reader = new ChunkReader(seek.open, true, start, options.signal, seek.skipFrom, seek.size);
+    reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
-    if (piece) throw new Error('only a plain layer read headers first is read in pieces');
     const decoded = guardedDecompress(compression, stream, reopen, limits, 'This layer');
     if (compression === 'gzip' && options.seekWindows) windows = new WindowKeeper();
     const tar = windows ? seenBy(decoded, windows) : decoded;
@@ -124,17 +111,6 @@ export async function scanLayer(
   let lastReport = 0;
   // Where the last name taken from its bytes lies in them (name-bytes.ts).
   const name: NameRange = { from: 0, to: 0, depth: 0 };
-  // A piece notes what it had counted at each header group, to be joined there (pieces.ts).
-  if (piece)
-    piece.bounds.onGroup = (offset) =>
-      piece.log.add(
-        offset,
-        entries.length,
-        tarEntries,
-        size,
-        skipped?.count ?? 0,
-        clamped?.count ?? 0,
-      );
   // An entry as the layer keeps it; its body, if hashed, was read before (`digest`: its hash, the
   // bytes put straight into the hash columns, with no hex string made and parsed back).
   const record = (entry: TarEntry, contentHash: string, digest?: Uint8Array): undefined => {
@@ -222,7 +198,6 @@ export async function scanLayer(
       },
       undefined,
       true,
-      piece?.bounds,
     );
   } catch (caught) {
     if (caught instanceof StrataError && caught.code === 'cancelled') throw caught;
@@ -251,19 +226,6 @@ export async function scanLayer(
     skipped,
     clamped,
     ...(windows && windows.windows.length > 0 ? { seekWindows: windows.windows } : {}),
-  };
-}
-
-/** A piece in which no header was found: nothing of the layer's. */
-function emptyPiece(compression: Compression): LayerScan {
-  return {
-    compression,
-    entries: new LayerEntries(),
-    size: 0,
-    tarBytes: 0,
-    tarEntries: 0,
-    error: undefined,
-    skipped: undefined,
   };
 }
 

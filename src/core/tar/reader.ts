@@ -61,19 +61,6 @@ const MAX_META_BODY = 16 << 20;
 const padded = (size: number) => Math.ceil(size / 512) * 512;
 
 /**
- * A walk over one piece of a tar (layer/pieces.ts): it hears where each header group starts (an
- * entry's first header, its extension headers included) and stops at the first group at or after
- * `stopAt`, which may be set while it walks. A walk that has met a PAX global header never stops
- * early: the entries after it depend on it, and a walk of the next piece did not see it.
- */
-export interface WalkBounds {
-  stopAt: number;
-  onGroup: (offset: number) => void;
-  /** Where the walk stopped for `stopAt`; undefined when it went to the end (or failed). */
-  stoppedAt?: number | undefined;
-}
-
-/**
  * Walks a tar stream, handing each entry to `visit`. Its body may be consumed with
  * `reader.take(entry.size)` or `reader.consume` before the promise `visit` returns settles (a
  * visit that returns nothing lets the walk go on at once: no promise per entry, a tenth of the scan
@@ -89,7 +76,6 @@ export async function walkTar(
   onNoEndMarker?: (offset: number) => void,
   /** Names as bytes where they can be (TarEntry.nameBytes). */
   namesAsBytes = false,
-  bounds?: WalkBounds,
 ): Promise<void> {
   let globalPax = new Map<string, string>();
   let pax: PaxRecords | undefined;
@@ -99,13 +85,6 @@ export async function walkTar(
 
   while (true) {
     const headerOffset = reader.offset;
-    if (bounds && pax === undefined && longName === undefined && longLink === undefined) {
-      if (headerOffset >= bounds.stopAt && globalPax.size === 0) {
-        bounds.stoppedAt = headerOffset;
-        return;
-      }
-      bounds.onGroup(headerOffset);
-    }
     const block = reader.tryRead(512) ?? (await reader.readExact(512, 'a tar header'));
     if (block === null) {
       if (first) throw new StrataError('empty', 'The file is empty.');
