@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, type Page, test } from '@playwright/test';
@@ -35,6 +36,8 @@ async function lateFileReads(
   text: string,
   /** Checked once the text is shown, while the check is still held. */
   thenStill?: () => Promise<void>,
+  /** Whole reads of the blob served before the check's (the scan's, the skimmer's). */
+  served = 2,
 ): Promise<number[]> {
   await page.addInitScript(() =>
     Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 }),
@@ -45,16 +48,16 @@ async function lateFileReads(
     archive,
     (start, end) => {
       starts.push(start);
-      return start === blobAt && end - start > 1024 && ++whole > 2;
+      return start === blobAt && end - start > 1024 && ++whole > served;
     },
     1 << 20,
   );
   try {
     await page.goto(`/#url=${encodeURIComponent(`${server.url}/${name}`)}`);
     expect(await settled(page)).toBe('ready');
-    // The check starts once the skimmer is done, and is then held.
+    // The check starts once the skimmer is done (at once with none), and is then held.
     await expect(page.locator('[data-verification="running"]')).toBeVisible({ timeout: 20_000 });
-    await expect.poll(() => whole).toBeGreaterThan(2);
+    await expect.poll(() => whole).toBeGreaterThan(served);
     const before = starts.length;
     await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/late.txt');
     await page.getByRole('button', { name: 'Next match' }).click();
@@ -82,6 +85,38 @@ test('a file at the end of a large gzip layer opens from the seek index, not by 
   );
   // Read from the place 16 MiB into the tar: the blob was asked for from there, not its start.
   expect(reads.some((s) => s > blobAt + (12 << 20) && s < blobAt + gz.length)).toBe(true);
+});
+
+test('a file at the end of a large zstd layer opens from a place its scan noted, not by decoding the layer from its start', async ({
+  page,
+}) => {
+  // 160 MiB of tar by tar and zstd themselves: a 1 MiB random block over and over (the blob is
+  // small; the decoder's window holds what a wrong place would show), then the text.
+  const text = 'found past the last place of the zstd layer';
+  const dir = scratchDir('strata-e2e-zstd-');
+  const block = randomBytes(1 << 20);
+  writeFileSync(join(dir, 'noise'), Buffer.concat(Array.from({ length: 160 }, () => block)));
+  writeFileSync(join(dir, 'late.txt'), text);
+  execFileSync('tar', [
+    '--format=ustar',
+    '-C',
+    dir,
+    '-cf',
+    join(dir, 'layer.tar'),
+    'noise',
+    'late.txt',
+  ]);
+  execFileSync('zstd', ['-q', '-3', join(dir, 'layer.tar'), '-o', join(dir, 'layer.tar.zst')]);
+  const zst = readFileSync(join(dir, 'layer.tar.zst'));
+  const tar = readFileSync(join(dir, 'layer.tar'));
+  const image = imageFrom([{ command: 'add files', layer: tar }]);
+  const archive = Buffer.from(legacyArchive({ ...image, layers: [zst] }));
+  const blobAt = archive.indexOf(zst.subarray(0, 64));
+  expect(blobAt).toBeGreaterThan(0);
+  // No skimmer for zstd: the scan's read is the only one served before the check's.
+  const reads = await lateFileReads(page, 'image.tar', archive, blobAt, text, undefined, 1);
+  // The places fall 70 MB of tar apart: the blob was asked for from the second, not its start.
+  expect(reads.some((s) => s > blobAt + zst.length / 2 && s < blobAt + zst.length)).toBe(true);
 });
 
 test("a file at the end of a gzip-wrapped archive opens from the archive's seek index, not by decoding it from its start", async ({

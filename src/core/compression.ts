@@ -1,6 +1,6 @@
 import { concatBytes, releaseFailed } from './bytes.ts';
 import { StrataError } from './errors.ts';
-import { zstdDecode } from './zstd.ts';
+import { type ZstdOptions, zstdDecode } from './zstd.ts';
 
 /** A gzip decoder the platform has, over any number of members; set by the command line. */
 export type GunzipStreams = (chunks: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
@@ -80,6 +80,8 @@ export async function* decompress(
   compression: Compression,
   chunks: AsyncIterable<Uint8Array>,
   reopen?: () => AsyncIterable<Uint8Array>,
+  /** For zstd: places to resume from, or a place to start at (zstd.ts). */
+  zstd?: ZstdOptions,
 ): AsyncGenerator<Uint8Array> {
   switch (compression) {
     case 'none':
@@ -102,7 +104,7 @@ export async function* decompress(
       return;
     }
     case 'zstd':
-      yield* zstdDecode(chunks);
+      yield* zstdDecode(chunks, zstd);
       return;
     case 'bzip2':
     case 'xz':
@@ -127,6 +129,7 @@ export function guardedDecompress(
   limits: { expansionRatio: number; expansionFloor: number },
   what: string,
   onStored?: (n: number) => void,
+  zstd?: ZstdOptions,
 ): AsyncIterable<Uint8Array> {
   let consumed = 0;
   const counting = (chunks: AsyncIterable<Uint8Array>) =>
@@ -142,7 +145,7 @@ export function guardedDecompress(
       }
     : undefined;
   return guardExpansion(
-    decompress(compression, counting(stream), again),
+    decompress(compression, counting(stream), again, zstd),
     () => consumed,
     limits,
     what,

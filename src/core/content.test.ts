@@ -1,10 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { countingSource } from '../testing/counting-source.ts';
+import { scratchDir } from '../testing/scratch.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource, concatBytes } from './bytes.ts';
 import { LayerContent, type LayerLocation } from './content.ts';
+import { SeekIndexes } from './deflate/seek-index.ts';
+import { scanLayer, ZSTD_EVERY } from './layer/scan.ts';
 
 describe('file content of a compressed layer', () => {
   // Random bytes do not compress: the gzip blob is as large as the file, 8 MiB.
@@ -49,5 +55,48 @@ describe('file content of a compressed layer', () => {
     await expect(cancelled).rejects.toThrow();
     const again = await content.read(at, 'layer', dataOffset, 7 << 20, 16);
     expect(Buffer.from(again).equals(body.subarray(7 << 20, (7 << 20) + 16))).toBe(true);
+  });
+});
+
+describe('file content of a large zstd layer', () => {
+  // 160 MB of tar, made by tar and zstd themselves: a 1 MiB random block over and over (zstd
+  // finds the repeats, so the blob is small, while its window holds bytes a wrong place would
+  // show), then a last file.
+  const dir = scratchDir('strata-zstd-layer-');
+  const block = randomBytes(1 << 20);
+  writeFileSync(join(dir, 'big'), Buffer.concat(Array.from({ length: 160 }, () => block)));
+  writeFileSync(join(dir, 'last'), 'the last file\n');
+  execFileSync('tar', ['--format=ustar', '-C', dir, '-cf', join(dir, 'layer.tar'), 'big', 'last']);
+  execFileSync('zstd', ['-q', '-3', join(dir, 'layer.tar'), '-o', join(dir, 'layer.tar.zst')]);
+  const blob = new Uint8Array(readFileSync(join(dir, 'layer.tar.zst')));
+  const at: LayerLocation = { blobOffset: 0, blobSize: blob.length, outer: 'none', layer: 'zstd' };
+
+  it('is read from the place its scan noted before the file, not from the layer start', async () => {
+    const scan = await scanLayer(bytesSource(blob).read(0), undefined, { seekWindows: true });
+    const places = scan.zstdPlaces ?? [];
+    // One every 64 MiB of output or more (a place of ~3 MB is worth 70 MB of output).
+    expect(places.length).toBe(2);
+    expect(places[0]!.output).toBeGreaterThanOrEqual(ZSTD_EVERY);
+    expect(places[1]!.output - places[0]!.output).toBeGreaterThanOrEqual(ZSTD_EVERY);
+    const last = scan.entries.get(1);
+    expect(last.path).toBe('last');
+    const seek = new SeekIndexes();
+    seek.zstdKept('layer', places, blob.length);
+    const { source, read } = countingSource(blob);
+    const content = new LayerContent(source, 1 << 20, undefined, seek);
+    const bytes = await content.read(at, 'layer', last.dataOffset, 0, last.size);
+    expect(new TextDecoder().decode(bytes)).toBe('the last file\n');
+    // Only the blob from the last place on was read.
+    expect(read()).toBeLessThanOrEqual(blob.length - places[1]!.input);
+    // A page of the big file before the first place: decoded from the start, the same bytes.
+    const page = await new LayerContent(bytesSource(blob), 1 << 20, undefined, seek).read(
+      at,
+      'layer',
+      512,
+      (100 << 20) + 12345,
+      4096,
+    );
+    const offset = ((100 << 20) + 12345) % (1 << 20);
+    expect(Buffer.from(page).equals(block.subarray(offset, offset + 4096))).toBe(true);
   });
 });

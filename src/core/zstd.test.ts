@@ -1,11 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../testing/fixtures.ts';
 import { zstdFrame } from '../testing/hostile.ts';
 import { pathsOf } from '../testing/layers.ts';
+import { scratchDir } from '../testing/scratch.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource, concatBytes } from './bytes.ts';
 import { scanLayer } from './layer/scan.ts';
-import { zstdDecode } from './zstd.ts';
+import { type ZstdPlace, zstdDecode } from './zstd.ts';
 
 /** The zstd layer blob of dive's OCI zstd fixture: the tar body that starts with zstd's magic. */
 function realZstdLayer(): Uint8Array {
@@ -61,5 +65,55 @@ describe('zstd through WebAssembly', () => {
     await expect(decodeAll(blob.subarray(0, blob.length >> 1), 4096)).rejects.toMatchObject({
       code: 'bad-compression',
     });
+  });
+
+  it('goes on from any place it noted, in a new instance, to the same bytes', async () => {
+    // 9 MB of a tar that compresses about as layers do, by the zstd command: its default
+    // window (2 MiB at level 3), an 8 MiB one as Go's encoder uses, and three frames in a row.
+    let seed = 7;
+    const word = () => {
+      // xorshift32: words that repeat about as a text's do, not in a short cycle.
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return ((seed >>> 0) % 5000).toString(36);
+    };
+    const files = Array.from({ length: 3000 }, (_, i) => ({
+      name: `usr/share/file-${i}`,
+      data: Array.from({ length: 300 + (i % 700) }, word).join(' '),
+    }));
+    const tar = writeTar(files);
+    const dir = scratchDir('strata-zstd-');
+    const plain = join(dir, 'layer.tar');
+    writeFileSync(plain, tar);
+    const zstd = (file: string, ...args: string[]) =>
+      new Uint8Array(execFileSync('zstd', ['-q', '-c', ...args, file], { maxBuffer: 1 << 28 }));
+    const compress = (...args: string[]) => zstd(plain, ...args);
+    const third = tar.length / 3;
+    writeFileSync(join(dir, 'a'), tar.subarray(0, third));
+    writeFileSync(join(dir, 'b'), tar.subarray(third));
+    const frames = concatBytes([zstd(join(dir, 'a'), '-1'), zstd(join(dir, 'b'), '-9')]);
+    for (const blob of [compress('-3'), compress('-3', '--zstd=wlog=23'), frames]) {
+      const places: ZstdPlace[] = [];
+      const parts: Uint8Array[] = [];
+      const chunks = bytesSource(blob, 30_000).read(0);
+      const every = 1 << 20;
+      for await (const part of zstdDecode(chunks, {
+        places: { every, budget: 1 << 30, spacing: 0, found: (p) => places.push(p) },
+      }))
+        parts.push(part);
+      const whole = concatBytes(parts);
+      expect(Buffer.compare(whole, tar)).toBe(0);
+      expect(places.length).toBeGreaterThan(6);
+      for (const place of places) {
+        const rest: Uint8Array[] = [];
+        for await (const part of zstdDecode(bytesSource(blob, 65_536).read(place.input), {
+          from: place,
+        }))
+          rest.push(part);
+        expect(Buffer.compare(concatBytes(rest), whole.subarray(place.output))).toBe(0);
+      }
+    }
+    expect(readFileSync(plain).length).toBe(tar.length);
   });
 });

@@ -58,7 +58,12 @@ self.onmessage = async (event: MessageEvent<ScanJob>) => {
       },
     });
     send({ type: 'bytes', n: task.size - last });
-    send({ type: 'scanned', scan: toScanMessage(scan), kept });
+    // A zstd layer's places (tens of MB) are handed over, not copied.
+    const places = (scan.zstdPlaces ?? []).map((place) => place.memory.buffer);
+    self.postMessage(
+      { type: 'scanned', scan: toScanMessage(scan), kept } satisfies FromScanner,
+      places,
+    );
   } catch (error) {
     send({ type: 'failed', problem: toProblem(error) });
   }

@@ -253,7 +253,10 @@ export class LayerSkimmer {
       .sort((a, b) => b.size - a.size);
   }
 
-  /** The read is over: the windows its scans kept of gzip layers (or of the gzip archive). */
+  /**
+   * The read is over: the windows its scans kept of gzip layers (or of the gzip archive), and the
+   * places they noted in zstd layers.
+   */
   scanned(read: ArchiveRead): void {
     if (read.model.compression === 'gzip' && read.outerWindows)
       this.indexes.windowsKept(
@@ -267,6 +270,9 @@ export class LayerSkimmer {
       if (entry && scan.compression === 'gzip' && scan.seekWindows && !scan.error)
         this.indexes.windowsKept(blobPath, scan.seekWindows, SEEK_EVERY, entry.size);
       else this.indexes.drop(blobPath);
+      // A zstd layer needs no skimmer: the scan noted its decoder's places as it went (those
+      // before any damage are good).
+      if (entry && scan.zstdPlaces) this.indexes.zstdKept(blobPath, scan.zstdPlaces, entry.size);
     }
     // With more than two cores the skimmers may have started before the windows were known.
     if (this.started) this.nextTail();

@@ -1,5 +1,6 @@
 import { nativeInflateRaw } from '../compression.ts';
 import { StrataError } from '../errors.ts';
+import { type ZstdPlace, zstdDecode } from '../zstd.ts';
 import { resumedDeflate, WINDOW } from './resume.ts';
 import type { DeflatePoint } from './skim.ts';
 import { keptAround, SEEK_EVERY } from './windows.ts';
@@ -41,6 +42,8 @@ const STALL_MS = 1000;
  */
 export class SeekIndexes {
   private readonly layers = new Map<string, LayerIndex>();
+  /** zstd layers: the decoder as the scan left it now and then (zstd.ts), and the blob's size. */
+  private readonly zstd = new Map<string, { places: readonly ZstdPlace[]; blobSize: number }>();
   private readonly waiters = new Set<() => void>();
 
   constructor(private readonly now: () => number = () => Date.now()) {}
@@ -154,9 +157,15 @@ export class SeekIndexes {
     return [...this.layers].filter(([, layer]) => layer.whole).map(([key]) => key);
   }
 
-  /** Layer `key` cannot be resumed into (not gzip, its skim failed, or a resumed read did). */
+  /** The places a scan noted of zstd layer `key`, a blob of `blobSize` bytes. */
+  zstdKept(key: string, places: readonly ZstdPlace[], blobSize: number): void {
+    this.zstd.set(key, { places, blobSize });
+  }
+
+  /** Layer `key` cannot be resumed into (not gzip or zstd, its skim failed, or a resumed read did). */
   drop(key: string): void {
     this.layers.delete(key);
+    this.zstd.delete(key);
     this.wake();
   }
 
@@ -219,12 +228,21 @@ export class SeekIndexes {
 
   /** The last place of layer `key` at or before tar offset `offset`, if any. */
   placeBefore(key: string, offset: number): number | undefined {
-    return this.find(key, offset)?.point.out;
+    return this.find(key, offset)?.point.out ?? this.zstdPlace(key, offset)?.output;
+  }
+
+  /** The last place a zstd layer's scan noted at or before tar offset `offset`. */
+  private zstdPlace(key: string, offset: number): ZstdPlace | undefined {
+    const places = this.zstd.get(key)?.places ?? [];
+    let found: ZstdPlace | undefined;
+    for (const place of places) if (place.output <= offset) found = place;
+    return found;
   }
 
   /**
-   * The layer's tar from the last place at or before `offset`, decoded natively; `read(from, to)`
-   * gives bytes [from, to) of the gzip blob. Undefined when no place comes before `offset`.
+   * The layer's tar from the last place at or before `offset`, decoded natively (zstd: by the
+   * decoder copied there); `read(from, to)` gives bytes [from, to) of the blob. Undefined when no
+   * place comes before `offset`.
    */
   tarFrom(
     key: string,
@@ -232,7 +250,16 @@ export class SeekIndexes {
     read: (from: number, to: number) => AsyncIterable<Uint8Array>,
   ): { start: number; tar: AsyncIterable<Uint8Array> } | undefined {
     const found = this.find(key, offset);
-    if (!found) return undefined;
+    if (!found) {
+      // A zstd layer: its decoder, copied where the scan noted it, goes on from there.
+      const place = this.zstdPlace(key, offset);
+      const blobSize = this.zstd.get(key)?.blobSize;
+      if (!place || blobSize === undefined) return undefined;
+      return {
+        start: place.output,
+        tar: zstdDecode(read(place.input, blobSize), { from: place }),
+      };
+    }
     const { point, kept, endBit } = found;
     const decoded = nativeInflateRaw(resumedDeflate(point, kept.before, read, endBit), WINDOW);
     return { start: point.out, tar: startingWith(decoded, kept.after) };

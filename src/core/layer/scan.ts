@@ -7,6 +7,7 @@ import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
 import { nameOf, type TarEntry, walkTar } from '../tar/reader.ts';
+import type { ZstdOptions, ZstdPlace } from '../zstd.ts';
 import { LayerEntries, Marker, markerOf, PENDING_HASH } from './entries.ts';
 import { type NameRange, plainName } from './name-bytes.ts';
 
@@ -31,6 +32,8 @@ export interface LayerScan {
    * into it; absent when the layer is shorter.
    */
   seekWindows?: Uint8Array[] | undefined;
+  /** A zstd layer's decoder as it was every ZSTD_EVERY bytes or more (zstd.ts), to resume from. */
+  zstdPlaces?: ZstdPlace[] | undefined;
 }
 
 export { PENDING_HASH } from './entries.ts';
@@ -57,7 +60,10 @@ export interface ScanOptions {
     | undefined;
   /** Entries the archive may still hold (limits.entries, shared by its layers). */
   entryBudget?: { left: number };
-  /** Keep a gzip layer's seekWindows (the browser, for its seek index; the CLI has no use). */
+  /**
+   * Keep a gzip layer's seekWindows and a zstd layer's zstdPlaces (the browser, for its seek
+   * index; the CLI has no use).
+   */
   seekWindows?: boolean;
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
@@ -84,6 +90,7 @@ export async function scanLayer(
   let reader: ChunkReader;
   let kept: ReturnType<typeof keeping> | undefined;
   let windows: WindowKeeper | undefined;
+  let places: ZstdPlace[] | undefined;
   if (seek) {
     // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
     const it = stream[Symbol.asyncIterator]();
@@ -91,7 +98,17 @@ export async function scanLayer(
     await it.return?.();
     reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
-    const decoded = guardedDecompress(compression, stream, reopen, limits, 'This layer');
+    const zstd = compression === 'zstd' && options.seekWindows ? zstdPlaces() : undefined;
+    places = zstd?.places;
+    const decoded = guardedDecompress(
+      compression,
+      stream,
+      reopen,
+      limits,
+      'This layer',
+      undefined,
+      zstd?.options,
+    );
     if (compression === 'gzip' && options.seekWindows) windows = new WindowKeeper();
     const tar = windows ? seenBy(decoded, windows) : decoded;
     const { keep } = options;
@@ -226,6 +243,23 @@ export async function scanLayer(
     skipped,
     clamped,
     ...(windows && windows.windows.length > 0 ? { seekWindows: windows.windows } : {}),
+    ...(places && places.length > 0 ? { zstdPlaces: places } : {}),
+  };
+}
+
+/** Output between two places of a zstd layer, at the least (zstd.ts spaces them further). */
+export const ZSTD_EVERY = 64 << 20;
+/** The memory all the places of one layer may take. */
+const ZSTD_PLACES_BUDGET = 128 << 20;
+
+/** Places to note while a zstd layer is decoded, and where they are noted. */
+function zstdPlaces(): { places: ZstdPlace[]; options: ZstdOptions } {
+  const places: ZstdPlace[] = [];
+  return {
+    places,
+    options: {
+      places: { every: ZSTD_EVERY, budget: ZSTD_PLACES_BUDGET, found: (p) => places.push(p) },
+    },
   };
 }
 
