@@ -152,9 +152,14 @@ export class SeekIndexes {
     this.wake();
   }
 
-  /** The layers whose every place is known (and whose windows the scan kept). */
+  /**
+   * The layers whose every place is known (and whose windows the scan kept): gzip layers the
+   * skimmer walked to their end, and zstd layers the scan noted places in. The digest check keeps
+   * none of them on disk: their files open at once already.
+   */
   wholeIndexes(): string[] {
-    return [...this.layers].filter(([, layer]) => layer.whole).map(([key]) => key);
+    const gzip = [...this.layers].filter(([, layer]) => layer.whole).map(([key]) => key);
+    return [...gzip, ...this.zstd.keys()];
   }
 
   /** The places a scan noted of zstd layer `key`, a blob of `blobSize` bytes. */
