@@ -176,8 +176,9 @@ async function main() {
     );
     console.log(`size map zoom in or out (redrawn): ${fmt(zooms)}`);
 
-    // Files deep in a large gzip layer: the last files of the first layer (90,000 files, 1.3 GB).
-    const { gzip } = await benchImages();
+    // Files deep in a large gzip layer, then in a zstd one: the last files of the first layer
+    // (90,000 files, 1.3 GB).
+    const { gzip, zstd } = await benchImages();
     const deepPath = (n: number) =>
       `/usr/lib/pkg${(n * 13) % 600}/sub${n % 9}/file-${n}.${['so', 'py', 'txt', 'json'][n % 4]}`;
     await page.goto(server.url);
@@ -237,6 +238,25 @@ async function main() {
     await page.waitForSelector('[data-verification="passed"]', { timeout: 600_000 });
     console.log(
       `digest check done: ${((Date.now() - t) / 1000).toFixed(1)} s after the file was given`,
+    );
+
+    // The same layer zstd-compressed: its files open from the decoder copies its scan kept.
+    await page.goto(server.url);
+    t = Date.now();
+    await page.getByTestId('file-input').setInputFiles(zstd);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, {
+      timeout: 300_000,
+    });
+    console.log(`zstd image ready: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `open a file at the end of a 1.3 GB zstd layer, right after the image was shown (first, then again): ${await openDeep(deepPath(89_999))}`,
+    );
+    console.log(
+      `open a file halfway through that layer, then (first, then again): ${await openDeep(deepPath(45_000))}`,
+    );
+    await page.waitForSelector('[data-verification="passed"]', { timeout: 600_000 });
+    console.log(
+      `zstd digest check done: ${((Date.now() - t) / 1000).toFixed(1)} s after the file was given`,
     );
   } finally {
     await browser.close();
