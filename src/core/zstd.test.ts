@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,5 +116,30 @@ describe('zstd through WebAssembly', () => {
       }
     }
     expect(readFileSync(plain).length).toBe(tar.length);
+  });
+
+  it('spaces its places by their size, and takes none past its budget', async () => {
+    // 40 MiB of a 1 MiB random block over and over, with zstd's largest common window (8 MiB):
+    // each place holds about 9 MB, so at one 24th of the output it skips, one every 221 MB.
+    const block = randomBytes(1 << 20);
+    const dir = scratchDir('strata-zstd-');
+    const plain = join(dir, 'repeats');
+    writeFileSync(plain, Buffer.concat(Array.from({ length: 40 }, () => block)));
+    const blob = new Uint8Array(
+      execFileSync('zstd', ['-q', '-c', '-3', '--zstd=wlog=23', plain], { maxBuffer: 1 << 28 }),
+    );
+    const placesOf = async (every: number, budget: number) => {
+      const places: ZstdPlace[] = [];
+      for await (const _ of zstdDecode(bytesSource(blob, 65_536).read(0), {
+        places: { every, budget, found: (p) => places.push(p) },
+      }));
+      return places;
+    };
+    const spaced = await placesOf(1 << 20, 1 << 30);
+    // The first comes after `every`; the next would be 24 places' worth of output further on.
+    expect(spaced.length).toBe(1);
+    expect(spaced[0]!.memory.length).toBeGreaterThan(8 << 20);
+    // With a budget smaller than a place, none is taken.
+    expect(await placesOf(1 << 20, 1 << 20)).toEqual([]);
   });
 });
