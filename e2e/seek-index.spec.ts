@@ -119,6 +119,36 @@ test('a file at the end of a large zstd layer opens from a place its scan noted,
   expect(reads.some((s) => s > blobAt + zst.length / 2 && s < blobAt + zst.length)).toBe(true);
 });
 
+test('a file at the end of a zstd-wrapped archive opens from a place its read noted, not by decoding it from its start', async ({
+  page,
+}) => {
+  // `docker save | zstd` of one plain layer: 160 MiB of a 1 MiB random block over and over.
+  const text = 'found past the last place of the zstd archive';
+  const dir = scratchDir('strata-e2e-zstd-archive-');
+  const block = randomBytes(1 << 20);
+  writeFileSync(join(dir, 'noise'), Buffer.concat(Array.from({ length: 160 }, () => block)));
+  writeFileSync(join(dir, 'late.txt'), text);
+  execFileSync('tar', [
+    '--format=ustar',
+    '-C',
+    dir,
+    '-cf',
+    join(dir, 'layer.tar'),
+    'noise',
+    'late.txt',
+  ]);
+  const layer = readFileSync(join(dir, 'layer.tar'));
+  writeFileSync(
+    join(dir, 'image.tar'),
+    legacyArchive(imageFrom([{ command: 'add files', layer }])),
+  );
+  execFileSync('zstd', ['-q', '-3', join(dir, 'image.tar'), '-o', join(dir, 'image.tar.zst')]);
+  const archive = readFileSync(join(dir, 'image.tar.zst'));
+  // The decoder's read is the only one served before the check's.
+  const reads = await lateFileReads(page, 'image.tar.zst', archive, 0, text, undefined, 1);
+  expect(reads.some((s) => s > archive.length / 2 && s < archive.length)).toBe(true);
+});
+
 test("a file at the end of a gzip-wrapped archive opens from the archive's seek index, not by decoding it from its start", async ({
   page,
 }) => {

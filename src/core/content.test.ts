@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { countingSource } from '../testing/counting-source.ts';
+import { imageFrom, legacyArchive } from '../testing/sample-image.ts';
 import { scratchDir } from '../testing/scratch.ts';
 import { writeTar } from '../testing/tar-writer.ts';
 import { bytesSource, concatBytes } from './bytes.ts';
 import { LayerContent, type LayerLocation } from './content.ts';
-import { SeekIndexes } from './deflate/seek-index.ts';
-import { scanLayer, ZSTD_EVERY } from './layer/scan.ts';
+import { SeekIndexes, WHOLE_ARCHIVE } from './deflate/seek-index.ts';
+import { scanLayer } from './layer/scan.ts';
+import { readArchive } from './read-archive.ts';
+import { PLACES_EVERY } from './zstd.ts';
 
 describe('file content of a compressed layer', () => {
   // Random bytes do not compress: the gzip blob is as large as the file, 8 MiB.
@@ -76,8 +79,8 @@ describe('file content of a large zstd layer', () => {
     const places = scan.zstdPlaces ?? [];
     // One every 64 MiB of output or more (a place of ~3 MB is worth 70 MB of output).
     expect(places.length).toBe(2);
-    expect(places[0]!.output).toBeGreaterThanOrEqual(ZSTD_EVERY);
-    expect(places[1]!.output - places[0]!.output).toBeGreaterThanOrEqual(ZSTD_EVERY);
+    expect(places[0]!.output).toBeGreaterThanOrEqual(PLACES_EVERY);
+    expect(places[1]!.output - places[0]!.output).toBeGreaterThanOrEqual(PLACES_EVERY);
     const last = scan.entries.get(1);
     expect(last.path).toBe('last');
     const seek = new SeekIndexes();
@@ -100,5 +103,35 @@ describe('file content of a large zstd layer', () => {
     );
     const offset = ((100 << 20) + 12345) % (1 << 20);
     expect(Buffer.from(page).equals(block.subarray(offset, offset + 4096))).toBe(true);
+  });
+
+  it('of a zstd-wrapped archive is read from the place its read noted before the file', async () => {
+    // `docker save | zstd` of an image made of that layer, uncompressed.
+    const tar = readFileSync(join(dir, 'layer.tar'));
+    const archive = legacyArchive(imageFrom([{ command: 'add files', layer: tar }]));
+    writeFileSync(join(dir, 'image.tar'), archive);
+    execFileSync('zstd', ['-q', '-3', join(dir, 'image.tar'), '-o', join(dir, 'image.tar.zst')]);
+    const wrapped = new Uint8Array(readFileSync(join(dir, 'image.tar.zst')));
+    const read = await readArchive(bytesSource(wrapped), { seekWindows: true });
+    const places = read.outerPlaces ?? [];
+    expect(places.length).toBe(2);
+    const blob = read.index.entries.find(
+      (e) => e.path === read.model.images[0]!.layers[0]!.blobPath,
+    )!;
+    const scan = read.scans.get(blob.path)!;
+    const last = scan.entries.get(1);
+    const seek = new SeekIndexes();
+    seek.zstdKept(WHOLE_ARCHIVE, places, wrapped.length);
+    const { source, read: bytesRead } = countingSource(wrapped);
+    const content = new LayerContent(source, 1 << 20, undefined, seek);
+    const at: LayerLocation = {
+      blobOffset: blob.dataOffset,
+      blobSize: blob.size,
+      outer: 'zstd',
+      layer: 'none',
+    };
+    const bytes = await content.read(at, blob.path, last.dataOffset, 0, last.size);
+    expect(new TextDecoder().decode(bytes)).toBe('the last file\n');
+    expect(bytesRead()).toBeLessThanOrEqual(wrapped.length - places[1]!.input);
   });
 });

@@ -111,7 +111,7 @@ export class LayerContent {
       if (this.seek?.placeBefore(key, dataOffset + start) !== undefined)
         return this.readOn(at, key, dataOffset + start, length, signal, dataOffset - 512);
     }
-    if (at.outer === 'gzip' && at.layer === 'none' && !onDiskNow) {
+    if ((at.outer === 'gzip' || at.outer === 'zstd') && at.layer === 'none' && !onDiskNow) {
       const fromPlace = await this.fromArchivePlace(at, dataOffset, start, length, signal);
       if (fromPlace) return fromPlace;
     }
@@ -132,8 +132,8 @@ export class LayerContent {
   }
 
   /**
-   * A file of a gzip-wrapped archive (`docker save | gzip`, plain layers inside) decoded from the
-   * place before it in the archive's seek index; undefined when there is none, or when it does
+   * A file of a gzip- or zstd-wrapped archive (`docker save | gzip`, plain layers inside) decoded
+   * from the place before it in the archive's seek index; undefined when there is none, or when it does
    * not decode (the index is then dropped and the archive decoded from its start, as before).
    */
   private async fromArchivePlace(

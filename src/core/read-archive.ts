@@ -27,6 +27,7 @@ import { LayerEntries } from './layer/entries.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
 import { type ScanElsewhere, scanBlobAt, scanInParallel } from './layer/scan-blob.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { ARCHIVE_PLACES_BUDGET, notingPlaces, type ZstdPlace } from './zstd.ts';
 
 export interface Progress {
   phase: 'index' | 'layers' | 'done';
@@ -85,6 +86,8 @@ export interface ReadOptions {
 export interface DecodedElsewhere {
   chunks: AsyncIterable<Uint8Array>;
   stored: () => number;
+  /** A zstd archive's places its decoder noted (zstd.ts), once the chunks have ended. */
+  places?: () => ZstdPlace[] | undefined;
 }
 
 export interface ArchiveRead {
@@ -98,6 +101,8 @@ export interface ArchiveRead {
    * (deflate/windows.ts); filled as the archive is read.
    */
   outerWindows?: Uint8Array[];
+  /** For a zstd archive (`docker save | zstd`): its decoder every 64 MiB or more (zstd.ts). */
+  outerPlaces?: ZstdPlace[];
 }
 
 /**
@@ -133,10 +138,19 @@ export async function readArchive(
   const report = throttle(() => options.onProgress?.({ ...progress }));
   const entryBudget = { left: (options.limits ?? DEFAULT_LIMITS).entries };
   const outerWindows = new WindowKeeper();
-  const windowsOf = () =>
-    compression === 'gzip' && options.seekWindows && outerWindows.windows.length > 0
-      ? { outerWindows: outerWindows.windows }
-      : {};
+  // A zstd archive's places: noted here, or by the decoder elsewhere.
+  const noting =
+    compression === 'zstd' && options.seekWindows ? notingPlaces(ARCHIVE_PLACES_BUDGET) : undefined;
+  let elsewherePlaces: (() => ZstdPlace[] | undefined) | undefined;
+  const windowsOf = () => {
+    const places = elsewherePlaces?.() ?? noting?.places ?? [];
+    return {
+      ...(compression === 'gzip' && options.seekWindows && outerWindows.windows.length > 0
+        ? { outerWindows: outerWindows.windows }
+        : {}),
+      ...(noting && places.length > 0 ? { outerPlaces: places } : {}),
+    };
+  };
   const keepOf = (path: string) => {
     const { keep } = options;
     return keep && { writer: () => keep(path), archive: compression };
@@ -163,6 +177,7 @@ export async function readArchive(
     } else {
       const limits = options.limits ?? DEFAULT_LIMITS;
       const elsewhere = options.decodeElsewhere?.(compression);
+      elsewherePlaces = elsewhere?.places;
       const tar = elsewhere
         ? counted(guardedDecoded(elsewhere.chunks, elsewhere.stored, limits, 'The archive'), () => {
             progress.bytesRead = Math.min(source.size, elsewhere.stored());
@@ -178,6 +193,7 @@ export async function readArchive(
               progress.bytesRead = Math.min(source.size, progress.bytesRead + n);
               report();
             },
+            noting?.options,
           );
       const seen = compression === 'gzip' && options.seekWindows ? seenBy(tar, outerWindows) : tar;
       const reader = new ChunkReader(() => seen, false, 0, signal);

@@ -184,6 +184,21 @@ export interface ZstdOptions {
  */
 export const PLACE_SPACING = 24;
 
+/** Output between two places, at the least (PLACE_SPACING spaces large ones further). */
+export const PLACES_EVERY = 64 << 20;
+
+/** The memory the places of a whole zstd archive (`docker save | zstd`) may take. */
+export const ARCHIVE_PLACES_BUDGET = 256 << 20;
+
+/** Places to note while a stream is decoded, at most `budget` bytes of them: where they go. */
+export function notingPlaces(budget: number): { places: ZstdPlace[]; options: ZstdOptions } {
+  const places: ZstdPlace[] = [];
+  return {
+    places,
+    options: { places: { every: PLACES_EVERY, budget, found: (p) => places.push(p) } },
+  };
+}
+
 /** Decodes a zstd stream of one or more frames, as its chunks arrive. */
 export async function* zstdDecode(
   chunks: AsyncIterable<Uint8Array>,

@@ -1,4 +1,5 @@
 import { type Problem, StrataError, toProblem } from '../core/errors.ts';
+import type { ZstdPlace } from '../core/zstd.ts';
 
 /**
  * Decompressed bytes handed from one thread to another: a worker decodes a gzip stream around the
@@ -23,6 +24,8 @@ export interface Port {
 type ToReceiver =
   | { type: 'chunks'; chunks: Uint8Array[]; stored: number }
   | { type: 'end' }
+  /** A zstd archive's decoder, noted as it was decoded (core/zstd.ts); taken as it arrives. */
+  | { type: 'place'; place: ZstdPlace }
   | { type: 'failed'; problem: Problem };
 type ToSender = { type: 'taken'; bytes: number };
 
@@ -72,6 +75,16 @@ export async function sendDecoded(
 }
 
 /**
+ * Sends a place noted while decoding (handed over, not copied): at once, not behind the chunks,
+ * since the reader may stop before the last of them (at the archive's end marker).
+ */
+export function sendPlace(port: Port, place: ZstdPlace): void {
+  port.postMessage({ type: 'place', place } satisfies ToReceiver, [
+    place.memory.buffer as ArrayBuffer,
+  ]);
+}
+
+/**
  * What `sendDecoded` sends, as a stream of chunks, with the compressed bytes consumed for what has
  * been taken so far (for the expansion guard and progress). `stop` runs when the reader stops or
  * the data ends, to end the sender.
@@ -79,12 +92,20 @@ export async function sendDecoded(
 export function receiveDecoded(
   port: Port,
   stop: () => void,
-): { chunks: AsyncIterable<Uint8Array>; stored: () => number } {
+): {
+  chunks: AsyncIterable<Uint8Array>;
+  stored: () => number;
+  places: () => ZstdPlace[] | undefined;
+} {
   const queue: ToReceiver[] = [];
+  const places: ZstdPlace[] = [];
   let wake: (() => void) | undefined;
   port.onmessage = (event: MessageEvent<ToReceiver>) => {
-    queue.push(event.data);
-    wake?.();
+    if (event.data.type === 'place') places.push(event.data.place);
+    else {
+      queue.push(event.data);
+      wake?.();
+    }
   };
   // A decoder that dies sends nothing more: the reader is told, instead of waiting for ever.
   if ('onerror' in port)
@@ -109,6 +130,8 @@ export function receiveDecoded(
           continue;
         }
         if (message.type === 'end') return;
+        // Places are taken as they arrive (onmessage above), never queued.
+        if (message.type === 'place') continue;
         if (message.type === 'failed') {
           const { code, message: text, detail } = message.problem;
           throw new StrataError(code as StrataError['code'], text, detail);
@@ -125,5 +148,5 @@ export function receiveDecoded(
       stop();
     }
   }
-  return { chunks: chunks(), stored: () => stored };
+  return { chunks: chunks(), stored: () => stored, places: () => places };
 }

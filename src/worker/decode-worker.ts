@@ -7,7 +7,8 @@ import {
   gunzipOrAgain,
   nativeGunzip,
 } from '../core/compression.ts';
-import { sendDecoded } from './decode-stream.ts';
+import { ARCHIVE_PLACES_BUDGET, PLACES_EVERY, type ZstdOptions } from '../core/zstd.ts';
+import { sendDecoded, sendPlace } from './decode-stream.ts';
 
 /**
  * Decompresses a compressed archive (`docker save | gzip`) from its start for the archive worker,
@@ -31,10 +32,22 @@ self.onmessage = (event: MessageEvent<DecodeJob>) => {
     stored = 0;
     return open();
   };
+  // A zstd archive's decoder is noted now and then, so that a file deep in it opens at once;
+  // each place goes to the reader as it is noted.
+  const places: ZstdOptions | undefined =
+    compression === 'zstd'
+      ? {
+          places: {
+            every: PLACES_EVERY,
+            budget: ARCHIVE_PLACES_BUDGET,
+            found: (place) => sendPlace(self, place),
+          },
+        }
+      : undefined;
   const decoded =
     spec.kind === 'blob' && compression === 'gzip' && typeof DecompressionStream !== 'undefined'
       ? gunzipOrAgain(nativeGunzip(counting(spec.blob.stream(), (n) => (stored += n))), reopen)
-      : decompress(compression, open(), reopen);
+      : decompress(compression, open(), reopen, places);
   void sendDecoded(self, decoded, () => stored);
 };
 

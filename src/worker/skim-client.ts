@@ -258,6 +258,8 @@ export class LayerSkimmer {
    * places they noted in zstd layers.
    */
   scanned(read: ArchiveRead): void {
+    if (read.outerPlaces)
+      this.indexes.zstdKept(WHOLE_ARCHIVE, read.outerPlaces, read.model.archiveBytes);
     if (read.model.compression === 'gzip' && read.outerWindows)
       this.indexes.windowsKept(
         WHOLE_ARCHIVE,

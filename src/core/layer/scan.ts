@@ -7,7 +7,7 @@ import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
 import { nameOf, type TarEntry, walkTar } from '../tar/reader.ts';
-import type { ZstdOptions, ZstdPlace } from '../zstd.ts';
+import { notingPlaces, type ZstdPlace } from '../zstd.ts';
 import { LayerEntries, Marker, markerOf, PENDING_HASH } from './entries.ts';
 import { type NameRange, plainName } from './name-bytes.ts';
 
@@ -32,7 +32,7 @@ export interface LayerScan {
    * into it; absent when the layer is shorter.
    */
   seekWindows?: Uint8Array[] | undefined;
-  /** A zstd layer's decoder as it was every ZSTD_EVERY bytes or more (zstd.ts), to resume from. */
+  /** A zstd layer's decoder as it was every PLACES_EVERY bytes or more (zstd.ts), to resume from. */
   zstdPlaces?: ZstdPlace[] | undefined;
 }
 
@@ -98,7 +98,8 @@ export async function scanLayer(
     await it.return?.();
     reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
-    const zstd = compression === 'zstd' && options.seekWindows ? zstdPlaces() : undefined;
+    const zstd =
+      compression === 'zstd' && options.seekWindows ? notingPlaces(ZSTD_PLACES_BUDGET) : undefined;
     places = zstd?.places;
     const decoded = guardedDecompress(
       compression,
@@ -247,21 +248,8 @@ export async function scanLayer(
   };
 }
 
-/** Output between two places of a zstd layer, at the least (zstd.ts spaces them further). */
-export const ZSTD_EVERY = 64 << 20;
-/** The memory all the places of one layer may take. */
+/** The memory all the places of one zstd layer may take. */
 const ZSTD_PLACES_BUDGET = 128 << 20;
-
-/** Places to note while a zstd layer is decoded, and where they are noted. */
-function zstdPlaces(): { places: ZstdPlace[]; options: ZstdOptions } {
-  const places: ZstdPlace[] = [];
-  return {
-    places,
-    options: {
-      places: { every: ZSTD_EVERY, budget: ZSTD_PLACES_BUDGET, found: (p) => places.push(p) },
-    },
-  };
-}
 
 function depthOf(path: string): number {
   let n = 1;
