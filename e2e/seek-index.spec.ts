@@ -87,28 +87,33 @@ test('a file at the end of a large gzip layer opens from the seek index, not by 
   expect(reads.some((s) => s > blobAt + (12 << 20) && s < blobAt + gz.length)).toBe(true);
 });
 
-test('a file at the end of a large zstd layer opens from a place its scan noted, not by decoding the layer from its start', async ({
-  page,
-}) => {
-  // 160 MiB of tar by tar and zstd themselves: a 1 MiB random block over and over (the blob is
-  // small; the decoder's window holds what a wrong place would show), then the text.
-  const text = 'found past the last place of the zstd layer';
-  const dir = scratchDir('strata-e2e-zstd-');
+/**
+ * A layer's tar made by tar itself: 160 MiB of a 1 MiB random block over and over (zstd makes it
+ * small, while the decoder's window holds what a wrong place would show), then `text`.
+ */
+function repeatsThen(dir: string, text: string): Buffer {
   const block = randomBytes(1 << 20);
   writeFileSync(join(dir, 'noise'), Buffer.concat(Array.from({ length: 160 }, () => block)));
   writeFileSync(join(dir, 'late.txt'), text);
-  execFileSync('tar', [
-    '--format=ustar',
-    '-C',
-    dir,
-    '-cf',
-    join(dir, 'layer.tar'),
-    'noise',
-    'late.txt',
-  ]);
-  execFileSync('zstd', ['-q', '-3', join(dir, 'layer.tar'), '-o', join(dir, 'layer.tar.zst')]);
-  const zst = readFileSync(join(dir, 'layer.tar.zst'));
-  const tar = readFileSync(join(dir, 'layer.tar'));
+  const tar = join(dir, 'layer.tar');
+  execFileSync('tar', ['--format=ustar', '-C', dir, '-cf', tar, 'noise', 'late.txt']);
+  return readFileSync(tar);
+}
+
+/** `bytes` through the zstd command at level 3. */
+function zstdOf(dir: string, bytes: Uint8Array): Buffer {
+  writeFileSync(join(dir, 'plain'), bytes);
+  execFileSync('zstd', ['-q', '-f', '-3', join(dir, 'plain'), '-o', join(dir, 'plain.zst')]);
+  return readFileSync(join(dir, 'plain.zst'));
+}
+
+test('a file at the end of a large zstd layer opens from a place its scan noted, not by decoding the layer from its start', async ({
+  page,
+}) => {
+  const text = 'found past the last place of the zstd layer';
+  const dir = scratchDir('strata-e2e-zstd-');
+  const tar = repeatsThen(dir, text);
+  const zst = zstdOf(dir, tar);
   const image = imageFrom([{ command: 'add files', layer: tar }]);
   const archive = Buffer.from(legacyArchive({ ...image, layers: [zst] }));
   const blobAt = archive.indexOf(zst.subarray(0, 64));
@@ -122,28 +127,11 @@ test('a file at the end of a large zstd layer opens from a place its scan noted,
 test('a file at the end of a zstd-wrapped archive opens from a place its read noted, not by decoding it from its start', async ({
   page,
 }) => {
-  // `docker save | zstd` of one plain layer: 160 MiB of a 1 MiB random block over and over.
+  // `docker save | zstd` of one plain layer.
   const text = 'found past the last place of the zstd archive';
   const dir = scratchDir('strata-e2e-zstd-archive-');
-  const block = randomBytes(1 << 20);
-  writeFileSync(join(dir, 'noise'), Buffer.concat(Array.from({ length: 160 }, () => block)));
-  writeFileSync(join(dir, 'late.txt'), text);
-  execFileSync('tar', [
-    '--format=ustar',
-    '-C',
-    dir,
-    '-cf',
-    join(dir, 'layer.tar'),
-    'noise',
-    'late.txt',
-  ]);
-  const layer = readFileSync(join(dir, 'layer.tar'));
-  writeFileSync(
-    join(dir, 'image.tar'),
-    legacyArchive(imageFrom([{ command: 'add files', layer }])),
-  );
-  execFileSync('zstd', ['-q', '-3', join(dir, 'image.tar'), '-o', join(dir, 'image.tar.zst')]);
-  const archive = readFileSync(join(dir, 'image.tar.zst'));
+  const layer = repeatsThen(dir, text);
+  const archive = zstdOf(dir, legacyArchive(imageFrom([{ command: 'add files', layer }])));
   // The decoder's read is the only one served before the check's.
   const reads = await lateFileReads(page, 'image.tar.zst', archive, 0, text, undefined, 1);
   expect(reads.some((s) => s > archive.length / 2 && s < archive.length)).toBe(true);
