@@ -142,4 +142,31 @@ describe('zstd through WebAssembly', () => {
     // With a budget smaller than a place, none is taken.
     expect(await placesOf(1 << 20, 1 << 20)).toEqual([]);
   });
+
+  it('goes on from a place whose window is larger than the memory a new instance has', async () => {
+    // `zstd --long=25`: a 32 MiB window, which grows the decoder's memory past its first 16 MiB.
+    // Random bytes, so that each chunk of the blob gives about as much output.
+    const dir = scratchDir('strata-zstd-');
+    const plain = join(dir, 'long');
+    const data = randomBytes(40 << 20);
+    writeFileSync(plain, data);
+    const blob = new Uint8Array(
+      execFileSync('zstd', ['-q', '-c', '--long=25', plain], { maxBuffer: 1 << 28 }),
+    );
+    const places: ZstdPlace[] = [];
+    for await (const _ of zstdDecode(bytesSource(blob, 65_536).read(0), {
+      places: { every: 8 << 20, budget: 1 << 30, spacing: 0, found: (p) => places.push(p) },
+    }));
+    expect(places.length).toBeGreaterThan(2);
+    // The decoder's memory had grown past the 16 MiB a new instance starts with.
+    expect(places[0]!.memory.length).toBeGreaterThan(32 << 20);
+    for (const place of places) {
+      const rest: Uint8Array[] = [];
+      for await (const part of zstdDecode(bytesSource(blob, 65_536).read(place.input), {
+        from: place,
+      }))
+        rest.push(part);
+      expect(Buffer.compare(concatBytes(rest), data.subarray(place.output))).toBe(0);
+    }
+  });
 });

@@ -18,6 +18,8 @@ export interface ZstdPlace {
   output: number;
   /** The instance's memory up to its last byte in use (the rest is zeros). */
   memory: Uint8Array;
+  /** The memory's whole size then: its allocator may hand out any of it. */
+  size: number;
   /** Where the decoder's context and buffers lie in it. */
   pointers: Pointers;
 }
@@ -98,7 +100,7 @@ class Decoder {
   static async resumed(place: ZstdPlace): Promise<Decoder> {
     const wasm = await instance();
     const { memory } = wasm;
-    const short = place.memory.length - memory.buffer.byteLength;
+    const short = Math.max(place.size, place.memory.length) - memory.buffer.byteLength;
     if (short > 0) memory.grow(Math.ceil(short / 65536));
     // A new instance's memory is zeros above its static data, as the copy's was above its end.
     new Uint8Array(memory.buffer).set(place.memory);
@@ -159,6 +161,7 @@ class Decoder {
       input: this.input,
       output: this.output,
       memory: bytes.slice(0, end * 8),
+      size: bytes.length,
       pointers: { ...this.pointers },
     };
   }
