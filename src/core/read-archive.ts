@@ -27,7 +27,7 @@ import { LayerEntries } from './layer/entries.ts';
 import { type LayerScan, scanLayer } from './layer/scan.ts';
 import { type ScanElsewhere, scanBlobAt, scanInParallel } from './layer/scan-blob.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { ARCHIVE_PLACES_BUDGET, notingPlaces, type ZstdPlace } from './zstd.ts';
+import { ARCHIVE_PLACES_BUDGET, takingPlaces, type ZstdPlace } from './zstd.ts';
 
 export interface Progress {
   phase: 'index' | 'layers' | 'done';
@@ -80,14 +80,14 @@ export interface ReadOptions {
    * another core): the decoded chunks, and the compressed bytes consumed for what was delivered.
    * Without it, the archive is decompressed here.
    */
-  decodeElsewhere?: (compression: Compression) => DecodedElsewhere;
+  decodeElsewhere?: (compression: Compression, places: boolean) => DecodedElsewhere;
 }
 
 export interface DecodedElsewhere {
   chunks: AsyncIterable<Uint8Array>;
   stored: () => number;
-  /** A zstd archive's places its decoder noted (zstd.ts), once the chunks have ended. */
-  places?: () => ZstdPlace[] | undefined;
+  /** A zstd archive's places its decoder noted (zstd.ts), as they arrive. */
+  places?: () => ZstdPlace[];
 }
 
 export interface ArchiveRead {
@@ -139,16 +139,16 @@ export async function readArchive(
   const entryBudget = { left: (options.limits ?? DEFAULT_LIMITS).entries };
   const outerWindows = new WindowKeeper();
   // A zstd archive's places: noted here, or by the decoder elsewhere.
-  const noting =
-    compression === 'zstd' && options.seekWindows ? notingPlaces(ARCHIVE_PLACES_BUDGET) : undefined;
-  let elsewherePlaces: (() => ZstdPlace[] | undefined) | undefined;
+  const placesWanted = compression === 'zstd' && options.seekWindows === true;
+  const outerPlaces: ZstdPlace[] = [];
+  let elsewherePlaces: (() => ZstdPlace[]) | undefined;
   const windowsOf = () => {
-    const places = elsewherePlaces?.() ?? noting?.places ?? [];
+    const places = elsewherePlaces?.() ?? outerPlaces;
     return {
       ...(compression === 'gzip' && options.seekWindows && outerWindows.windows.length > 0
         ? { outerWindows: outerWindows.windows }
         : {}),
-      ...(noting && places.length > 0 ? { outerPlaces: places } : {}),
+      ...(places.length > 0 ? { outerPlaces: places } : {}),
     };
   };
   const keepOf = (path: string) => {
@@ -176,7 +176,7 @@ export async function readArchive(
       }
     } else {
       const limits = options.limits ?? DEFAULT_LIMITS;
-      const elsewhere = options.decodeElsewhere?.(compression);
+      const elsewhere = options.decodeElsewhere?.(compression, placesWanted);
       elsewherePlaces = elsewhere?.places;
       const tar = elsewhere
         ? counted(guardedDecoded(elsewhere.chunks, elsewhere.stored, limits, 'The archive'), () => {
@@ -193,7 +193,9 @@ export async function readArchive(
               progress.bytesRead = Math.min(source.size, progress.bytesRead + n);
               report();
             },
-            noting?.options,
+            placesWanted
+              ? takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place))
+              : undefined,
           );
       const seen = compression === 'gzip' && options.seekWindows ? seenBy(tar, outerWindows) : tar;
       const reader = new ChunkReader(() => seen, false, 0, signal);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../testing/fixtures.ts';
@@ -31,6 +31,36 @@ function realZstdLayer(): Uint8Array {
 async function decodeAll(blob: Uint8Array, chunkSize: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const part of zstdDecode(bytesSource(blob, chunkSize).read(0))) parts.push(part);
+  return concatBytes(parts);
+}
+
+/** `file` through the zstd command, with `args`. */
+function zstdOf(file: string, ...args: string[]): Uint8Array {
+  return new Uint8Array(execFileSync('zstd', ['-q', '-c', ...args, file], { maxBuffer: 1 << 28 }));
+}
+
+/** `blob` decoded whole in chunks of `chunkSize`, places taken as `taking` says. */
+async function decodedTaking(
+  blob: Uint8Array,
+  chunkSize: number,
+  taking: { every: number; budget: number; spacing?: number },
+): Promise<{ whole: Uint8Array; places: ZstdPlace[] }> {
+  const places: ZstdPlace[] = [];
+  const parts: Uint8Array[] = [];
+  for await (const part of zstdDecode(bytesSource(blob, chunkSize).read(0), {
+    places: { ...taking, found: (p) => places.push(p) },
+  }))
+    parts.push(part);
+  return { whole: concatBytes(parts), places };
+}
+
+/** What a decode of `blob` resumed at `place`, in a new instance, gives. */
+async function resumedAt(blob: Uint8Array, place: ZstdPlace): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const part of zstdDecode(bytesSource(blob, 65_536).read(place.input), {
+    from: place,
+  }))
+    parts.push(part);
   return concatBytes(parts);
 }
 
@@ -87,35 +117,18 @@ describe('zstd through WebAssembly', () => {
     const dir = scratchDir('strata-zstd-');
     const plain = join(dir, 'layer.tar');
     writeFileSync(plain, tar);
-    const zstd = (file: string, ...args: string[]) =>
-      new Uint8Array(execFileSync('zstd', ['-q', '-c', ...args, file], { maxBuffer: 1 << 28 }));
-    const compress = (...args: string[]) => zstd(plain, ...args);
     const third = tar.length / 3;
     writeFileSync(join(dir, 'a'), tar.subarray(0, third));
     writeFileSync(join(dir, 'b'), tar.subarray(third));
-    const frames = concatBytes([zstd(join(dir, 'a'), '-1'), zstd(join(dir, 'b'), '-9')]);
-    for (const blob of [compress('-3'), compress('-3', '--zstd=wlog=23'), frames]) {
-      const places: ZstdPlace[] = [];
-      const parts: Uint8Array[] = [];
-      const chunks = bytesSource(blob, 30_000).read(0);
-      const every = 1 << 20;
-      for await (const part of zstdDecode(chunks, {
-        places: { every, budget: 1 << 30, spacing: 0, found: (p) => places.push(p) },
-      }))
-        parts.push(part);
-      const whole = concatBytes(parts);
+    const frames = concatBytes([zstdOf(join(dir, 'a'), '-1'), zstdOf(join(dir, 'b'), '-9')]);
+    for (const blob of [zstdOf(plain, '-3'), zstdOf(plain, '-3', '--zstd=wlog=23'), frames]) {
+      const taking = { every: 1 << 20, budget: 1 << 30, spacing: 0 };
+      const { whole, places } = await decodedTaking(blob, 30_000, taking);
       expect(Buffer.compare(whole, tar)).toBe(0);
       expect(places.length).toBeGreaterThan(6);
-      for (const place of places) {
-        const rest: Uint8Array[] = [];
-        for await (const part of zstdDecode(bytesSource(blob, 65_536).read(place.input), {
-          from: place,
-        }))
-          rest.push(part);
-        expect(Buffer.compare(concatBytes(rest), whole.subarray(place.output))).toBe(0);
-      }
+      for (const place of places)
+        expect(Buffer.compare(await resumedAt(blob, place), whole.subarray(place.output))).toBe(0);
     }
-    expect(readFileSync(plain).length).toBe(tar.length);
   });
 
   it('spaces its places by their size, and takes none past its budget', async () => {
@@ -125,16 +138,9 @@ describe('zstd through WebAssembly', () => {
     const dir = scratchDir('strata-zstd-');
     const plain = join(dir, 'repeats');
     writeFileSync(plain, Buffer.concat(Array.from({ length: 40 }, () => block)));
-    const blob = new Uint8Array(
-      execFileSync('zstd', ['-q', '-c', '-3', '--zstd=wlog=23', plain], { maxBuffer: 1 << 28 }),
-    );
-    const placesOf = async (every: number, budget: number) => {
-      const places: ZstdPlace[] = [];
-      for await (const _ of zstdDecode(bytesSource(blob, 65_536).read(0), {
-        places: { every, budget, found: (p) => places.push(p) },
-      }));
-      return places;
-    };
+    const blob = zstdOf(plain, '-3', '--zstd=wlog=23');
+    const placesOf = async (every: number, budget: number) =>
+      (await decodedTaking(blob, 65_536, { every, budget })).places;
     const spaced = await placesOf(1 << 20, 1 << 30);
     // The first comes after `every`; the next would be 24 places' worth of output further on.
     expect(spaced.length).toBe(1);
@@ -150,23 +156,13 @@ describe('zstd through WebAssembly', () => {
     const plain = join(dir, 'long');
     const data = randomBytes(40 << 20);
     writeFileSync(plain, data);
-    const blob = new Uint8Array(
-      execFileSync('zstd', ['-q', '-c', '--long=25', plain], { maxBuffer: 1 << 28 }),
-    );
-    const places: ZstdPlace[] = [];
-    for await (const _ of zstdDecode(bytesSource(blob, 65_536).read(0), {
-      places: { every: 8 << 20, budget: 1 << 30, spacing: 0, found: (p) => places.push(p) },
-    }));
+    const blob = zstdOf(plain, '--long=25');
+    const taking = { every: 8 << 20, budget: 1 << 30, spacing: 0 };
+    const { places } = await decodedTaking(blob, 65_536, taking);
     expect(places.length).toBeGreaterThan(2);
     // The decoder's memory had grown past the 16 MiB a new instance starts with.
     expect(places[0]!.memory.length).toBeGreaterThan(32 << 20);
-    for (const place of places) {
-      const rest: Uint8Array[] = [];
-      for await (const part of zstdDecode(bytesSource(blob, 65_536).read(place.input), {
-        from: place,
-      }))
-        rest.push(part);
-      expect(Buffer.compare(concatBytes(rest), data.subarray(place.output))).toBe(0);
-    }
+    for (const place of places)
+      expect(Buffer.compare(await resumedAt(blob, place), data.subarray(place.output))).toBe(0);
   });
 });

@@ -183,23 +183,21 @@ export interface ZstdOptions {
 /**
  * Output between two places, in multiples of a place's size. A place holds the decoder's window,
  * which the frame sets: 2.9 MB for the zstd command's level 3 (a 2 MiB window), 9.2 MB for Go's
- * encoder (8 MiB), so places come every 64 MiB and every 221 MiB of output, 4% of it.
+ * encoder (8 MiB), so places come every 70 MB and every 221 MB of output, 4% of it.
  */
 export const PLACE_SPACING = 24;
 
 /** Output between two places, at the least (PLACE_SPACING spaces large ones further). */
 export const PLACES_EVERY = 64 << 20;
 
+/** The memory the places of one zstd layer may take. */
+export const LAYER_PLACES_BUDGET = 128 << 20;
 /** The memory the places of a whole zstd archive (`docker save | zstd`) may take. */
 export const ARCHIVE_PLACES_BUDGET = 256 << 20;
 
-/** Places to note while a stream is decoded, at most `budget` bytes of them: where they go. */
-export function notingPlaces(budget: number): { places: ZstdPlace[]; options: ZstdOptions } {
-  const places: ZstdPlace[] = [];
-  return {
-    places,
-    options: { places: { every: PLACES_EVERY, budget, found: (p) => places.push(p) } },
-  };
+/** A decode that hands `found` a place every PLACES_EVERY bytes or more, `budget` bytes in all. */
+export function takingPlaces(budget: number, found: (place: ZstdPlace) => void): ZstdOptions {
+  return { places: { every: PLACES_EVERY, budget, found } };
 }
 
 /** Decodes a zstd stream of one or more frames, as its chunks arrive. */

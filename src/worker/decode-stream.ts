@@ -95,7 +95,7 @@ export function receiveDecoded(
 ): {
   chunks: AsyncIterable<Uint8Array>;
   stored: () => number;
-  places: () => ZstdPlace[] | undefined;
+  places: () => ZstdPlace[];
 } {
   const queue: ToReceiver[] = [];
   const places: ZstdPlace[] = [];

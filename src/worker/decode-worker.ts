@@ -7,7 +7,7 @@ import {
   gunzipOrAgain,
   nativeGunzip,
 } from '../core/compression.ts';
-import { ARCHIVE_PLACES_BUDGET, PLACES_EVERY, type ZstdOptions } from '../core/zstd.ts';
+import { ARCHIVE_PLACES_BUDGET, takingPlaces } from '../core/zstd.ts';
 import { sendDecoded, sendPlace } from './decode-stream.ts';
 
 /**
@@ -20,10 +20,12 @@ declare const self: DedicatedWorkerGlobalScope;
 export interface DecodeJob {
   source: SourceSpec;
   compression: Compression;
+  /** Note a zstd archive's places, for its seek index (sent as they are noted). */
+  places: boolean;
 }
 
 self.onmessage = (event: MessageEvent<DecodeJob>) => {
-  const { source: spec, compression } = event.data;
+  const { source: spec, compression, places } = event.data;
   const source = openSource(spec);
   let stored = 0;
   const open = () => counted(source.read(0), (n) => (stored += n));
@@ -34,20 +36,14 @@ self.onmessage = (event: MessageEvent<DecodeJob>) => {
   };
   // A zstd archive's decoder is noted now and then, so that a file deep in it opens at once;
   // each place goes to the reader as it is noted.
-  const places: ZstdOptions | undefined =
-    compression === 'zstd'
-      ? {
-          places: {
-            every: PLACES_EVERY,
-            budget: ARCHIVE_PLACES_BUDGET,
-            found: (place) => sendPlace(self, place),
-          },
-        }
+  const noting =
+    places && compression === 'zstd'
+      ? takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => sendPlace(self, place))
       : undefined;
   const decoded =
     spec.kind === 'blob' && compression === 'gzip' && typeof DecompressionStream !== 'undefined'
       ? gunzipOrAgain(nativeGunzip(counting(spec.blob.stream(), (n) => (stored += n))), reopen)
-      : decompress(compression, open(), reopen, places);
+      : decompress(compression, open(), reopen, noting);
   void sendDecoded(self, decoded, () => stored);
 };
 

@@ -92,7 +92,9 @@ async function open(
   if (!pool) endScanWorkers();
   // A compressed archive is decoded on another core while this one reads the tar inside.
   const decodeElsewhere =
-    cores > 1 ? (compression: Compression) => decodeInWorker(spec, compression) : undefined;
+    cores > 1
+      ? (compression: Compression, places: boolean) => decodeInWorker(spec, compression, places)
+      : undefined;
   // The queries exist from the moment the model is known, so the tree can fill in as layers
   // finish; they are marked complete when the last one has been read.
   const read = await loadArchive(

@@ -86,7 +86,8 @@ const runs: Record<WorkerKind, Run> = {
       const read = await readArchive(blobSource(file), {
         skipBodiesFrom: 1 << 20,
         scanElsewhere: pool.scan,
-        decodeElsewhere: (compression) => decodeInWorker({ kind: 'blob', blob: file }, compression),
+        decodeElsewhere: (compression, places) =>
+          decodeInWorker({ kind: 'blob', blob: file }, compression, places),
       });
       let entries = 0;
       for (const scan of read.scans.values()) entries += scan.entries.length;
@@ -163,7 +164,7 @@ const runs: Record<WorkerKind, Run> = {
   /** DecompressionStream in a worker of its own, as the app decodes a compressed archive. */
   async 'gunzip-worker'(file) {
     let bytes = 0;
-    for await (const chunk of decodeInWorker({ kind: 'blob', blob: file }, 'gzip').chunks)
+    for await (const chunk of decodeInWorker({ kind: 'blob', blob: file }, 'gzip', false).chunks)
       bytes += chunk.length;
     return { bytes, entries: 0 };
   },

@@ -7,7 +7,7 @@ import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
 import { climbsAboveRoot, normalise } from '../paths.ts';
 import { nameOf, type TarEntry, walkTar } from '../tar/reader.ts';
-import { notingPlaces, type ZstdPlace } from '../zstd.ts';
+import { LAYER_PLACES_BUDGET, takingPlaces, type ZstdPlace } from '../zstd.ts';
 import { LayerEntries, Marker, markerOf, PENDING_HASH } from './entries.ts';
 import { type NameRange, plainName } from './name-bytes.ts';
 
@@ -90,7 +90,7 @@ export async function scanLayer(
   let reader: ChunkReader;
   let kept: ReturnType<typeof keeping> | undefined;
   let windows: WindowKeeper | undefined;
-  let places: ZstdPlace[] | undefined;
+  const places: ZstdPlace[] = [];
   if (seek) {
     // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
     const it = stream[Symbol.asyncIterator]();
@@ -99,8 +99,9 @@ export async function scanLayer(
     reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
   } else {
     const zstd =
-      compression === 'zstd' && options.seekWindows ? notingPlaces(ZSTD_PLACES_BUDGET) : undefined;
-    places = zstd?.places;
+      compression === 'zstd' && options.seekWindows
+        ? takingPlaces(LAYER_PLACES_BUDGET, (place) => places.push(place))
+        : undefined;
     const decoded = guardedDecompress(
       compression,
       stream,
@@ -108,7 +109,7 @@ export async function scanLayer(
       limits,
       'This layer',
       undefined,
-      zstd?.options,
+      zstd,
     );
     if (compression === 'gzip' && options.seekWindows) windows = new WindowKeeper();
     const tar = windows ? seenBy(decoded, windows) : decoded;
@@ -244,12 +245,9 @@ export async function scanLayer(
     skipped,
     clamped,
     ...(windows && windows.windows.length > 0 ? { seekWindows: windows.windows } : {}),
-    ...(places && places.length > 0 ? { zstdPlaces: places } : {}),
+    ...(places.length > 0 ? { zstdPlaces: places } : {}),
   };
 }
-
-/** The memory all the places of one zstd layer may take. */
-const ZSTD_PLACES_BUDGET = 128 << 20;
 
 function depthOf(path: string): number {
   let n = 1;
