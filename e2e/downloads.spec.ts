@@ -87,6 +87,8 @@ test('a download of unknown size streams to disk through the service worker, wit
   // In "changes" mode the size of the filesystem is not known beforehand: it streams.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.getByRole('button', { name: 'Changes in this layer' }).click();
+  // The export's size is left unknown once the changes view is shown: before, it is the merged one's.
+  await expect(page.locator('.tree-box[data-mode="changes"]')).toBeVisible();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'filesystem up to here, as tar', exact: true }).click(),
