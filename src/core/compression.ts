@@ -1,4 +1,5 @@
 import { concatBytes, releaseFailed } from './bytes.ts';
+import { type GzipNoting, gunzipNoting } from './deflate/noted-places.ts';
 import { StrataError } from './errors.ts';
 import { type ZstdOptions, zstdDecode } from './zstd.ts';
 
@@ -69,6 +70,18 @@ export async function peek(
   return { head, stream: stream() };
 }
 
+/** Places to note while decoding, or to start from, for a seek index. */
+export interface DecodePlaces {
+  /** zstd: places to resume from, or a place to start at (zstd.ts). */
+  zstd?: ZstdOptions | undefined;
+  /**
+   * gzip through the platform's `DecompressionStream`: places noted at block starts
+   * (deflate/noted-places.ts). Only where that decoder hands over its output as each write is
+   * done, as browsers' do (Node's does not).
+   */
+  gzip?: GzipNoting | undefined;
+}
+
 /**
  * Decompresses a stream. `reopen` gives the compressed stream again from its start: gzip goes
  * through the native `DecompressionStream` (2-3x faster than JS), which stops with an error at a
@@ -80,8 +93,7 @@ export async function* decompress(
   compression: Compression,
   chunks: AsyncIterable<Uint8Array>,
   reopen?: () => AsyncIterable<Uint8Array>,
-  /** For zstd: places to resume from, or a place to start at (zstd.ts). */
-  zstd?: ZstdOptions,
+  places: DecodePlaces = {},
 ): AsyncGenerator<Uint8Array> {
   switch (compression) {
     case 'none':
@@ -100,11 +112,15 @@ export async function* decompress(
         yield* pushDecoder(chunks, await fflateGunzip());
         return;
       }
-      yield* gunzipOrAgain(nativeGunzip(toReadableStream(chunks)), reopen);
+      const { gzip } = places;
+      yield* gunzipOrAgain(
+        gzip ? gunzipNoting(chunks, gzip) : nativeGunzip(toReadableStream(chunks)),
+        reopen,
+      );
       return;
     }
     case 'zstd':
-      yield* zstdDecode(chunks, zstd);
+      yield* zstdDecode(chunks, places.zstd);
       return;
     case 'bzip2':
     case 'xz':
@@ -129,7 +145,7 @@ export function guardedDecompress(
   limits: { expansionRatio: number; expansionFloor: number },
   what: string,
   onStored?: (n: number) => void,
-  zstd?: ZstdOptions,
+  places?: DecodePlaces,
 ): AsyncIterable<Uint8Array> {
   let consumed = 0;
   const counting = (chunks: AsyncIterable<Uint8Array>) =>
@@ -145,7 +161,7 @@ export function guardedDecompress(
       }
     : undefined;
   return guardExpansion(
-    decompress(compression, counting(stream), again, zstd),
+    decompress(compression, counting(stream), again, places),
     () => consumed,
     limits,
     what,

@@ -64,6 +64,8 @@ export interface ReadOptions {
    * for a seek index (core/deflate/): LayerScan.seekWindows, ArchiveRead.outerWindows.
    */
   seekWindows?: boolean;
+  /** With seekWindows, gzip layers' places are noted as they are scanned (ScanOptions.notePlaces). */
+  notePlaces?: boolean;
   /**
    * Scans a layer blob of an uncompressed archive somewhere else (a pool of workers): every such
    * blob is handed over at once, and the results are taken in layer order. Without it, layers are
@@ -194,7 +196,7 @@ export async function readArchive(
               report();
             },
             placesWanted
-              ? takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place))
+              ? { zstd: takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place)) }
               : undefined,
           );
       const seen = compression === 'gzip' && options.seekWindows ? seenBy(tar, outerWindows) : tar;
@@ -302,6 +304,7 @@ export async function readArchive(
           limits: options.limits,
           skipBodiesFrom: options.skipBodiesFrom,
           seekWindows: options.seekWindows,
+          notePlaces: options.notePlaces,
           keep: keepOf(entry.path),
           onBytes: (n) => {
             progress.bytesRead = base + n;

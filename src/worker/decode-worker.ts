@@ -43,7 +43,7 @@ self.onmessage = (event: MessageEvent<DecodeJob>) => {
   const decoded =
     spec.kind === 'blob' && compression === 'gzip' && typeof DecompressionStream !== 'undefined'
       ? gunzipOrAgain(nativeGunzip(counting(spec.blob.stream(), (n) => (stored += n))), reopen)
-      : decompress(compression, open(), reopen, noting);
+      : decompress(compression, open(), reopen, { zstd: noting });
   void sendDecoded(self, decoded, () => stored);
 };
 

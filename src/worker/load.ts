@@ -55,7 +55,8 @@ export async function loadArchive(
       ...(options.keep ? { keep: options.keep } : {}),
       ...(options.scanElsewhere ? { scanElsewhere: options.scanElsewhere } : {}),
       ...(options.decodeElsewhere ? { decodeElsewhere: options.decodeElsewhere } : {}),
-      ...(options.seekWindows ? { seekWindows: true } : {}),
+      // In the browser, whose decoder lets a scan note a gzip layer's places (ScanOptions.notePlaces).
+      ...(options.seekWindows ? { seekWindows: true, notePlaces: true } : {}),
       onModel: (model, read) => {
         onStarted?.(read);
         send({ type: 'model', model });

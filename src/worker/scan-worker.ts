@@ -49,6 +49,8 @@ self.onmessage = async (event: MessageEvent<ScanJob>) => {
       keep,
       // For the seek index of a gzip layer (core/deflate/): the scan sees its output once.
       seekWindows: true,
+      // This is a browser's decoder: it hands over its output as each write is done.
+      notePlaces: true,
       entryBudget: { left: entriesLeft },
       onBytes: (read) => {
         // Progress at most every 4 MiB: a message per chunk would cost more than the chunk.

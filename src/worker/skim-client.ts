@@ -269,7 +269,9 @@ export class LayerSkimmer {
       );
     for (const [blobPath, scan] of read.scans) {
       const entry = read.index.entries.find((e) => e.path === blobPath);
-      if (entry && scan.compression === 'gzip' && scan.seekWindows && !scan.error)
+      // A gzip layer whose scan noted its places needs no skimmer either.
+      if (entry && scan.gzipPlaces) this.indexes.placesNoted(blobPath, scan.gzipPlaces, entry.size);
+      else if (entry && scan.compression === 'gzip' && scan.seekWindows && !scan.error)
         this.indexes.windowsKept(blobPath, scan.seekWindows, SEEK_EVERY, entry.size);
       else this.indexes.drop(blobPath);
       // A zstd layer needs no skimmer: the scan noted its decoder's places as it went (those

@@ -12,6 +12,8 @@ import { DeflateSkimmer, NO_PLACES } from './skim.ts';
 
 /** How far the walk of the blocks after a candidate may go. */
 const CONFIRM_BYTES = 1 << 20;
+/** How much of that walk is made at a time. */
+const CONFIRM_STEP = 64 << 10;
 /** Headers after the candidate that must prove sound. */
 const CONFIRM_HEADERS = 2;
 
@@ -27,9 +29,38 @@ export function findBlockStart(bytes: Uint8Array, fromBit: number, toBit: number
     // Not final, and stored (000) or dynamic (101, type 2 read lowest bit first): a fixed block's
     // header is any three bits, with nothing after it to check.
     if (first !== 0 && first !== 4) continue;
+    if (first === 4 && !codeLengthCodeComplete(bytes, bit)) continue;
     if (headerEnd(bytes, bit, false) >= 0 && confirmed(bytes, bit)) return bit;
   }
   return -1;
+}
+
+/**
+ * Whether the dynamic block header at `bit` has counts zlib accepts and a complete code length
+ * code: the test most candidates fail, made without building anything (a block search tries
+ * thousands of them per block it finds).
+ */
+function codeLengthCodeComplete(bytes: Uint8Array, bit: number): boolean {
+  // At most 286 literal/length codes (257 + 29) and 30 distance codes (1 + 29).
+  const counts = bitsAt(bytes, bit + 3, 14);
+  if ((counts & 31) > 29 || ((counts >> 5) & 31) > 29) return false;
+  const count = (counts >> 10) + 4;
+  // Lengths of at most 7 bits: complete when they use up all 2^7 codes.
+  let left = 1 << 7;
+  for (let i = 0, p = bit + 17; i < count; i++, p += 3) {
+    const length = bitsAt(bytes, p, 3);
+    if (length > 0) left -= 1 << (7 - length);
+    if (left < 0) return false;
+  }
+  return left === 0;
+}
+
+/** `count` (at most 16) bits of `bytes` from bit `p`, the first the lowest. */
+function bitsAt(bytes: Uint8Array, p: number, count: number): number {
+  const i = p >> 3;
+  return (
+    ((bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16)) >>> (p & 7)) & ((1 << count) - 1)
+  );
 }
 
 /**
@@ -82,8 +113,13 @@ function confirmed(bytes: Uint8Array, bit: number): boolean {
     start: { bit: bit % 8, out: 0 },
     blockStarts: true,
   });
+  // Walked a piece at a time, only as far as the headers it needs (blocks are tens of KiB).
+  const limit = Math.min(bytes.length, from + CONFIRM_BYTES);
   try {
-    skimmer.push(bytes.subarray(from, Math.min(bytes.length, from + CONFIRM_BYTES)));
+    for (let at = from; at < limit; at += CONFIRM_STEP) {
+      skimmer.push(bytes.subarray(at, Math.min(limit, at + CONFIRM_STEP)));
+      if (skimmer.blockStarts!.length / 2 - 1 >= CONFIRM_HEADERS) break;
+    }
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 import { nativeInflateRaw } from '../compression.ts';
 import { StrataError } from '../errors.ts';
 import { type ZstdPlace, zstdDecode } from '../zstd.ts';
+import type { NotedPlace } from './noted-places.ts';
 import { resumedDeflate, WINDOW } from './resume.ts';
 import type { DeflatePoint } from './skim.ts';
 import { keptAround, SEEK_EVERY } from './windows.ts';
@@ -44,6 +45,8 @@ export class SeekIndexes {
   private readonly layers = new Map<string, LayerIndex>();
   /** zstd layers: the decoder as the scan left it now and then (zstd.ts), and the blob's size. */
   private readonly zstd = new Map<string, { places: readonly ZstdPlace[]; blobSize: number }>();
+  /** gzip layers whose scan noted every place itself (noted-places.ts), and where their data ends. */
+  private readonly noted = new Map<string, { places: readonly NotedPlace[]; endBit: number }>();
   private readonly waiters = new Set<() => void>();
 
   constructor(private readonly now: () => number = () => Date.now()) {}
@@ -159,7 +162,14 @@ export class SeekIndexes {
    */
   wholeIndexes(): string[] {
     const gzip = [...this.layers].filter(([, layer]) => layer.whole).map(([key]) => key);
-    return [...gzip, ...this.zstd.keys()];
+    return [...gzip, ...this.noted.keys(), ...this.zstd.keys()];
+  }
+
+  /** The places a scan noted of gzip layer `key`, one member of `blobSize` bytes. */
+  placesNoted(key: string, places: readonly NotedPlace[], blobSize: number): void {
+    // Its deflate data ends before its 8-byte trailer (RFC 1952 2.2): the decoder took it whole.
+    this.noted.set(key, { places, endBit: (blobSize - 8) * 8 });
+    this.wake();
   }
 
   /** The places a scan noted of zstd layer `key`, a blob of `blobSize` bytes. */
@@ -170,6 +180,7 @@ export class SeekIndexes {
   /** Layer `key` cannot be resumed into (not gzip or zstd, its skim failed, or a resumed read did). */
   drop(key: string): void {
     this.layers.delete(key);
+    this.noted.delete(key);
     this.zstd.delete(key);
     this.wake();
   }
@@ -276,6 +287,11 @@ export class SeekIndexes {
   ):
     | { point: DeflatePoint; kept: { before: Uint8Array; after: Uint8Array }; endBit: number }
     | undefined {
+    const noted = this.noted.get(key);
+    if (noted) {
+      const place = noted.places[lastAtOrBefore(noted.places, offset, (p) => p.point)];
+      return place && { point: place.point, kept: place, endBit: noted.endBit };
+    }
     const layer = this.layers.get(key);
     if (!layer) return undefined;
     // The last place at or before the offset, of those found either way.
@@ -314,12 +330,16 @@ async function* startingWith(
 }
 
 /** Index of the last of `points` (in order of output) at or before `offset`; -1 if none. */
-function lastAtOrBefore(points: readonly DeflatePoint[], offset: number): number {
+function lastAtOrBefore<T = DeflatePoint>(
+  points: readonly T[],
+  offset: number,
+  pointOf: (item: T) => DeflatePoint = (item) => item as DeflatePoint,
+): number {
   let lo = 0;
   let hi = points.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (points[mid]!.out <= offset) lo = mid + 1;
+    if (pointOf(points[mid]!).out <= offset) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;

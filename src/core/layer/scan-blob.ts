@@ -30,6 +30,8 @@ export interface BlobScanOptions {
   onBytes?: ((read: number) => void) | undefined;
   /** Keep a gzip layer's windows for a seek index (ScanOptions.seekWindows). */
   seekWindows?: boolean | undefined;
+  /** Note a gzip layer's places as it is decoded (ScanOptions.notePlaces). */
+  notePlaces?: boolean | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export function scanBlobAt(
     ...(options.keep ? { keep: options.keep } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.seekWindows ? { seekWindows: true } : {}),
+    ...(options.notePlaces ? { notePlaces: true } : {}),
     ...(seek ? { seek, onBytes: (n: number) => onBytes?.(n) } : {}),
   });
 }

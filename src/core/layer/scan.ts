@@ -1,7 +1,8 @@
 import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
-import { seenBy, WindowKeeper } from '../deflate/windows.ts';
+import type { GzipNoting, NotedPlace } from '../deflate/noted-places.ts';
+import { SEEK_EVERY, seenBy, WindowKeeper } from '../deflate/windows.ts';
 import { StrataError } from '../errors.ts';
 import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
@@ -32,6 +33,11 @@ export interface LayerScan {
    * into it; absent when the layer is shorter.
    */
   seekWindows?: Uint8Array[] | undefined;
+  /**
+   * A gzip layer's places to resume from, noted as it was decoded every SEEK_EVERY bytes or more
+   * (deflate/noted-places.ts); a layer with them has no seekWindows.
+   */
+  gzipPlaces?: NotedPlace[] | undefined;
   /** A zstd layer's decoder as it was every PLACES_EVERY bytes or more (zstd.ts), to resume from. */
   zstdPlaces?: ZstdPlace[] | undefined;
 }
@@ -65,6 +71,11 @@ export interface ScanOptions {
    * index; the CLI has no use).
    */
   seekWindows?: boolean;
+  /**
+   * With seekWindows, a gzip layer's places are noted as it is decoded (LayerScan.gzipPlaces):
+   * where the platform's DecompressionStream allows it (DecodePlaces.gzip), the browser's.
+   */
+  notePlaces?: boolean;
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
 }
@@ -91,6 +102,7 @@ export async function scanLayer(
   let kept: ReturnType<typeof keeping> | undefined;
   let windows: WindowKeeper | undefined;
   const places: ZstdPlace[] = [];
+  let gzip: GzipNoting | undefined;
   if (seek) {
     // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
     const it = stream[Symbol.asyncIterator]();
@@ -102,6 +114,10 @@ export async function scanLayer(
       compression === 'zstd' && options.seekWindows
         ? takingPlaces(LAYER_PLACES_BUDGET, (place) => places.push(place))
         : undefined;
+    gzip =
+      compression === 'gzip' && options.seekWindows && options.notePlaces
+        ? { every: SEEK_EVERY, places: [] }
+        : undefined;
     const decoded = guardedDecompress(
       compression,
       stream,
@@ -109,7 +125,10 @@ export async function scanLayer(
       limits,
       'This layer',
       undefined,
-      zstd,
+      {
+        zstd,
+        gzip,
+      },
     );
     if (compression === 'gzip' && options.seekWindows) windows = new WindowKeeper();
     const tar = windows ? seenBy(decoded, windows) : decoded;
@@ -244,7 +263,12 @@ export async function scanLayer(
     error,
     skipped,
     clamped,
-    ...(windows && windows.windows.length > 0 ? { seekWindows: windows.windows } : {}),
+    // Places the scan noted make the windows needless (they are for a walk that finds places).
+    ...(gzip && gzip.places.length > 0 && !error
+      ? { gzipPlaces: gzip.places }
+      : windows && windows.windows.length > 0
+        ? { seekWindows: windows.windows }
+        : {}),
     ...(places.length > 0 ? { zstdPlaces: places } : {}),
   };
 }

@@ -1,0 +1,209 @@
+import { concatBytes } from '../bytes.ts';
+import { findBlockStart, headerEnd } from './find-block.ts';
+import { WINDOW } from './resume.ts';
+import type { DeflatePoint } from './skim.ts';
+import { MAX_MATCH } from './windows.ts';
+
+/**
+ * Places to resume from, noted while the native decoder decodes a gzip member, with no walk of
+ * the stream in JavaScript (deflate/skim.ts walks every symbol, 3.4 s for an 855 MB layer). When
+ * a place is due, a block start is looked for in the compressed bytes not yet decoded
+ * (find-block.ts, as rapidgzip finds one); the decoder is given the bytes up to the one that holds
+ * the block's first bit, and all it gives back for them is the output before the block: zlib
+ * decodes every symbol it has whole, and the block's header needs more bits than that byte holds
+ * (3 + 14 of a dynamic header, 3 then a byte-aligned length of a stored one). That output's size
+ * is the place's offset, its last 32 KiB the window a resumed decode needs (resume.ts).
+ *
+ * This counts on the decoder handing over, by the time a write of input is done, all the output
+ * that input makes, as `DecompressionStream` does in Chromium (its transform decodes the chunk
+ * at once). A place where that did not hold is caught where it is used: a read resumed there
+ * must first give what the scan saw right after it (`after`, SeekIndexes.tarFrom).
+ */
+
+/** A place a scan noted, with the output on either side of it. */
+export interface NotedPlace {
+  point: DeflatePoint;
+  /** The output just before the place: its window (all of it, nearer the start than 32 KiB). */
+  before: Uint8Array;
+  /** The output right after it, up to MAX_MATCH bytes (fewer at the member's end). */
+  after: Uint8Array;
+}
+
+/** Where the places of one decode go, and the output between two (one is due at each multiple). */
+export interface GzipNoting {
+  every: number;
+  /** Filled as places are noted; emptied if the decoder fails (the places may not hold then). */
+  places: NotedPlace[];
+}
+
+/**
+ * Compressed bytes kept beyond the bytes searched for a block start: the blocks after a candidate
+ * are walked to confirm it (find-block.ts), and a block of zlib's is tens of KiB.
+ */
+const LOOKAHEAD = 256 << 10;
+/** The most compressed bytes given to the decoder at once. */
+const PIECE = 64 << 10;
+
+/** Resolved at once: raced against a read, it says the decoder has nothing more for now. */
+const NOTHING_YET = Promise.resolve('nothing yet' as const);
+const WRITTEN = 'written' as const;
+const ignore = () => {};
+
+/** A single gzip member through `DecompressionStream('gzip')`, noting places as it goes. */
+export async function* gunzipNoting(
+  chunks: AsyncIterable<Uint8Array>,
+  noting: GzipNoting,
+): AsyncGenerator<Uint8Array> {
+  const decoder = new DecompressionStream('gzip');
+  const writer = decoder.writable.getWriter();
+  const reader = decoder.readable.getReader();
+  const read = () => {
+    const next = reader.read();
+    next.catch(ignore);
+    return next;
+  };
+  // A read always waits, so that the decoder may run whenever it is given input.
+  let waiting = read();
+  let fed = 0;
+  let out = 0;
+  let due = noting.every;
+  // The latest output, at least a window of it once there is that much.
+  const recent: Uint8Array[] = [];
+  let recentBytes = 0;
+  // The place whose `after` is still being filled.
+  let filling: { place: NotedPlace; bytes: Uint8Array; filled: number } | undefined;
+
+  const seen = (chunk: Uint8Array) => {
+    if (filling) {
+      const n = Math.min(chunk.length, filling.bytes.length - filling.filled);
+      filling.bytes.set(chunk.subarray(0, n), filling.filled);
+      filling.filled += n;
+      if (filling.filled === filling.bytes.length) filling = undefined;
+    }
+    out += chunk.length;
+    recent.push(chunk);
+    recentBytes += chunk.length;
+    while (recentBytes - recent[0]!.length >= WINDOW) recentBytes -= recent.shift()!.length;
+  };
+
+  /** Gives the decoder `bytes` and passes on all the output it makes of them. */
+  async function* feed(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+    if (bytes.length === 0) return;
+    fed += bytes.length;
+    // Output is passed on while the write is under way (a decoder may wait for its reader), then
+    // whatever is left of it.
+    const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => WRITTEN);
+    written.catch(ignore);
+    let until: Promise<typeof WRITTEN | 'nothing yet'> = written;
+    while (true) {
+      const next = await Promise.race([waiting, until]);
+      if (next === WRITTEN) {
+        until = NOTHING_YET;
+        continue;
+      }
+      if (next === 'nothing yet' || next.done) return;
+      seen(next.value);
+      waiting = read();
+      yield next.value;
+    }
+  }
+
+  /** The place at `bit` of `bytes` (which start at compressed offset `base`), `out` bytes in. */
+  const note = (bytes: Uint8Array, bit: number, base: number) => {
+    const i = bit >> 3;
+    const stored = (((bytes[i]! | (bytes[i + 1]! << 8)) >> (bit & 7)) & 7) === 0;
+    let point: DeflatePoint;
+    if (stored) {
+      const aligned = (bit + 3 + 7) >> 3;
+      point = {
+        out,
+        bit: (base + aligned + 4) * 8,
+        headerFrom: -1,
+        headerTo: -1,
+        storedLeft: bytes[aligned]! | (bytes[aligned + 1]! << 8),
+        final: false,
+      };
+    } else {
+      const end = headerEnd(bytes, bit, false);
+      point = {
+        out,
+        bit: base * 8 + end,
+        headerFrom: base * 8 + bit,
+        headerTo: base * 8 + end,
+        storedLeft: 0,
+        final: false,
+      };
+    }
+    const window = concatBytes(recent);
+    const place = {
+      point,
+      before: window.slice(Math.max(0, window.length - WINDOW)),
+      after: new Uint8Array(MAX_MATCH),
+    };
+    noting.places.push(place);
+    filling = { place, bytes: place.after, filled: 0 };
+    // The next is due at the next multiple of `every`: places fall about that far apart.
+    due = (Math.floor(out / noting.every) + 1) * noting.every;
+  };
+
+  // Input held back while a place is due, to search it before the decoder has it.
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  /** Searches what is held (all of it at the end), then gives the decoder what it searched. */
+  async function* search(last: boolean): AsyncGenerator<Uint8Array> {
+    const bytes = concatBytes(held);
+    const base = fed;
+    const searched = last ? bytes.length : bytes.length - LOOKAHEAD;
+    held = [];
+    heldBytes = 0;
+    const bit = findBlockStart(bytes, 0, searched * 8);
+    if (bit < 0) {
+      yield* feed(bytes.subarray(0, searched));
+      held = [bytes.subarray(searched)];
+      heldBytes = bytes.length - searched;
+      return;
+    }
+    // Up to the byte with the block's first bit: the decoder gives all the output before it.
+    const cut = (bit >> 3) + 1;
+    yield* feed(bytes.subarray(0, cut));
+    note(bytes, bit, base);
+    yield* feed(bytes.subarray(cut));
+  }
+
+  let finished = false;
+  try {
+    for await (const chunk of chunks) {
+      // In pieces, so that a place is looked for soon after it is due however large the chunks.
+      for (let at = 0; at < chunk.length; at += PIECE) {
+        const piece = chunk.subarray(at, at + PIECE);
+        if (out < due && heldBytes === 0) {
+          yield* feed(piece);
+          continue;
+        }
+        held.push(piece);
+        heldBytes += piece.length;
+        if (heldBytes >= 2 * LOOKAHEAD) yield* search(false);
+      }
+    }
+    if (heldBytes > 0) yield* search(true);
+    const closed = writer.close();
+    closed.catch(ignore);
+    while (true) {
+      const next = await waiting;
+      if (next.done) break;
+      seen(next.value);
+      waiting = read();
+      yield next.value;
+    }
+    await closed;
+    finished = true;
+  } catch (error) {
+    // The data was not one sound member: places in it may lead nowhere.
+    noting.places.length = 0;
+    throw error;
+  } finally {
+    if (!finished) reader.cancel().catch(ignore);
+    // A place whose `after` the member ended within keeps what there was.
+    if (filling) filling.place.after = filling.bytes.subarray(0, filling.filled);
+  }
+}
