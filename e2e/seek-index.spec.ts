@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gzipSync } from 'node:zlib';
 import { expect, type Page, test } from '@playwright/test';
 import { imageFrom, legacyArchive } from '../src/testing/sample-image.ts';
 import { scratchDir } from '../src/testing/scratch.ts';
@@ -145,17 +145,28 @@ test('a file at the end of a zstd-wrapped archive opens from a place its read no
   expect(reads.some((s) => s > archive.length / 2 && s < archive.length)).toBe(true);
 });
 
-test("a file at the end of a gzip-wrapped archive opens from the archive's seek index, not by decoding it from its start", async ({
+test("a gzip layer of fixed codes only, where the scan can note no place, is walked by the skimmer, and a file at its end opens from the skimmer's places", async ({
   page,
 }) => {
-  // `docker save | gzip` of one plain layer.
-  const text = 'found past the last place of the archive';
-  const archive = gzipSync(
-    legacyArchive(imageFrom([{ command: 'add files', layer: noiseThen(text) }])),
+  // Text, through zlib's Z_FIXED strategy: no block has a header a block search can find (random
+  // bytes would still be stored blocks, which it finds).
+  const text = 'found by the walk from the start';
+  const lines = new TextEncoder().encode(
+    Array.from({ length: 600_000 }, (_, i) => `line ${i} of a layer that compresses\n`).join(''),
   );
-  const reads = await lateFileReads(page, 'image.tar.gz', archive, 0, text);
-  // Read from a place 16 MiB into the archive's stream, not from the file's start.
-  expect(reads.some((s) => s > 12 << 20)).toBe(true);
+  const tar = writeTar([
+    { name: 'lines', data: lines },
+    { name: 'late.txt', data: text },
+  ]);
+  const gz = gzipSync(tar, { strategy: constants.Z_FIXED });
+  const image = imageFrom([{ command: 'add files', layer: tar }]);
+  const archive = Buffer.from(legacyArchive({ ...image, layers: [gz] }));
+  const blobAt = archive.indexOf(gz.subarray(0, 64));
+  expect(blobAt).toBeGreaterThan(0);
+  // The scan's read and the skimmer's are served, then the check's is held.
+  const reads = await lateFileReads(page, 'image.tar', archive, blobAt, text);
+  // Read from the skimmer's place 16 MiB into the tar, past the blob's middle.
+  expect(reads.some((s) => s > blobAt + gz.length / 2 && s < blobAt + gz.length)).toBe(true);
 });
 
 test('the digest check keeps on disk no gzip layer the seek index serves whole, and keeps the others', async ({
@@ -183,11 +194,10 @@ test('the digest check keeps on disk no gzip layer the seek index serves whole, 
   await expect(page.getByTestId('text-view')).toContainText(text);
 });
 
-test('files near the end of a large gzip-wrapped archive open from places found from its end, before the walk from its start gets there', async ({
+test('files halfway through and at the end of a large gzip-wrapped archive open from places its read noted, not by decoding it from its start', async ({
   page,
 }) => {
-  // `docker save | gzip` of two plain layers, noise then a text each: one member of 128 MiB of
-  // tar, walked from its end a segment at a time.
+  // `docker save | gzip` of two plain layers, noise then a text each: one member of 128 MiB of tar.
   const layer = (noise: number, i: number, text: string) =>
     writeTar([
       { name: `noise-${i}`, data: new Uint8Array(randomBytes(noise << 20)) },
@@ -202,8 +212,8 @@ test('files near the end of a large gzip-wrapped archive open from places found 
   await page.addInitScript(() =>
     Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 }),
   );
-  // The decoder reads the whole file; every later read of it from its start (the walk from the
-  // start, the digest check) gets its first MiB and then nothing.
+  // The decoder reads the whole file; every later read of it from its start (the digest
+  // check's) gets its first MiB and then nothing.
   let whole = 0;
   const starts: number[] = [];
   const server = await holdingRangeServer(
@@ -218,7 +228,9 @@ test('files near the end of a large gzip-wrapped archive open from places found 
     await page.goto(`/#url=${encodeURIComponent(`${server.url}/image.tar.gz`)}`);
     expect(await settled(page)).toBe('ready');
     await expect.poll(() => whole).toBeGreaterThan(1);
-    // The second layer's file first (nearer the end), then the first layer's.
+    // Nothing but the decoder and the check has read the file: no walk looked for places in it.
+    expect(starts.filter((s) => s !== 0)).toEqual([]);
+    // The second layer's file first (at the end), then the first layer's (past the middle).
     for (const i of [1, 0]) {
       const before = starts.length;
       await page.getByRole('searchbox', { name: 'Filter paths' }).fill(`/late-${i}.txt`);
@@ -226,7 +238,7 @@ test('files near the end of a large gzip-wrapped archive open from places found 
       await expect(page.locator('.match-count')).toHaveText('1 match');
       await page.getByRole('button', { name: 'Next match' }).click();
       await expect(page.getByTestId('text-view')).toContainText(texts[i]!);
-      // Read from a place found from the end, 40 MiB or more into the file, not from its start.
+      // Read from a place 40 MiB or more into the file, not from its start.
       expect(starts.slice(before).some((s) => s > 40 << 20)).toBe(true);
     }
   } finally {

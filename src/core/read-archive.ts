@@ -8,7 +8,8 @@ import {
   guardedDecompress,
   peek,
 } from './compression.ts';
-import { seenBy, WindowKeeper } from './deflate/windows.ts';
+import type { NotedPlace } from './deflate/noted-places.ts';
+import { SEEK_EVERY, seenBy, WindowKeeper } from './deflate/windows.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { notTar } from './file-kind.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
@@ -90,6 +91,8 @@ export interface DecodedElsewhere {
   stored: () => number;
   /** A zstd archive's places its decoder noted (zstd.ts), as they arrive. */
   places?: () => ZstdPlace[];
+  /** A gzip archive's places its decoder noted (deflate/noted-places.ts), as they arrive. */
+  noted?: () => NotedPlace[];
 }
 
 export interface ArchiveRead {
@@ -105,6 +108,11 @@ export interface ArchiveRead {
   outerWindows?: Uint8Array[];
   /** For a zstd archive (`docker save | zstd`): its decoder every 64 MiB or more (zstd.ts). */
   outerPlaces?: ZstdPlace[];
+  /**
+   * For a gzip archive, with notePlaces: places noted as it was decoded (deflate/noted-places.ts);
+   * it then needs no outerWindows.
+   */
+  outerNoted?: NotedPlace[];
 }
 
 /**
@@ -140,17 +148,23 @@ export async function readArchive(
   const report = throttle(() => options.onProgress?.({ ...progress }));
   const entryBudget = { left: (options.limits ?? DEFAULT_LIMITS).entries };
   const outerWindows = new WindowKeeper();
-  // A zstd archive's places: noted here, or by the decoder elsewhere.
-  const placesWanted = compression === 'zstd' && options.seekWindows === true;
+  // A zstd or gzip archive's places: noted here, or by the decoder elsewhere.
+  const placesWanted =
+    options.seekWindows === true &&
+    (compression === 'zstd' || (compression === 'gzip' && options.notePlaces === true));
   const outerPlaces: ZstdPlace[] = [];
+  const outerNoted: NotedPlace[] = [];
   let elsewherePlaces: (() => ZstdPlace[]) | undefined;
+  let elsewhereNoted: (() => NotedPlace[]) | undefined;
   const windowsOf = () => {
     const places = elsewherePlaces?.() ?? outerPlaces;
+    const noted = elsewhereNoted?.() ?? outerNoted;
     return {
       ...(compression === 'gzip' && options.seekWindows && outerWindows.windows.length > 0
         ? { outerWindows: outerWindows.windows }
         : {}),
       ...(places.length > 0 ? { outerPlaces: places } : {}),
+      ...(noted.length > 0 ? { outerNoted: noted } : {}),
     };
   };
   const keepOf = (path: string) => {
@@ -180,6 +194,7 @@ export async function readArchive(
       const limits = options.limits ?? DEFAULT_LIMITS;
       const elsewhere = options.decodeElsewhere?.(compression, placesWanted);
       elsewherePlaces = elsewhere?.places;
+      elsewhereNoted = elsewhere?.noted;
       const tar = elsewhere
         ? counted(guardedDecoded(elsewhere.chunks, elsewhere.stored, limits, 'The archive'), () => {
             progress.bytesRead = Math.min(source.size, elsewhere.stored());
@@ -196,7 +211,14 @@ export async function readArchive(
               report();
             },
             placesWanted
-              ? { zstd: takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place)) }
+              ? {
+                  zstd: takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place)),
+                  gzip: {
+                    every: SEEK_EVERY,
+                    found: (place) => outerNoted.push(place),
+                    lost: () => (outerNoted.length = 0),
+                  },
+                }
               : undefined,
           );
       const seen = compression === 'gzip' && options.seekWindows ? seenBy(tar, outerWindows) : tar;

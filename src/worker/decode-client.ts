@@ -11,7 +11,7 @@ import type { DecodeJob } from './decode-worker.ts';
 export function decodeInWorker(
   source: SourceSpec,
   compression: Compression,
-  /** Note a zstd archive's places (DecodeJob.places). */
+  /** Note a zstd or gzip archive's places (DecodeJob.places). */
   places: boolean,
 ): DecodedElsewhere {
   const decoder = new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module' });

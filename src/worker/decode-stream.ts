@@ -1,3 +1,4 @@
+import type { NotedPlace } from '../core/deflate/noted-places.ts';
 import { type Problem, StrataError, toProblem } from '../core/errors.ts';
 import type { ZstdPlace } from '../core/zstd.ts';
 
@@ -26,6 +27,10 @@ type ToReceiver =
   | { type: 'end' }
   /** A zstd archive's decoder, noted as it was decoded (core/zstd.ts); taken as it arrives. */
   | { type: 'place'; place: ZstdPlace }
+  /** A gzip archive's place, noted as it was decoded (deflate/noted-places.ts); taken as it arrives. */
+  | { type: 'noted'; place: NotedPlace }
+  /** The gzip places sent do not hold (GzipNoting.lost). */
+  | { type: 'noted-lost' }
   | { type: 'failed'; problem: Problem };
 type ToSender = { type: 'taken'; bytes: number };
 
@@ -84,6 +89,12 @@ export function sendPlace(port: Port, place: ZstdPlace): void {
   ]);
 }
 
+/** Sends a gzip place noted while decoding, or word that those sent do not hold; at once, as sendPlace. */
+export function sendNoted(port: Port, place: NotedPlace | 'lost'): void {
+  const message: ToReceiver = place === 'lost' ? { type: 'noted-lost' } : { type: 'noted', place };
+  port.postMessage(message, []);
+}
+
 /**
  * What `sendDecoded` sends, as a stream of chunks, with the compressed bytes consumed for what has
  * been taken so far (for the expansion guard and progress). `stop` runs when the reader stops or
@@ -96,12 +107,17 @@ export function receiveDecoded(
   chunks: AsyncIterable<Uint8Array>;
   stored: () => number;
   places: () => ZstdPlace[];
+  noted: () => NotedPlace[];
 } {
   const queue: ToReceiver[] = [];
   const places: ZstdPlace[] = [];
+  const noted: NotedPlace[] = [];
   let wake: (() => void) | undefined;
   port.onmessage = (event: MessageEvent<ToReceiver>) => {
-    if (event.data.type === 'place') places.push(event.data.place);
+    const { data } = event;
+    if (data.type === 'place') places.push(data.place);
+    else if (data.type === 'noted') noted.push(data.place);
+    else if (data.type === 'noted-lost') noted.length = 0;
     else {
       queue.push(event.data);
       wake?.();
@@ -131,7 +147,8 @@ export function receiveDecoded(
         }
         if (message.type === 'end') return;
         // Places are taken as they arrive (onmessage above), never queued.
-        if (message.type === 'place') continue;
+        if (message.type === 'place' || message.type === 'noted' || message.type === 'noted-lost')
+          continue;
         if (message.type === 'failed') {
           const { code, message: text, detail } = message.problem;
           throw new StrataError(code as StrataError['code'], text, detail);
@@ -148,5 +165,5 @@ export function receiveDecoded(
       stop();
     }
   }
-  return { chunks: chunks(), stored: () => stored, places: () => places };
+  return { chunks: chunks(), stored: () => stored, places: () => places, noted: () => noted };
 }

@@ -7,8 +7,10 @@ import {
   gunzipOrAgain,
   nativeGunzip,
 } from '../core/compression.ts';
+import type { NotedPlace } from '../core/deflate/noted-places.ts';
+import { SEEK_EVERY } from '../core/deflate/windows.ts';
 import { ARCHIVE_PLACES_BUDGET, takingPlaces } from '../core/zstd.ts';
-import { sendDecoded, sendPlace } from './decode-stream.ts';
+import { sendDecoded, sendNoted, sendPlace } from './decode-stream.ts';
 
 /**
  * Decompresses a compressed archive (`docker save | gzip`) from its start for the archive worker,
@@ -20,7 +22,7 @@ declare const self: DedicatedWorkerGlobalScope;
 export interface DecodeJob {
   source: SourceSpec;
   compression: Compression;
-  /** Note a zstd archive's places, for its seek index (sent as they are noted). */
+  /** Note a zstd or gzip archive's places, for its seek index (sent as they are noted). */
   places: boolean;
 }
 
@@ -40,10 +42,22 @@ self.onmessage = (event: MessageEvent<DecodeJob>) => {
     places && compression === 'zstd'
       ? takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => sendPlace(self, place))
       : undefined;
+  // A gzip archive's places are noted as the decoder is given the file a piece at a time.
+  const gzip =
+    places && compression === 'gzip'
+      ? {
+          every: SEEK_EVERY,
+          found: (place: NotedPlace) => sendNoted(self, place),
+          lost: () => sendNoted(self, 'lost'),
+        }
+      : undefined;
   const decoded =
-    spec.kind === 'blob' && compression === 'gzip' && typeof DecompressionStream !== 'undefined'
+    spec.kind === 'blob' &&
+    compression === 'gzip' &&
+    !gzip &&
+    typeof DecompressionStream !== 'undefined'
       ? gunzipOrAgain(nativeGunzip(counting(spec.blob.stream(), (n) => (stored += n))), reopen)
-      : decompress(compression, open(), reopen, { zstd: noting });
+      : decompress(compression, open(), reopen, { zstd: noting, gzip });
   void sendDecoded(self, decoded, () => stored);
 };
 

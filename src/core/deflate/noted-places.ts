@@ -32,8 +32,10 @@ export interface NotedPlace {
 /** Where the places of one decode go, and the output between two (one is due at each multiple). */
 export interface GzipNoting {
   every: number;
-  /** Filled as places are noted; emptied if the decoder fails (the places may not hold then). */
-  places: NotedPlace[];
+  /** A place, once the output after it is known too. */
+  found(place: NotedPlace): void;
+  /** The data was not one sound member: the places found may lead nowhere. */
+  lost(): void;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function* gunzipNoting(
   let fed = 0;
   let out = 0;
   let due = noting.every;
-  // The latest output, at least a window of it once there is that much.
+  // The latest output from a window before the next place is due, at least a window of it.
   const recent: Uint8Array[] = [];
   let recentBytes = 0;
   // The place whose `after` is still being filled.
@@ -78,11 +80,19 @@ export async function* gunzipNoting(
       const n = Math.min(chunk.length, filling.bytes.length - filling.filled);
       filling.bytes.set(chunk.subarray(0, n), filling.filled);
       filling.filled += n;
-      if (filling.filled === filling.bytes.length) filling = undefined;
+      if (filling.filled === filling.bytes.length) {
+        noting.found(filling.place);
+        filling = undefined;
+      }
     }
+    // Copies of the output a window may need (a reader may take the chunks it is given away:
+    // decode-stream.ts moves them to another thread).
+    const from = Math.max(0, due - WINDOW - out);
     out += chunk.length;
-    recent.push(chunk);
-    recentBytes += chunk.length;
+    if (from >= chunk.length) return;
+    const kept = chunk.slice(from);
+    recent.push(kept);
+    recentBytes += kept.length;
     while (recentBytes - recent[0]!.length >= WINDOW) recentBytes -= recent.shift()!.length;
   };
 
@@ -140,7 +150,6 @@ export async function* gunzipNoting(
       before: window.slice(Math.max(0, window.length - WINDOW)),
       after: new Uint8Array(MAX_MATCH),
     };
-    noting.places.push(place);
     filling = { place, bytes: place.after, filled: 0 };
     // The next is due at the next multiple of `every`: places fall about that far apart.
     due = (Math.floor(out / noting.every) + 1) * noting.every;
@@ -198,12 +207,16 @@ export async function* gunzipNoting(
     await closed;
     finished = true;
   } catch (error) {
-    // The data was not one sound member: places in it may lead nowhere.
-    noting.places.length = 0;
+    filling = undefined;
+    noting.lost();
     throw error;
   } finally {
     if (!finished) reader.cancel().catch(ignore);
-    // A place whose `after` the member ended within keeps what there was.
-    if (filling) filling.place.after = filling.bytes.subarray(0, filling.filled);
+    // A place whose `after` the member ended within (or the reader stopped within) keeps what
+    // there was.
+    if (filling) {
+      filling.place.after = filling.bytes.subarray(0, filling.filled);
+      noting.found(filling.place);
+    }
   }
 }

@@ -102,7 +102,7 @@ export async function scanLayer(
   let kept: ReturnType<typeof keeping> | undefined;
   let windows: WindowKeeper | undefined;
   const places: ZstdPlace[] = [];
-  let gzip: GzipNoting | undefined;
+  let gzipPlaces: NotedPlace[] | undefined = [];
   if (seek) {
     // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
     const it = stream[Symbol.asyncIterator]();
@@ -114,9 +114,14 @@ export async function scanLayer(
       compression === 'zstd' && options.seekWindows
         ? takingPlaces(LAYER_PLACES_BUDGET, (place) => places.push(place))
         : undefined;
-    gzip =
+    const gzip: GzipNoting | undefined =
       compression === 'gzip' && options.seekWindows && options.notePlaces
-        ? { every: SEEK_EVERY, places: [] }
+        ? {
+            every: SEEK_EVERY,
+            found: (place) => gzipPlaces?.push(place),
+            // Read again by another decoder (several members): none of them hold.
+            lost: () => (gzipPlaces = undefined),
+          }
         : undefined;
     const decoded = guardedDecompress(
       compression,
@@ -264,8 +269,8 @@ export async function scanLayer(
     skipped,
     clamped,
     // Places the scan noted make the windows needless (they are for a walk that finds places).
-    ...(gzip && gzip.places.length > 0 && !error
-      ? { gzipPlaces: gzip.places }
+    ...(gzipPlaces && gzipPlaces.length > 0 && !error
+      ? { gzipPlaces }
       : windows && windows.windows.length > 0
         ? { seekWindows: windows.windows }
         : {}),
