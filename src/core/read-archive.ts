@@ -8,8 +8,8 @@ import {
   guardedDecompress,
   peek,
 } from './compression.ts';
-import type { NotedPlace } from './deflate/noted-places.ts';
-import { SEEK_EVERY, seenBy, WindowKeeper } from './deflate/windows.ts';
+import { ARCHIVE_NOTED_EVERY, type NotedPlace } from './deflate/noted-places.ts';
+import { seenBy, WindowKeeper } from './deflate/windows.ts';
 import { type Problem, StrataError, throwIfAborted } from './errors.ts';
 import { notTar } from './file-kind.ts';
 import { readDockerArchive } from './image/docker-archive.ts';
@@ -214,7 +214,7 @@ export async function readArchive(
               ? {
                   zstd: takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place)),
                   gzip: {
-                    every: SEEK_EVERY,
+                    every: ARCHIVE_NOTED_EVERY,
                     found: (place) => outerNoted.push(place),
                     lost: () => (outerNoted.length = 0),
                   },

@@ -7,8 +7,7 @@ import {
   gunzipOrAgain,
   nativeGunzip,
 } from '../core/compression.ts';
-import type { NotedPlace } from '../core/deflate/noted-places.ts';
-import { SEEK_EVERY } from '../core/deflate/windows.ts';
+import { ARCHIVE_NOTED_EVERY, type NotedPlace } from '../core/deflate/noted-places.ts';
 import { ARCHIVE_PLACES_BUDGET, takingPlaces } from '../core/zstd.ts';
 import { sendDecoded, sendNoted, sendPlace } from './decode-stream.ts';
 
@@ -46,7 +45,7 @@ self.onmessage = (event: MessageEvent<DecodeJob>) => {
   const gzip =
     places && compression === 'gzip'
       ? {
-          every: SEEK_EVERY,
+          every: ARCHIVE_NOTED_EVERY,
           found: (place: NotedPlace) => sendNoted(self, place),
           lost: () => sendNoted(self, 'lost'),
         }

@@ -13,7 +13,7 @@ import { DeflateSkimmer, NO_PLACES } from './skim.ts';
 /** How far the walk of the blocks after a candidate may go. */
 const CONFIRM_BYTES = 1 << 20;
 /** How much of that walk is made at a time. */
-const CONFIRM_STEP = 64 << 10;
+const CONFIRM_STEP = 16 << 10;
 /** Headers after the candidate that must prove sound. */
 const CONFIRM_HEADERS = 2;
 
@@ -23,37 +23,59 @@ const CONFIRM_HEADERS = 2;
  */
 export function findBlockStart(bytes: Uint8Array, fromBit: number, toBit: number): number {
   const end = Math.min(toBit, bytes.length * 8 - 3);
-  for (let bit = fromBit; bit < end; bit++) {
-    const i = bit >> 3;
-    const first = ((bytes[i]! | (bytes[i + 1]! << 8)) >> (bit & 7)) & 7;
-    // Not final, and stored (000) or dynamic (101, type 2 read lowest bit first): a fixed block's
-    // header is any three bits, with nothing after it to check.
-    if (first !== 0 && first !== 4) continue;
-    if (first === 4 && !codeLengthCodeComplete(bytes, bit)) continue;
-    if (headerEnd(bytes, bit, false) >= 0 && confirmed(bytes, bit)) return bit;
+  // A byte at a time: its eight bits' headers read from one 32-bit word.
+  for (let i = fromBit >> 3; i * 8 < end; i++) {
+    const word = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    for (let k = i * 8 < fromBit ? fromBit & 7 : 0; k < 8; k++) {
+      const bit = i * 8 + k;
+      if (bit >= end) return -1;
+      const first = (word >>> k) & 7;
+      // Not final, and stored (000) or dynamic (101, type 2 read lowest bit first): a fixed
+      // block's header is any three bits, with nothing after it to check. A dynamic one has at
+      // most 286 literal/length codes (257 + 29) and 30 distance codes (1 + 29).
+      if (first === 4) {
+        if (((word >>> (k + 3)) & 31) > 29 || ((word >>> (k + 8)) & 31) > 29) continue;
+        if (!codeLengthCodeComplete(bytes, bit)) continue;
+      } else if (first === 0) {
+        // A stored block's length and its complement, from the next byte boundary on.
+        const at = (bit + 10) >> 3;
+        const length = bytes[at]! | (bytes[at + 1]! << 8);
+        if ((length ^ 0xffff) !== (bytes[at + 2]! | (bytes[at + 3]! << 8))) continue;
+      } else continue;
+      if (headerEnd(bytes, bit, false) >= 0 && confirmed(bytes, bit)) return bit;
+    }
   }
   return -1;
 }
 
 /**
- * Whether the dynamic block header at `bit` has counts zlib accepts and a complete code length
- * code: the test most candidates fail, made without building anything (a block search tries
- * thousands of them per block it finds).
+ * Whether the dynamic block header at `bit` has a complete code length code: the test most
+ * candidates fail, made without building anything (a block search tries thousands of them per
+ * block it finds).
  */
 function codeLengthCodeComplete(bytes: Uint8Array, bit: number): boolean {
-  // At most 286 literal/length codes (257 + 29) and 30 distance codes (1 + 29).
-  const counts = bitsAt(bytes, bit + 3, 14);
-  if ((counts & 31) > 29 || ((counts >> 5) & 31) > 29) return false;
-  const count = (counts >> 10) + 4;
+  let count = bitsAt(bytes, bit + 13, 4) + 4;
   // Lengths of at most 7 bits: complete when they use up all 2^7 codes.
-  let left = 1 << 7;
-  for (let i = 0, p = bit + 17; i < count; i++, p += 3) {
-    const length = bitsAt(bytes, p, 3);
-    if (length > 0) left -= 1 << (7 - length);
-    if (left < 0) return false;
+  let used = 0;
+  for (let p = bit + 17; count > 0; count -= 5, p += 15) {
+    const lengths = bitsAt(bytes, p, 15);
+    // Only the `count` lengths left count: the bits past them are the next field's.
+    used += CODES_USED[count >= 5 ? lengths : lengths & ((1 << (3 * count)) - 1)]!;
+    if (used > 128) return false;
   }
-  return left === 0;
+  return used === 128;
 }
+
+/** For five 3-bit code lengths (15 bits, the first lowest): the codes of 7 bits they use. */
+const CODES_USED = (() => {
+  const table = new Uint16Array(1 << 15);
+  for (let v = 0; v < table.length; v++)
+    for (let j = 0; j < 5; j++) {
+      const length = (v >> (3 * j)) & 7;
+      if (length > 0) table[v]! += 1 << (7 - length);
+    }
+  return table;
+})();
 
 /** `count` (at most 16) bits of `bytes` from bit `p`, the first the lowest. */
 function bitsAt(bytes: Uint8Array, p: number, count: number): number {

@@ -1,8 +1,8 @@
 import { createXXHash64 } from 'hash-wasm';
 import { ChunkReader } from '../chunk-reader.ts';
 import { type Compression, detectCompression, guardedDecompress, peek } from '../compression.ts';
-import type { GzipNoting, NotedPlace } from '../deflate/noted-places.ts';
-import { SEEK_EVERY, seenBy, WindowKeeper } from '../deflate/windows.ts';
+import { type GzipNoting, LAYER_NOTED_EVERY, type NotedPlace } from '../deflate/noted-places.ts';
+import { seenBy, WindowKeeper } from '../deflate/windows.ts';
 import { StrataError } from '../errors.ts';
 import { type KeptLayerWriter, keeping, worthKeeping } from '../kept-layers.ts';
 import { DEFAULT_LIMITS, type Limits } from '../limits.ts';
@@ -34,7 +34,7 @@ export interface LayerScan {
    */
   seekWindows?: Uint8Array[] | undefined;
   /**
-   * A gzip layer's places to resume from, noted as it was decoded every SEEK_EVERY bytes or more
+   * A gzip layer's places to resume from, noted as it was decoded every LAYER_NOTED_EVERY bytes or more
    * (deflate/noted-places.ts); a layer with them has no seekWindows.
    */
   gzipPlaces?: NotedPlace[] | undefined;
@@ -117,7 +117,7 @@ export async function scanLayer(
     const gzip: GzipNoting | undefined =
       compression === 'gzip' && options.seekWindows && options.notePlaces
         ? {
-            every: SEEK_EVERY,
+            every: LAYER_NOTED_EVERY,
             found: (place) => gzipPlaces?.push(place),
             // Read again by another decoder (several members): none of them hold.
             lost: () => (gzipPlaces = undefined),
