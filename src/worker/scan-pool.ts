@@ -64,8 +64,6 @@ export class ScanPool {
       folder: string;
       onKept: (blobPath: string, bytes: number, whole: boolean) => void;
     },
-    /** A worker found no layer left to take: a core is free while the others finish. */
-    private readonly onIdle?: () => void,
   ) {}
 
   scan: ScanElsewhere = async (task, options) => {
@@ -146,9 +144,6 @@ export class ScanPool {
     const next = this.waiting.shift();
     if (next) next(worker);
     else if (this.ended) worker.terminate();
-    else {
-      this.idle.push(worker);
-      this.onIdle?.();
-    }
+    else this.idle.push(worker);
   }
 }

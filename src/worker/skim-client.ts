@@ -118,8 +118,7 @@ export class LayerSkimmer {
    * Gives the tail walker its next walk: first the last segment of every large layer a skimmer
    * has yet to finish, largest first, so that a file near the end of any of them opens at once;
    * then the largest walked on (its end, 1.3 GB in, took 3.9 s after ready with the skimmer
-   * alone), then the last of the layers a skimmer has yet to come to. Layers whose windows are not
-   * known yet wait for `scanned`.
+   * alone), then the last of the layers a skimmer has yet to come to.
    */
   private nextTail(): void {
     if (this.tail.busy) return;
@@ -281,8 +280,6 @@ export class LayerSkimmer {
       // before any damage are good).
       if (entry && scan.zstdPlaces) this.indexes.zstdKept(blobPath, scan.zstdPlaces, entry.size);
     }
-    // With more than two cores the skimmers may have started before the windows were known.
-    if (this.started) this.nextTail();
   }
 
   private heard(message: FromSkimmer, share: Share): void {
