@@ -57,6 +57,10 @@ export const ARCHIVE_NOTED_EVERY = 32 << 20;
  * are walked to confirm it (find-block.ts), and a block of zlib's is tens of KiB.
  */
 const LOOKAHEAD = 128 << 10;
+/** Compressed bytes searched for a place before it is given up. */
+const SEARCH_LIMIT = 1 << 20;
+/** Places given up in a row after which no more are looked for. */
+const GIVE_UP = 3;
 /** The most compressed bytes given to the decoder at once. */
 const PIECE = 64 << 10;
 
@@ -165,10 +169,14 @@ export async function* gunzipNoting(
       after: new Uint8Array(MAX_MATCH),
     };
     filling = { place, bytes: place.after, filled: 0 };
-    // The next is due at the next multiple of `every`: places fall about that far apart.
-    due = (Math.floor(out / noting.every) + 1) * noting.every;
+    due = nextDue();
   };
 
+  // The next place is due at the next multiple of `every`: places fall about that far apart.
+  const nextDue = () => (Math.floor(out / noting.every) + 1) * noting.every;
+  // Compressed bytes searched for the place due, and places given up in a row.
+  let searchedForDue = 0;
+  let misses = 0;
   // Input held back while a place is due, to search it before the decoder has it.
   let held: Uint8Array[] = [];
   let heldBytes = 0;
@@ -181,11 +189,23 @@ export async function* gunzipNoting(
     heldBytes = 0;
     const bit = findBlockStart(bytes, 0, searched * 8);
     if (bit < 0) {
-      yield* feed(bytes.subarray(0, searched));
-      held = [bytes.subarray(searched)];
-      heldBytes = bytes.length - searched;
+      searchedForDue += searched;
+      if (searchedForDue < SEARCH_LIMIT) {
+        yield* feed(bytes.subarray(0, searched));
+        held = [bytes.subarray(searched)];
+        heldBytes = bytes.length - searched;
+        return;
+      }
+      // No block this search can confirm (fixed codes only, or blocks too large): this place is
+      // given up, and after a few such, every later one (the skimmer walks the data instead).
+      searchedForDue = 0;
+      misses++;
+      due = misses >= GIVE_UP ? Number.POSITIVE_INFINITY : nextDue();
+      yield* feed(bytes);
       return;
     }
+    searchedForDue = 0;
+    misses = 0;
     // Up to the byte with the block's first bit: the decoder gives all the output before it.
     const cut = (bit >> 3) + 1;
     yield* feed(bytes.subarray(0, cut));
