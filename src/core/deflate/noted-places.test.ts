@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { constants, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../bytes.ts';
 import { gunzipNoting, type NotedPlace } from './noted-places.ts';
@@ -53,6 +53,17 @@ describe('decoding gzip while noting places', () => {
     const lost: number[] = [];
     const junk = concatBytes([gz, new Uint8Array(randomBytes(4096))]);
     await expect(decoded(inChunks(junk, 64 << 10), [], lost)).rejects.toThrow();
+    expect(lost.length).toBe(1);
+  });
+
+  it('gives its places up in data where it finds no block (fixed codes only), and still gives every byte', async () => {
+    const text = new TextEncoder().encode(
+      Array.from({ length: 1_200_000 }, (_, i) => `line ${i} of a layer that compresses\n`).join(''),
+    );
+    const fixed = new Uint8Array(gzipSync(text, { strategy: constants.Z_FIXED }));
+    const lost: number[] = [];
+    const out = await decoded(inChunks(fixed, 64 << 10), [], lost);
+    expect(Buffer.compare(out, text)).toBe(0);
     expect(lost.length).toBe(1);
   });
 });

@@ -34,7 +34,10 @@ export interface GzipNoting {
   every: number;
   /** A place, once the output after it is known too. */
   found(place: NotedPlace): void;
-  /** The data was not one sound member: the places found may lead nowhere. */
+  /**
+   * The places found may lead nowhere (the data was not one sound member), or too few could be
+   * found: none are to be used.
+   */
   lost(): void;
 }
 
@@ -197,10 +200,15 @@ export async function* gunzipNoting(
         return;
       }
       // No block this search can confirm (fixed codes only, or blocks too large): this place is
-      // given up, and after a few such, every later one (the skimmer walks the data instead).
+      // given up; after a few such, all of them, so that the data is walked for places instead
+      // (deflate/skim.ts) rather than left with none from here on.
       searchedForDue = 0;
       misses++;
-      due = misses >= GIVE_UP ? Number.POSITIVE_INFINITY : nextDue();
+      due = nextDue();
+      if (misses >= GIVE_UP) {
+        due = Number.POSITIVE_INFINITY;
+        noting.lost();
+      }
       yield* feed(bytes);
       return;
     }

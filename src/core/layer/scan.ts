@@ -119,7 +119,7 @@ export async function scanLayer(
         ? {
             every: LAYER_NOTED_EVERY,
             found: (place) => gzipPlaces?.push(place),
-            // Read again by another decoder (several members): none of them hold.
+            // Read again by another decoder (several members), or too few found: none are kept.
             lost: () => (gzipPlaces = undefined),
           }
         : undefined;
