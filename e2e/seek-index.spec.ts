@@ -230,7 +230,7 @@ test('files halfway through and at the end of a large gzip-wrapped archive open 
     await expect.poll(() => whole).toBeGreaterThan(1);
     // Nothing but the decoder and the check has read the file: no walk looked for places in it.
     expect(starts.filter((s) => s !== 0)).toEqual([]);
-    // The second layer's file first (at the end), then the first layer's (past the middle).
+    // The second layer's file first, then the first layer's.
     for (const i of [1, 0]) {
       const before = starts.length;
       await page.getByRole('searchbox', { name: 'Filter paths' }).fill(`/late-${i}.txt`);
@@ -238,8 +238,10 @@ test('files halfway through and at the end of a large gzip-wrapped archive open 
       await expect(page.locator('.match-count')).toHaveText('1 match');
       await page.getByRole('button', { name: 'Next match' }).click();
       await expect(page.getByTestId('text-view')).toContainText(texts[i]!);
-      // Read from a place 40 MiB or more into the file, not from its start.
-      expect(starts.slice(before).some((s) => s > 40 << 20)).toBe(true);
+      // Read from a place, not from the file's start: each text lies 56 MiB or more into the
+      // stream (the layers' order in the archive goes by their ids), past the first place (32 MiB
+      // of output; noise takes as many bytes compressed).
+      expect(starts.slice(before).some((s) => s > 30 << 20)).toBe(true);
     }
   } finally {
     server.close();
