@@ -210,16 +210,17 @@ export async function readArchive(
               progress.bytesRead = Math.min(source.size, progress.bytesRead + n);
               report();
             },
-            placesWanted
-              ? {
-                  zstd: takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place)),
-                  gzip: {
-                    every: ARCHIVE_NOTED_EVERY,
-                    found: (place) => outerNoted.push(place),
-                    lost: () => (outerNoted.length = 0),
+            !placesWanted
+              ? undefined
+              : compression === 'zstd'
+                ? { zstd: takingPlaces(ARCHIVE_PLACES_BUDGET, (place) => outerPlaces.push(place)) }
+                : {
+                    gzip: {
+                      every: ARCHIVE_NOTED_EVERY,
+                      found: (place) => outerNoted.push(place),
+                      lost: () => (outerNoted.length = 0),
+                    },
                   },
-                }
-              : undefined,
           );
       const seen = compression === 'gzip' && options.seekWindows ? seenBy(tar, outerWindows) : tar;
       const reader = new ChunkReader(() => seen, false, 0, signal);

@@ -163,7 +163,7 @@ export function readCodeLengths(
 }
 
 /** The bits of `bytes` from bit `p` on, at least 17 of them. */
-function peekBits(bytes: Uint8Array, p: number): number {
+export function peekBits(bytes: Uint8Array, p: number): number {
   const i = p >> 3;
   return (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16)) >>> (p & 7);
 }

@@ -1,4 +1,4 @@
-import { kraftLeft, readCodeLengths } from './codes.ts';
+import { kraftLeft, peekBits, readCodeLengths } from './codes.ts';
 import { DeflateSkimmer, NO_PLACES } from './skim.ts';
 
 /**
@@ -54,11 +54,11 @@ export function findBlockStart(bytes: Uint8Array, fromBit: number, toBit: number
  * block it finds).
  */
 function codeLengthCodeComplete(bytes: Uint8Array, bit: number): boolean {
-  let count = bitsAt(bytes, bit + 13, 4) + 4;
+  let count = (peekBits(bytes, bit + 13) & 15) + 4;
   // Lengths of at most 7 bits: complete when they use up all 2^7 codes.
   let used = 0;
   for (let p = bit + 17; count > 0; count -= 5, p += 15) {
-    const lengths = bitsAt(bytes, p, 15);
+    const lengths = peekBits(bytes, p) & 0x7fff;
     // Only the `count` lengths left count: the bits past them are the next field's.
     used += CODES_USED[count >= 5 ? lengths : lengths & ((1 << (3 * count)) - 1)]!;
     if (used > 128) return false;
@@ -76,14 +76,6 @@ const CODES_USED = (() => {
     }
   return table;
 })();
-
-/** `count` (at most 16) bits of `bytes` from bit `p`, the first the lowest. */
-function bitsAt(bytes: Uint8Array, p: number, count: number): number {
-  const i = p >> 3;
-  return (
-    ((bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16)) >>> (p & 7)) & ((1 << count) - 1)
-  );
-}
 
 /**
  * The bit after the block header at `bit` if it is one zlib accepts (final ones only when `final`
