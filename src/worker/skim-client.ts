@@ -230,8 +230,9 @@ export class LayerSkimmer {
 
   /** A gzip-wrapped archive (`docker save | gzip`) is one member: the whole file is skimmed. */
   private archiveOf(read: ArchiveRead): SkimJob['layers'] {
-    // Not when its read noted its places.
-    if (read.model.compression !== 'gzip' || !read.outerWindows || read.outerNoted) return [];
+    // Not when its read noted its places (a list emptied since, GzipNoting.lost, is none).
+    if (read.model.compression !== 'gzip' || !read.outerWindows || read.outerNoted?.length)
+      return [];
     return [{ blobPath: WHOLE_ARCHIVE, start: 0, size: read.model.archiveBytes }];
   }
 
@@ -260,7 +261,7 @@ export class LayerSkimmer {
   scanned(read: ArchiveRead): void {
     if (read.outerPlaces)
       this.indexes.zstdKept(WHOLE_ARCHIVE, read.outerPlaces, read.model.archiveBytes);
-    if (read.outerNoted)
+    if (read.outerNoted?.length)
       this.indexes.placesNoted(WHOLE_ARCHIVE, read.outerNoted, read.model.archiveBytes);
     else if (read.model.compression === 'gzip' && read.outerWindows)
       this.indexes.windowsKept(
