@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
-import { withPeakRss } from './memory.ts';
 import { previewServer } from './preview.ts';
+import { treeUsage, withPeakRss } from './process-tree.ts';
 
 /**
  * `npm run bench:ready [-- FILE...] [--runs N]`: the built app's time to ready against the time to
@@ -14,6 +14,8 @@ import { previewServer } from './preview.ts';
  * clock runs until `data-state=ready`. Without files, the bench's two uncompressed images. Run
  * `npm run build` first.
  */
+
+const cores = availableParallelism();
 
 async function main() {
   const args = process.argv.slice(2);
@@ -62,8 +64,11 @@ async function main() {
             }
             return performance.now() - t;
           }, gunzip);
+        const before = treeUsage(process.pid).cpuMs;
+        const drained = await drain(false);
+        const drainCpu = treeUsage(process.pid).cpuMs - before;
         const limits = {
-          drain: await drain(false),
+          drain: drained,
           gunzip: file.endsWith('.gz') ? await drain(true) : undefined,
         };
         // What the drains left is collected first, so that the growth below is the app's.
@@ -71,7 +76,7 @@ async function main() {
         await new Promise((r) => setTimeout(r, 1000));
         const t = Date.now();
         // Growth of every process under this one (the browser's and the preview server's).
-        const { peakGrowth } = await withPeakRss(process.pid, async () => {
+        const { peakGrowth, cpuMs } = await withPeakRss(process.pid, async () => {
           await page.getByTestId('file-input').setInputFiles(file);
           await page.waitForFunction(() => document.body.dataset.state === 'ready', null, {
             timeout: 600_000,
@@ -82,6 +87,13 @@ async function main() {
         const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
         console.log(
           `drain ${s(limits.drain)}${limits.gunzip ? `, DecompressionStream ${s(limits.gunzip)}` : ''}; ready ${s(ready)}: ${(ready / limits.drain).toFixed(2)}x the drain${limits.gunzip ? `, ${(ready / limits.gunzip).toFixed(2)}x DecompressionStream` : ''}; browser memory growth to ready ${(peakGrowth / 1e6).toFixed(0)} MB`,
+        );
+        // Whether a ratio is bound by the machine: the CPU time every browser process spent, and
+        // on how many cores' worth of the wall time.
+        const busy = (cpu: number, wall: number) =>
+          `${s(cpu)} (${(cpu / wall).toFixed(1)} of ${cores} cores)`;
+        console.log(
+          `  CPU time: drain ${busy(drainCpu, limits.drain)}; to ready ${busy(cpuMs, ready)}`,
         );
       }
     }

@@ -5,10 +5,10 @@ import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
-import { withPeakRss } from './memory.ts';
 import { describeMillion, millionImage, timedAnalyze } from './million-image.ts';
 import { nodeBench } from './node-bench.ts';
 import type { BenchKind, BenchResult } from './page/bench-worker.ts';
+import { withPeakRss } from './process-tree.ts';
 
 /**
  * `npm run bench`: builds the 150,000-file images and the million-entry one (once; kept in
