@@ -11,8 +11,9 @@ import { treeUsage, withPeakRss } from './process-tree.ts';
  * `npm run bench:ready [-- FILE...] [--runs N]`: the built app's time to ready against the time to
  * drain the same File in the same page (and, for a gzip file, DecompressionStream alone over it),
  * as a user's tab meets them: the page drains the file, then the file is given to the app and the
- * clock runs until `data-state=ready`. Without files, the bench's two uncompressed images. Run
- * `npm run build` first.
+ * clock runs until `data-state=ready`. Each comes with the CPU time every browser process spent on
+ * it (from /proc: Linux), which says whether a ratio is bound by the machine's cores. Without
+ * files, the bench's two uncompressed images. Run `npm run build` first.
  */
 
 const cores = availableParallelism();
@@ -64,13 +65,15 @@ async function main() {
             }
             return performance.now() - t;
           }, gunzip);
-        const before = treeUsage(process.pid).cpuMs;
-        const drained = await drain(false);
-        const drainCpu = treeUsage(process.pid).cpuMs - before;
-        const limits = {
-          drain: drained,
-          gunzip: file.endsWith('.gz') ? await drain(true) : undefined,
+        // Each with the CPU time every browser process spent on it.
+        const withCpu = async (gunzip: boolean) => {
+          const before = treeUsage(process.pid).cpuMs;
+          const ms = await drain(gunzip);
+          return { ms, cpuMs: treeUsage(process.pid).cpuMs - before };
         };
+        const drained = await withCpu(false);
+        const gunzipped = file.endsWith('.gz') ? await withCpu(true) : undefined;
+        const limits = { drain: drained.ms, gunzip: gunzipped?.ms };
         // What the drains left is collected first, so that the growth below is the app's.
         await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
         await new Promise((r) => setTimeout(r, 1000));
@@ -93,7 +96,7 @@ async function main() {
         const busy = (cpu: number, wall: number) =>
           `${s(cpu)} (${(cpu / wall).toFixed(1)} of ${cores} cores)`;
         console.log(
-          `  CPU time: drain ${busy(drainCpu, limits.drain)}; to ready ${busy(cpuMs, ready)}`,
+          `  CPU time: drain ${busy(drained.cpuMs, drained.ms)}${gunzipped ? `, DecompressionStream ${busy(gunzipped.cpuMs, gunzipped.ms)}` : ''}; to ready ${busy(cpuMs, ready)}`,
         );
       }
     }
