@@ -1,13 +1,8 @@
 /// <reference lib="webworker" />
 import { openSource, type SourceSpec } from '../core/bytes.ts';
-import {
-  type Compression,
-  counted,
-  decompress,
-  gunzipOrAgain,
-  nativeGunzip,
-} from '../core/compression.ts';
+import { type Compression, counted, decompress } from '../core/compression.ts';
 import { ARCHIVE_NOTED_EVERY, type NotedPlace } from '../core/deflate/noted-places.ts';
+import { gunzipOrAgain, nativeGunzip } from '../core/gunzip.ts';
 import { ARCHIVE_PLACES_BUDGET, takingPlaces } from '../core/zstd.ts';
 import { sendDecoded, sendNoted, sendPlace } from './decode-stream.ts';
 

@@ -1,5 +1,5 @@
-import { nativeInflateRaw } from '../compression.ts';
 import { StrataError } from '../errors.ts';
+import { nativeInflateRaw } from '../gunzip.ts';
 import { type ZstdPlace, zstdDecode } from '../zstd.ts';
 import type { NotedPlace } from './noted-places.ts';
 import { resumedDeflate, WINDOW } from './resume.ts';
