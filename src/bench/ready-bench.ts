@@ -77,6 +77,26 @@ async function main() {
         // What the drains left is collected first, so that the growth below is the app's.
         await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
         await new Promise((r) => setTimeout(r, 1000));
+        // Timed on the page's clock, as the drains are: from the input's change event to the
+        // moment `data-state` turns ready (the bench's own view adds its polling and round trips).
+        await page.evaluate(() => {
+          const times = {} as { given?: number; ready?: number };
+          (globalThis as { readyTimes?: typeof times }).readyTimes = times;
+          const input = document.querySelector('[data-testid="file-input"]')!;
+          // (No function is named in here: tsx would name it with a helper the page lacks.)
+          input.addEventListener(
+            'change',
+            () => {
+              times.given = performance.now();
+            },
+            { capture: true, once: true },
+          );
+          new MutationObserver((_, observer) => {
+            if (document.body.dataset.state !== 'ready') return;
+            times.ready = performance.now();
+            observer.disconnect();
+          }).observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+        });
         const t = Date.now();
         // Growth of every process under this one (the browser's and the preview server's).
         const { peakGrowth, cpuMs } = await withPeakRss(process.pid, async () => {
@@ -86,17 +106,24 @@ async function main() {
             polling: 50,
           });
         });
-        const ready = Date.now() - t;
+        const seen = Date.now() - t;
+        const times = await page.evaluate(
+          () => (globalThis as { readyTimes?: { given?: number; ready?: number } }).readyTimes,
+        );
+        const ready =
+          times?.given !== undefined && times.ready !== undefined
+            ? times.ready - times.given
+            : seen;
         const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
         console.log(
-          `drain ${s(limits.drain)}${limits.gunzip ? `, DecompressionStream ${s(limits.gunzip)}` : ''}; ready ${s(ready)}: ${(ready / limits.drain).toFixed(2)}x the drain${limits.gunzip ? `, ${(ready / limits.gunzip).toFixed(2)}x DecompressionStream` : ''}; browser memory growth to ready ${(peakGrowth / 1e6).toFixed(0)} MB`,
+          `drain ${s(limits.drain)}${limits.gunzip ? `, DecompressionStream ${s(limits.gunzip)}` : ''}; ready ${s(ready)} (${s(seen)} as the bench saw it): ${(ready / limits.drain).toFixed(2)}x the drain${limits.gunzip ? `, ${(ready / limits.gunzip).toFixed(2)}x DecompressionStream` : ''}; browser memory growth to ready ${(peakGrowth / 1e6).toFixed(0)} MB`,
         );
         // Whether a ratio is bound by the machine: the CPU time every browser process spent, and
         // on how many cores' worth of the wall time.
         const busy = (cpu: number, wall: number) =>
           `${s(cpu)} (${(cpu / wall).toFixed(1)} of ${cores} cores)`;
         console.log(
-          `  CPU time: drain ${busy(drained.cpuMs, drained.ms)}${gunzipped ? `, DecompressionStream ${busy(gunzipped.cpuMs, gunzipped.ms)}` : ''}; to ready ${busy(cpuMs, ready)}`,
+          `  CPU time: drain ${busy(drained.cpuMs, drained.ms)}${gunzipped ? `, DecompressionStream ${busy(gunzipped.cpuMs, gunzipped.ms)}` : ''}; to ready ${busy(cpuMs, seen)}`,
         );
       }
     }
