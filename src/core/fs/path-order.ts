@@ -29,6 +29,34 @@ export function sortedPaths(table: PathTable): Int32Array {
 }
 
 function sortedItems(table: PathTable, folder: number): Int32Array {
+  // Layers mostly list a folder in name order already (tools walk folders sorted): a pass that
+  // finds them in order spares the sort, and holds two names at a time, not one a child (a folder
+  // of a million files made 100 MB of names for the analyze command).
+  let count = 0;
+  let previous = '';
+  let inOrder = true;
+  for (const child of table.children(folder)) {
+    const name = table.name(child);
+    inOrder &&= count === 0 || previous < name;
+    previous = name;
+    count++;
+    if (table.hasChildren(child)) {
+      const below = `${name}/`;
+      inOrder &&= previous < below;
+      previous = below;
+      count++;
+    }
+    if (!inOrder) break;
+  }
+  if (inOrder) {
+    const codes = new Int32Array(count);
+    let at = 0;
+    for (const child of table.children(folder)) {
+      codes[at++] = child * 2;
+      if (table.hasChildren(child)) codes[at++] = child * 2 + 1;
+    }
+    return codes;
+  }
   const keys: string[] = [];
   const codes: number[] = [];
   for (const child of table.children(folder)) {
@@ -40,11 +68,6 @@ function sortedItems(table: PathTable, folder: number): Int32Array {
       codes.push(child * 2 + 1);
     }
   }
-  // Layers mostly list a folder in name order already (tools walk folders sorted): a pass that
-  // finds them in order spares the sort.
-  let inOrder = true;
-  for (let i = 1; i < keys.length && inOrder; i++) inOrder = keys[i - 1]! < keys[i]!;
-  if (inOrder) return Int32Array.from(codes);
   // A plain array sorts with a comparator two to three times faster than a typed one (V8).
   const order = Array.from(keys.keys());
   order.sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
