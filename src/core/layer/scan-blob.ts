@@ -60,8 +60,21 @@ export function scanBlobAt(
           skipFrom: options.skipBodiesFrom,
         }
       : undefined;
+  // Read whole, an uncompressed blob is read again in chunks whose memory serves again, where
+  // the source has such reads (the command line's file).
+  const plainAgain =
+    seek || !source.readReused || !source.seekable
+      ? undefined
+      : () => {
+          read = 0;
+          return counted(readTransient(source, start, start + size, signal), (n) => {
+            read += n;
+            onBytes?.(read);
+          });
+        };
   return scanLayer(blob, open, {
     signal,
+    ...(plainAgain ? { plainAgain } : {}),
     ...(options.entryBudget ? { entryBudget: options.entryBudget } : {}),
     ...(options.keep ? { keep: options.keep } : {}),
     ...(options.limits ? { limits: options.limits } : {}),

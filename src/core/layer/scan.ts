@@ -78,6 +78,12 @@ export interface ScanOptions {
   notePlaces?: boolean;
   /** Told the decompressed bytes read so far, now and then. */
   onBytes?: (tarBytes: number) => void;
+  /**
+   * The blob again from its start in chunks whose memory is used again (ByteSource.readReused),
+   * read instead when it turns out uncompressed (and not kept): the tar walk copies all it keeps,
+   * and a new buffer per chunk left the command line's peak tens of MB of them.
+   */
+  plainAgain?: () => AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -98,17 +104,23 @@ export async function scanLayer(
   const { head, stream } = await peek(blob, 6);
   const compression = detectCompression(head);
   const seek = compression === 'none' ? options.seek : undefined;
+  const again =
+    compression === 'none' && !seek && !(options.keep && worthKeeping(options.keep.archive, 'none'))
+      ? options.plainAgain
+      : undefined;
   let reader: ChunkReader;
   let kept: ReturnType<typeof keeping> | undefined;
   let windows: WindowKeeper | undefined;
   const places: ZstdPlace[] = [];
   let gzipPlaces: NotedPlace[] | undefined = [];
-  if (seek) {
-    // The peeked stream is let go; the seekable one starts again at 0 and can jump past bodies.
+  const reread = seek?.open ?? again;
+  if (reread) {
+    // The peeked stream is let go; the blob is read again from 0 (a seekable read can jump past
+    // bodies).
     const it = stream[Symbol.asyncIterator]();
     await it.next();
     await it.return?.();
-    reader = new ChunkReader(seek.open, true, 0, options.signal, seek.skipFrom, seek.size);
+    reader = new ChunkReader(reread, !!seek, 0, options.signal, seek?.skipFrom, seek?.size);
   } else {
     const zstd =
       compression === 'zstd' && options.seekWindows
