@@ -33,6 +33,8 @@ type ToReceiver =
   | { type: 'noted-lost' }
   | { type: 'failed'; problem: Problem };
 type ToSender = { type: 'taken'; bytes: number };
+/** What waits in order for the reader: places are taken as they arrive. */
+type Queued = Exclude<ToReceiver, { type: 'place' | 'noted' | 'noted-lost' }>;
 
 /** Sends `chunks` through `port` until they end or fail; `stored()`: compressed bytes read. */
 export async function sendDecoded(
@@ -109,7 +111,7 @@ export function receiveDecoded(
   places: () => ZstdPlace[];
   noted: () => NotedPlace[];
 } {
-  const queue: ToReceiver[] = [];
+  const queue: Queued[] = [];
   const places: ZstdPlace[] = [];
   const noted: NotedPlace[] = [];
   let wake: (() => void) | undefined;
@@ -119,7 +121,7 @@ export function receiveDecoded(
     else if (data.type === 'noted') noted.push(data.place);
     else if (data.type === 'noted-lost') noted.length = 0;
     else {
-      queue.push(event.data);
+      queue.push(data);
       wake?.();
     }
   };
@@ -146,9 +148,6 @@ export function receiveDecoded(
           continue;
         }
         if (message.type === 'end') return;
-        // Places are taken as they arrive (onmessage above), never queued.
-        if (message.type === 'place' || message.type === 'noted' || message.type === 'noted-lost')
-          continue;
         if (message.type === 'failed') {
           const { code, message: text, detail } = message.problem;
           throw new StrataError(code as StrataError['code'], text, detail);

@@ -1,4 +1,5 @@
 import { concatBytes } from '../bytes.ts';
+import { peekBits } from './codes.ts';
 import { findBlockStart, headerEnd } from './find-block.ts';
 import { WINDOW } from './resume.ts';
 import type { DeflatePoint } from './skim.ts';
@@ -142,30 +143,19 @@ export async function* gunzipNoting(
 
   /** The place at `bit` of `bytes` (which start at compressed offset `base`), `out` bytes in. */
   const note = (bytes: Uint8Array, bit: number, base: number) => {
-    const i = bit >> 3;
-    const stored = (((bytes[i]! | (bytes[i + 1]! << 8)) >> (bit & 7)) & 7) === 0;
-    let point: DeflatePoint;
-    if (stored) {
-      const aligned = (bit + 3 + 7) >> 3;
-      point = {
-        out,
-        bit: (base + aligned + 4) * 8,
-        headerFrom: -1,
-        headerTo: -1,
-        storedLeft: bytes[aligned]! | (bytes[aligned + 1]! << 8),
-        final: false,
-      };
-    } else {
-      const end = headerEnd(bytes, bit, false);
-      point = {
-        out,
-        bit: base * 8 + end,
-        headerFrom: base * 8 + bit,
-        headerTo: base * 8 + end,
-        storedLeft: 0,
-        final: false,
-      };
-    }
+    // Decoding resumes after the header (find-block.ts checked it): a stored block's ends with
+    // its length and the length's complement, whose bytes it has left to copy.
+    const end = headerEnd(bytes, bit, false);
+    const stored = (peekBits(bytes, bit) & 7) === 0;
+    const length = (end >> 3) - 4;
+    const point: DeflatePoint = {
+      out,
+      bit: base * 8 + end,
+      headerFrom: stored ? -1 : base * 8 + bit,
+      headerTo: stored ? -1 : base * 8 + end,
+      storedLeft: stored ? bytes[length]! | (bytes[length + 1]! << 8) : 0,
+      final: false,
+    };
     const window = concatBytes(recent);
     const place = {
       point,

@@ -47,10 +47,14 @@ export function scanBlobAt(
   const { signal, onBytes } = options;
   const open = () => source.read(start, start + size, signal);
   let read = 0;
-  const blob = counted(open(), (n) => {
-    read += n;
-    onBytes?.(read);
-  });
+  const countedFromStart = (chunks: AsyncIterable<Uint8Array>) => {
+    read = 0;
+    return counted(chunks, (n) => {
+      read += n;
+      onBytes?.(read);
+    });
+  };
+  const blob = countedFromStart(open());
   const seek =
     options.skipBodiesFrom !== undefined && source.seekable
       ? {
@@ -65,13 +69,7 @@ export function scanBlobAt(
   const plainAgain =
     seek || !source.readReused || !source.seekable
       ? undefined
-      : () => {
-          read = 0;
-          return counted(readTransient(source, start, start + size, signal), (n) => {
-            read += n;
-            onBytes?.(read);
-          });
-        };
+      : () => countedFromStart(readTransient(source, start, start + size, signal));
   return scanLayer(blob, open, {
     signal,
     ...(plainAgain ? { plainAgain } : {}),
