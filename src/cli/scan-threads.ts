@@ -54,7 +54,8 @@ export function serveScans(): void {
         limits: job.limits,
         entryBudget: { left: job.entriesLeft },
       });
-      parentPort?.postMessage({ scan: toScanMessage(scan) } satisfies ThreadReply);
+      const { message, transfer } = toScanMessage(scan);
+      parentPort?.postMessage({ scan: message } satisfies ThreadReply, transfer);
     } catch (error) {
       parentPort?.postMessage({ problem: toProblem(error) } satisfies ThreadReply);
     }

@@ -202,6 +202,13 @@ export class PackedText {
     return i === 0 ? 0 : this.ends[i - 1]!;
   }
 
+  /** Trims the list to the items held and gives its buffers, to move it to another thread. */
+  handOver(): ArrayBuffer[] {
+    this.bytes = this.bytes.slice(0, this.used);
+    this.ends = this.ends.slice(0, this.length);
+    return [this.bytes.buffer, this.ends.buffer];
+  }
+
   /** Gives back a list that crossed between workers its methods (structured clone keeps data). */
   static revive(data: PackedText): PackedText {
     return Object.setPrototypeOf(data, PackedText.prototype) as PackedText;

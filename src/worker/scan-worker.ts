@@ -60,12 +60,13 @@ self.onmessage = async (event: MessageEvent<ScanJob>) => {
       },
     });
     send({ type: 'bytes', n: task.size - last });
-    // A zstd layer's places (tens of MB) are handed over, not copied.
+    // The entries and a zstd layer's places (tens of MB each) are handed over, not copied.
     const places = (scan.zstdPlaces ?? []).map((place) => place.memory.buffer);
-    self.postMessage(
-      { type: 'scanned', scan: toScanMessage(scan), kept } satisfies FromScanner,
-      places,
-    );
+    const { message, transfer } = toScanMessage(scan);
+    self.postMessage({ type: 'scanned', scan: message, kept } satisfies FromScanner, [
+      ...transfer,
+      ...places,
+    ]);
   } catch (error) {
     send({ type: 'failed', problem: toProblem(error) });
   }

@@ -64,4 +64,33 @@ describe('a layer’s entries', () => {
     expect(pick(entries.get(101))).toEqual(pick(early));
     expect(pick(entries.get(102))).toEqual(pick(plain));
   });
+
+  it('move to another thread whole, trimmed to what they hold, and can grow again there', () => {
+    const entries = new LayerEntries();
+    const big = { ...entry('big', '00ab00cdffffffff'), size: 5 * 2 ** 30 };
+    for (let i = 0; i < 300; i++) entries.push({ ...entry(`dir/f${i}`, ''), mtime: i });
+    entries.push(big);
+    entries.push({ ...entry('dir/ünïcode', PENDING_HASH), linkTarget: 'dir/f1' });
+    const before = Array.from({ length: entries.length }, (_, i) => entries.get(i));
+    const transfer = entries.handOver();
+    const moved = LayerEntries.revive(structuredClone(entries, { transfer }));
+    // Moved, not copied: the sender's buffers are gone, and only the entries' bytes went.
+    expect(transfer.every((buffer) => buffer.byteLength === 0)).toBe(true);
+    const sizes = (moved as unknown as { sizes: Float64Array }).sizes;
+    expect(sizes.length).toBe(302);
+    expect(Array.from({ length: moved.length }, (_, i) => moved.get(i))).toEqual(before);
+    moved.push(entry('after', 'ef46db3751d8e999'));
+    expect(moved.get(302).path).toBe('after');
+    expect(moved.hash(302)).toBe('ef46db3751d8e999');
+    expect(moved.get(300)).toEqual(before[300]);
+  });
+
+  it('grow again after being trimmed empty', () => {
+    const entries = new LayerEntries();
+    entries.handOver();
+    entries.push(entry('a', ''));
+    entries.push(entry('b', ''));
+    expect([entries.get(0).path, entries.get(1).path]).toEqual(['a', 'b']);
+    expect([entries.size(0), entries.size(1)]).toEqual([1, 1]);
+  });
 });

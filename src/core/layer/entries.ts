@@ -98,7 +98,7 @@ export class LayerEntries {
   }
 
   private grow(): void {
-    this.capacity *= 2;
+    this.capacity = Math.max(256, this.capacity * 2);
     const g = <T extends Uint8Array | NumberColumn>(a: T): T => {
       const next = new (a.constructor as new (n: number) => T)(this.capacity);
       next.set(a);
@@ -275,6 +275,41 @@ export class LayerEntries {
       devminor: device?.[1] ?? 0,
       sparse: this.sparse.get(i),
     };
+  }
+
+  /**
+   * Trims every column to the entries held and gives the buffers behind them, to hand the table
+   * to another thread in postMessage's transfer list: moved, not copied (a million entries' columns
+   * and paths are about 90 MB, and a copy kept both for a while). This table is unreadable after.
+   */
+  handOver(): ArrayBuffer[] {
+    const n = this.length;
+    this.capacity = n;
+    this.kinds = this.kinds.slice(0, n);
+    this.markers = this.markers.slice(0, n);
+    this.sizes = this.sizes.slice(0, n);
+    this.modes = this.modes.slice(0, n);
+    this.uids = this.uids.slice(0, n);
+    this.gids = this.gids.slice(0, n);
+    this.mtimes = this.mtimes.slice(0, n);
+    this.offsets = this.offsets.slice(0, n);
+    this.owners = this.owners.slice(0, n);
+    this.hashStates = this.hashStates.slice(0, n);
+    this.hashWords = this.hashWords?.slice(0, n * 2);
+    const columns = [
+      this.kinds,
+      this.markers,
+      this.sizes,
+      this.modes,
+      this.uids,
+      this.gids,
+      this.mtimes,
+      this.offsets,
+      this.owners,
+      this.hashStates,
+      ...(this.hashWords ? [this.hashWords] : []),
+    ];
+    return [...columns.map((column) => column.buffer as ArrayBuffer), ...this.paths.handOver()];
   }
 
   /** Gives entries that crossed between workers their methods (structured clone keeps data). */

@@ -24,7 +24,8 @@ function outOfOrder(bytes: Uint8Array): { scan: ScanElsewhere; handed: string[] 
       onBytes: () => {},
     });
     await new Promise((r) => setTimeout(r, Math.max(0, delay)));
-    return fromScanMessage(structuredClone(toScanMessage(scan)));
+    const { message, transfer } = toScanMessage(scan);
+    return fromScanMessage(structuredClone(message, { transfer }));
   };
   return { scan, handed };
 }

@@ -20,8 +20,13 @@ export function unreadScan(code: ErrorCode, message: string): LayerScan {
   };
 }
 
-export function toScanMessage(scan: LayerScan): ScanMessage {
-  return { ...scan, error: scan.error?.toProblem() };
+/**
+ * The scan as a message, and the buffers to transfer with it: its entry table is moved, not
+ * copied, so the sender must not read the scan afterwards.
+ */
+export function toScanMessage(scan: LayerScan): { message: ScanMessage; transfer: ArrayBuffer[] } {
+  const transfer = scan.entries.handOver();
+  return { message: { ...scan, error: scan.error?.toProblem() }, transfer };
 }
 
 /** The scan again, with its entry table's methods and its error's class restored. */
