@@ -38,22 +38,23 @@ describe('packed text', () => {
     expect(packed.equals(1, 'e')).toBe(false);
   });
 
-  it('reads paths in place: slashes, shared folders, hashes, names compared and copied', () => {
+  it('reads paths in place: slashes, lengths, bytes, hashes, names compared and copied', () => {
     const paths = ['usr/lib/libc.so', 'usr/lib/libm.so', 'usr/libx/a', 'opt/é/x', 'top'];
     const packed = new PackedText();
     for (const p of paths) packed.push(p);
     paths.forEach((p, i) => {
-      expect(packed.lastSlash(i)).toBe(p.lastIndexOf('/'));
+      expect(packed.textLength(i)).toBe(p.length);
       expect(packed.nextSlash(i, 1)).toBe(p.indexOf('/', 1));
       for (const from of [0, 2, p.length])
         expect(packed.hash(7, i, from)).toBe(hashText(7, p, from, p.length));
       expect(packed.hash(7, i, 0, 2)).toBe(hashText(7, p, 0, 2));
     });
-    expect(packed.samePrefix(0, 1, 7)).toBe(true);
-    expect(packed.samePrefix(0, 2, 7)).toBe(true);
-    expect(packed.samePrefix(0, 2, 8)).toBe(false);
-    // Text kept as a string is never said to share bytes.
-    expect(packed.samePrefix(3, 3, 3)).toBe(false);
+    const bytes = new TextEncoder().encode('/usr/lib/libc.so/opt/é/x');
+    expect(packed.equalsBytes(0, bytes, 1, 16)).toBe(true);
+    expect(packed.equalsBytes(0, bytes, 1, 15)).toBe(false);
+    expect(packed.equalsBytes(1, bytes, 1, 16)).toBe(false);
+    // Text kept as a string is never said to be bytes (its holder looks it up as text).
+    expect(packed.equalsBytes(3, bytes, 17, bytes.length)).toBe(false);
 
     const names = new PackedText();
     const copied = [0, 3].map((i) => names.pushPart(packed, i, paths[i]!.lastIndexOf('/') + 1));

@@ -87,6 +87,22 @@ export class PackedText {
     return true;
   }
 
+  /** Whether item `i` is kept as bytes and they are bytes[from, to) (false for one kept as text). */
+  equalsBytes(i: number, bytes: Uint8Array, from: number, to: number): boolean {
+    if (this.wideAt(i) !== undefined) return false;
+    const start = this.start(i);
+    if (this.ends[i]! - start !== to - from) return false;
+    const mine = this.bytes;
+    // From the end: paths in one folder differ most often in their last bytes.
+    for (let k = to - from - 1; k >= 0; k--) if (mine[start + k] !== bytes[from + k]) return false;
+    return true;
+  }
+
+  /** The length of item `i` in code units, as `at` would make it. */
+  textLength(i: number): number {
+    return this.wideAt(i)?.length ?? this.ends[i]! - this.start(i);
+  }
+
   /** Whether every item is kept as bytes (`copyBytes` can write any of them). */
   get allBytes(): boolean {
     return !this.anyWide;
@@ -104,26 +120,6 @@ export class PackedText {
     let to = at;
     for (let k = this.start(i); k < end; k++) into[to++] = bytes[k]!;
     return to;
-  }
-
-  /** Where the last `/` of item `i` is (in code units), or -1. */
-  lastSlash(i: number): number {
-    const wide = this.wideAt(i);
-    if (wide !== undefined) return wide.lastIndexOf('/');
-    const start = this.start(i);
-    for (let k = this.ends[i]! - 1; k >= start; k--) if (this.bytes[k] === SLASH) return k - start;
-    return -1;
-  }
-
-  /** Whether items `i` and `j`, both kept as bytes, begin with the same `length` bytes. */
-  samePrefix(i: number, j: number, length: number): boolean {
-    if (this.wideAt(i) !== undefined || this.wideAt(j) !== undefined) return false;
-    const a = this.start(i);
-    const b = this.start(j);
-    if (this.ends[i]! - a < length || this.ends[j]! - b < length) return false;
-    const { bytes } = this;
-    for (let k = 0; k < length; k++) if (bytes[a + k] !== bytes[b + k]) return false;
-    return true;
   }
 
   /** `hashText` of item `i` from code unit `from` to `to` (its end by default). */

@@ -213,10 +213,10 @@ export class PathTable {
   }
 
   /**
-   * The folder named by item `i` of `text` up to code unit `end` (a layer's path up to its last
-   * slash), found from its bytes, if the table has it.
+   * The folder named by item `i` of `text` up to code unit `end` (by default all of it: one of a
+   * layer's folders), found from its bytes, if the table has it.
    */
-  folderFrom(text: PackedText, i: number, end: number): number | undefined {
+  folderFrom(text: PackedText, i: number, end = text.textLength(i)): number | undefined {
     let id = 0;
     for (let from = 0; from < end; ) {
       const cut = text.nextSlash(i, from);

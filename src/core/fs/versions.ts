@@ -340,13 +340,12 @@ export class PathVersions {
       // Pass 2: everything else, in stream order.
       resolved.clear();
       // Folders found where their paths say (no symlink followed), marked with the resolved
-      // folders' generation: later entries in one are interned from their bytes, with no string
-      // made, until the resolved folders are cleared. The folder of the entry before is compared
-      // first: most layers list a folder's files together.
+      // folders' generation: later entries in one are interned from their names' bytes, with no
+      // string made, until the resolved folders are cleared. Each of the layer's folders is
+      // looked up in the table once (`found`, id + 1), however often the layer comes back to it.
+      const { paths } = entries;
       let asNamed = new Int32Array(this.table.size);
-      let lastEntry = -1;
-      let lastSlash = -1;
-      let lastFolder = -1;
+      const found = new Int32Array(paths.folders.length);
       for (let i = 0; i < entries.length; i++) {
         const marker = entries.marker(i);
         if (marker !== Marker.None) {
@@ -363,29 +362,29 @@ export class PathVersions {
           continue;
         }
         let p: number;
-        const slash = entries.paths.lastSlash(i);
+        const inLayer = paths.folder(i);
         let folder = -1;
-        if (slash > 0)
-          folder =
-            lastEntry >= 0 && slash === lastSlash && entries.paths.samePrefix(i, lastEntry, slash)
-              ? lastFolder
-              : (this.table.folderFrom(entries.paths, i, slash) ?? -1);
+        if (inLayer > 0) {
+          folder = found[inLayer]! - 1;
+          if (folder < 0) {
+            folder = this.table.folderFrom(paths.folders, inLayer) ?? -1;
+            found[inLayer] = folder + 1;
+          }
+        }
         if (folder >= 0 && asNamed[folder] === resolved.generation) {
-          p = this.table.childOrNewFrom(folder, entries.paths, i, slash + 1);
+          p = this.table.childOrNewFrom(folder, paths.names, i, 0);
           this.growPaths(this.table.size);
         } else {
           const named = entries.path(i);
           const path = this.throughLinks(named, resolved, followed);
           p = this.id(path);
-          folder = slash > 0 && path === named ? this.table.parents[p]! : -1;
+          folder = inLayer > 0 && path === named ? this.table.parents[p]! : -1;
           if (folder >= 0) {
+            found[inLayer] = folder + 1;
             asNamed = grownColumn(asNamed, folder + 1);
             asNamed[folder] = resolved.generation;
           }
         }
-        lastEntry = folder >= 0 ? i : -1;
-        lastSlash = slash;
-        lastFolder = folder;
         const parent = this.table.parents[p]!;
         if (parent > 0 && this.ensureDir(parent, layer, remember, hideBelow)) resolved.clear();
         const kind = entries.kind(i);

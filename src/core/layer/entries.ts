@@ -1,6 +1,7 @@
-import { PackedText } from '../packed-text.ts';
 import type { EntryMeta } from '../tar/encode.ts';
 import type { EntryKind, SparseLayout } from '../tar/header.ts';
+import { LayerPaths } from './layer-paths.ts';
+import type { NameRange } from './name-bytes.ts';
 
 /** The hash of a body not read in the first pass (headers first); filled in by fillHashes. */
 export const PENDING_HASH = '?';
@@ -49,17 +50,17 @@ const HASH_PENDING = 1;
 const HASH_KNOWN = 2;
 
 /**
- * A layer's entries stored by column: numbers in typed arrays, paths packed as bytes (a string is
- * made only when one is asked for), names of owners interned, rare fields (link targets, xattrs,
- * device numbers) in sparse maps. A million entries cost about 25 bytes each plus their paths'
- * bytes, instead of an object and a string each. Content hashes are kept as their 64 bits, not as
+ * A layer's entries stored by column: numbers in typed arrays, paths as their folder's index and
+ * their last part's bytes (layer-paths.ts; a string is made only when one is asked for), names of
+ * owners interned, rare fields (link targets, xattrs, device numbers) in sparse maps. A million
+ * entries cost about 29 bytes each plus their names' bytes, instead of an object and a string each. Content hashes are kept as their 64 bits, not as
  * hex strings (40 MB for a million, Node).
  */
 export class LayerEntries {
   private capacity: number;
   length = 0;
-  /** The paths, packed (`path` makes one; the change model interns them from their bytes). */
-  readonly paths = new PackedText();
+  /** The paths as (folder, name): `path` makes one; the change model interns them from their bytes. */
+  readonly paths = new LayerPaths();
   /** Whether some path holds `.wh.` anywhere (dive reads such layers through its tree). */
   anyWhiteoutName = false;
   private kinds: Uint8Array;
@@ -146,10 +147,10 @@ export class LayerEntries {
    * Adds an entry. Its path is `e.path`, or, when given, `name[from, to)`: ASCII bytes of a path
    * that holds no `.wh.` (name-bytes.ts; `e.path` is then not read).
    */
-  push(e: LayerEntry, name?: Uint8Array, from = 0, to = 0): number {
+  push(e: LayerEntry, name?: Uint8Array, range?: NameRange): number {
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
-    if (name) this.paths.pushBytes(name, from, to);
+    if (name && range) this.paths.pushBytes(name, range.from, range.to, range.slash);
     else {
       this.paths.push(e.path);
       // A marker's path holds `.wh.` too (markerOf).
@@ -314,7 +315,7 @@ export class LayerEntries {
 
   /** Gives entries that crossed between workers their methods (structured clone keeps data). */
   static revive(data: LayerEntries): LayerEntries {
-    PackedText.revive(data.paths);
+    LayerPaths.revive(data.paths);
     return Object.setPrototypeOf(data, LayerEntries.prototype) as LayerEntries;
   }
 }

@@ -36,8 +36,8 @@ function nameFrom(seed: number): string {
 }
 
 describe('names taken from their bytes', () => {
-  it('give what normalise gives, at the same depth, with no marker, whenever they are taken so', () => {
-    const out: NameRange = { from: 0, to: 0, depth: 0 };
+  it('give what normalise gives, at the same depth and last slash, with no marker, whenever taken so', () => {
+    const out: NameRange = { from: 0, to: 0, depth: 0, slash: -1 };
     let taken = 0;
     for (let seed = 1; seed <= 20_000; seed++) {
       const name = nameFrom(seed);
@@ -48,6 +48,7 @@ describe('names taken from their bytes', () => {
       expect(path, name).toBe(normalise(name));
       expect(path).not.toBe('');
       expect(out.depth, name).toBe(path.split('/').length);
+      expect(out.slash - out.from, name).toBe(path.lastIndexOf('/'));
       expect(markerOf(path), name).toBe(Marker.None);
       expect(path.includes('.wh.'), name).toBe(false);
       expect(climbsAboveRoot(name), name).toBe(false);
@@ -58,7 +59,7 @@ describe('names taken from their bytes', () => {
   });
 
   it('take the usual forms of a layer name, and leave the rest to the general way', () => {
-    const out: NameRange = { from: 0, to: 0, depth: 0 };
+    const out: NameRange = { from: 0, to: 0, depth: 0, slash: -1 };
     const taken = (name: string) => plainName(encoder.encode(name), out);
     for (const name of ['usr', 'usr/bin/', './usr/bin/env', '/etc/passwd', '././a/b', 'a.wh/b'])
       expect(taken(name), name).toBe(true);
@@ -76,6 +77,8 @@ describe('names taken from their bytes', () => {
     ])
       expect(taken(name), name).toBe(false);
     expect(taken('./usr/lib/x.so/')).toBe(true);
-    expect(out).toEqual({ from: 2, to: 14, depth: 3 });
+    expect(out).toEqual({ from: 2, to: 14, depth: 3, slash: 9 });
+    expect(taken('/usr')).toBe(true);
+    expect(out).toEqual({ from: 1, to: 4, depth: 1, slash: 0 });
   });
 });

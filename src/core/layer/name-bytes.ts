@@ -14,6 +14,8 @@ export interface NameRange {
   from: number;
   to: number;
   depth: number;
+  /** Where its last `/` is in the bytes, or `from - 1` when it has none. */
+  slash: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export function plainName(bytes: Uint8Array, out: NameRange): boolean {
   let to = n;
   while (to > from && bytes[to - 1] === SLASH) to--;
   let depth = 1;
+  let slash = from - 1;
   let partStart = from;
   for (let i = from; i <= to; i++) {
     const b = i < to ? bytes[i]! : SLASH;
@@ -41,7 +44,10 @@ export function plainName(bytes: Uint8Array, out: NameRange): boolean {
       if (length === 0) return false;
       if (bytes[partStart] === DOT && (length === 1 || (length === 2 && bytes[i - 1] === DOT)))
         return false;
-      if (i < to) depth++;
+      if (i < to) {
+        depth++;
+        slash = i;
+      }
       partStart = i + 1;
     } else if (
       b === DOT &&
@@ -55,5 +61,6 @@ export function plainName(bytes: Uint8Array, out: NameRange): boolean {
   out.from = from;
   out.to = to;
   out.depth = depth;
+  out.slash = slash;
   return true;
 }

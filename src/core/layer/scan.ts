@@ -165,7 +165,7 @@ export async function scanLayer(
   let error: StrataError | undefined;
   let lastReport = 0;
   // Where the last name taken from its bytes lies in them (name-bytes.ts).
-  const name: NameRange = { from: 0, to: 0, depth: 0 };
+  const name: NameRange = { from: 0, to: 0, depth: 0, slash: -1 };
   // An entry as the layer keeps it; its body, if hashed, was read before (`digest`: its hash, the
   // bytes put straight into the hash columns, with no hex string made and parsed back).
   const record = (entry: TarEntry, contentHash: string, digest?: Uint8Array): undefined => {
@@ -222,8 +222,7 @@ export async function scanLayer(
         sparse: entry.sparse,
       },
       asBytes ? bytes : undefined,
-      name.from,
-      name.to,
+      name,
     );
     if (digest) entries.setDigest(i, digest);
     if (options.onBytes && reader.offset - lastReport > 8 << 20) {
