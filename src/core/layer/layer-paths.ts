@@ -32,7 +32,11 @@ export class LayerPaths {
   /** Adds a normalised path; gives its index. */
   push(path: string): number {
     const slash = path.lastIndexOf('/');
-    const folder = slash < 0 ? 0 : this.folderIndex(path.slice(0, slash));
+    let folder = 0;
+    if (slash >= 0)
+      folder = this.folders.equals(this.lastFolder, path, 0, slash)
+        ? this.lastFolder
+        : this.folderOfText(path, slash);
     return this.added(folder, this.names.push(path, slash + 1));
   }
 
@@ -68,6 +72,21 @@ export class LayerPaths {
     if (known !== undefined && this.folders.equalsBytes(known, bytes, from, to)) return known;
     // A folder not seen yet, or another with the same hash: found by its text.
     const folder = this.folderIndex(utf8.decode(bytes.subarray(from, to)));
+    if (known === undefined) this.folderByHash.set(hash, folder);
+    return folder;
+  }
+
+  /**
+   * `folderOfBytes` for the folder path[0, to), with no string made for one seen before (the scan
+   * gives a hashed file's path as text). ASCII text hashes as its bytes do.
+   */
+  private folderOfText(path: string, to: number): number {
+    let hash = FNV_BASIS;
+    for (let k = 0; k < to; k++) hash = Math.imul(hash ^ path.charCodeAt(k), FNV_PRIME);
+    hash &= 0x3fffffff;
+    const known = this.folderByHash.get(hash);
+    if (known !== undefined && this.folders.equals(known, path, 0, to)) return known;
+    const folder = this.folderIndex(path.slice(0, to));
     if (known === undefined) this.folderByHash.set(hash, folder);
     return folder;
   }
