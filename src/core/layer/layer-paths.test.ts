@@ -12,6 +12,9 @@ const PATHS = [
   'opt/é/y',
   'top',
   'srv/naïve',
+  // Not a normalised path, but kept as given: a folder '' is not the top.
+  '/rooted',
+  'top2',
 ];
 
 /** Half the paths added as their UTF-8 bytes inside a larger buffer, as a tar header holds them. */
@@ -43,7 +46,9 @@ describe('a layer’s paths', () => {
     );
     expect(paths.folder(2)).toBe(paths.folder(6));
     expect(paths.folder(4)).toBe(paths.folder(7));
-    expect(paths.folders.length).toBe(6);
+    expect(paths.folders.length).toBe(7);
+    expect(paths.folder(8)).toBe(0);
+    expect(paths.folder(10)).toBeGreaterThan(0);
     expect(paths.names.at(5)).toBe('a.so');
   });
 

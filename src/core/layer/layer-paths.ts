@@ -7,12 +7,12 @@ import { PackedText } from '../packed-text.ts';
  * of names and 4 MB of indexes here, against 45-58 MB of whole paths.
  */
 export class LayerPaths {
-  /** Each folder's path by index; index 0 is the top, '' (entries with no slash). */
+  /** Each folder's path by index; index 0 stands for none (entries with no slash). */
   readonly folders = new PackedText();
   /** Each entry's last part. */
   readonly names = new PackedText();
   private folderOf = new Int32Array(256);
-  private readonly folderIds = new Map<string, number>([['', 0]]);
+  private readonly folderIds = new Map<string, number>();
   /** Folders by an FNV-1a hash of their bytes (the first with each hash). */
   private readonly folderByHash = new Map<number, number>();
   /** The folder of the entry added last: the next one is most often in it too. */
@@ -34,9 +34,10 @@ export class LayerPaths {
     const slash = path.lastIndexOf('/');
     let folder = 0;
     if (slash >= 0)
-      folder = this.folders.equals(this.lastFolder, path, 0, slash)
-        ? this.lastFolder
-        : this.folderOfText(path, slash);
+      folder =
+        this.lastFolder > 0 && this.folders.equals(this.lastFolder, path, 0, slash)
+          ? this.lastFolder
+          : this.folderOfText(path, slash);
     return this.added(folder, this.names.push(path, slash + 1));
   }
 
@@ -52,9 +53,10 @@ export class LayerPaths {
   ): number {
     let folder = 0;
     if (slash >= from)
-      folder = this.folders.equalsBytes(this.lastFolder, bytes, from, slash)
-        ? this.lastFolder
-        : this.folderOfBytes(bytes, from, slash);
+      folder =
+        this.lastFolder > 0 && this.folders.equalsBytes(this.lastFolder, bytes, from, slash)
+          ? this.lastFolder
+          : this.folderOfBytes(bytes, from, slash);
     return this.added(folder, this.names.pushBytes(bytes, slash + 1, to));
   }
 
