@@ -95,4 +95,18 @@ describe('packed text', () => {
       expect(copy.at(i)).toBe(t);
     });
   });
+
+  it('grows once for what was reserved, keeping what it held', () => {
+    const packed = new PackedText();
+    packed.push('before');
+    packed.reserve(1000, 10_000);
+    const inside = packed as unknown as { bytes: Uint8Array; ends: Uint32Array };
+    const [bytes, ends] = [inside.bytes, inside.ends];
+    for (let i = 0; i < 1000; i++) packed.push(`name-${String(i).padStart(4, '0')}`);
+    expect(inside.bytes).toBe(bytes);
+    expect(inside.ends).toBe(ends);
+    expect(packed.at(0)).toBe('before');
+    expect(packed.at(1000)).toBe('name-0999');
+    expect(packed.byteCount).toBe(6 + 1000 * 9);
+  });
 });

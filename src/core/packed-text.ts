@@ -103,6 +103,20 @@ export class PackedText {
     return this.wideAt(i)?.length ?? this.ends[i]! - this.start(i);
   }
 
+  /** Bytes held, for all the items kept as bytes. */
+  get byteCount(): number {
+    return this.used;
+  }
+
+  /**
+   * Room for `items` more items and `bytes` more bytes, made at once: a list about to take a large
+   * layer's names grows once instead of by half again many times, leaving no dead copies behind.
+   */
+  reserve(items: number, bytes: number): void {
+    if (this.length + items > this.ends.length) this.ends = grown(this.ends, this.length + items);
+    if (this.used + bytes > this.bytes.length) this.bytes = roomFor(this.bytes, this.used + bytes);
+  }
+
   /** Whether every item is kept as bytes (`copyBytes` can write any of them). */
   get allBytes(): boolean {
     return !this.anyWide;

@@ -105,9 +105,13 @@ export class PathTable {
     for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!) yield c;
   }
 
-  /** Room for `more` paths beyond those held, so that a large layer grows the table once. */
-  reserve(more: number): void {
+  /**
+   * Room for `more` paths beyond those held, with `nameBytes` of names, so that a large layer
+   * grows the table once.
+   */
+  reserve(more: number, nameBytes = 0): void {
     this.growTo(this.size + more);
+    this.names.reserve(more, nameBytes);
   }
 
   /** The id of a normalised path, creating it and its missing ancestors. The root is id 0. */

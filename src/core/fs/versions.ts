@@ -123,7 +123,7 @@ export class PathVersions {
     const length = entries?.length ?? 0;
     const more = length + Math.ceil(length / 64) + 64;
     this.growVersions(this.count + more);
-    this.table.reserve(more);
+    this.table.reserve(more, entries?.paths.byteCount ?? 0);
     this.growPaths(this.table.parents.length);
     this.apply(this.layers.length - 1, entries);
   }

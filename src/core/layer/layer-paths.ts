@@ -93,6 +93,11 @@ export class LayerPaths {
     return folder;
   }
 
+  /** The bytes of all the names and folders kept as bytes: about what a table of them takes. */
+  get byteCount(): number {
+    return this.names.byteCount + this.folders.byteCount;
+  }
+
   /** Entry `i`'s path (made on each call). */
   at(i: number): string {
     const folder = this.folderOf[i]!;
