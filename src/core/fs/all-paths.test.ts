@@ -29,6 +29,13 @@ describe('paths too deep to list together', () => {
     table.intern(`${'dd/'.repeat(40_000)}f`);
     expect(() => allPaths(table)).toThrow(/too long to list together/);
   });
+
+  it('are refused past the limit a pass asks for, and listed within it', () => {
+    const table = tableOf(['usr/bin/ls', 'etc/passwd']);
+    // "/", "/usr", "/usr/bin", "/usr/bin/ls", "/etc", "/etc/passwd", each with its NUL: 45 bytes.
+    expect(allPaths(table, 45).text.length).toBe(45);
+    expect(() => allPaths(table, 44)).toThrow(/too long to list together/);
+  });
 });
 
 describe('a path maker', () => {

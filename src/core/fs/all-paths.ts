@@ -25,7 +25,7 @@ export function pathIn(all: AllPaths, p: number): string {
 export function pathMaker(table: PathTable): (p: number) => string {
   let all: AllPaths;
   try {
-    all = allPaths(table);
+    all = allPaths(table, MAKER_MOST);
   } catch (error) {
     if (error instanceof StrataError && error.code === 'limit') return (p) => table.path(p);
     throw error;
@@ -33,13 +33,22 @@ export function pathMaker(table: PathTable): (p: number) => string {
   return (p) => pathIn(all, p);
 }
 
-export function allPaths(table: PathTable): AllPaths {
-  return table.packedNames.allBytes ? fromBytes(table) : fromStrings(table, table.namesFrom(0));
+/** `most`: the most bytes the paths may take together; past it, a 'limit' error. */
+export function allPaths(table: PathTable, most = MAX_TOTAL): AllPaths {
+  return table.packedNames.allBytes
+    ? fromBytes(table, most)
+    : fromStrings(table, table.namesFrom(0), most);
 }
 
 const SLASH = 0x2f;
 /** The most bytes all paths may take together (a million paths of usual depth take 14 MB). */
 const MAX_TOTAL = 512 << 20;
+/**
+ * The most a pass that can make each path on its own lays them all out for: their bytes and the
+ * string made of them live together while it is made (a million files in a deep tree: 89 MB of
+ * paths, 180 MB at once, after the image was shown).
+ */
+const MAKER_MOST = 32 << 20;
 /**
  * Each path's length as "/path", and the length of them all with a NUL after each. Each path holds
  * its folder's: paths made very deep (through a symlink's long target) would add up past any
@@ -48,6 +57,7 @@ const MAX_TOTAL = 512 << 20;
 function laidOut(
   table: PathTable,
   nameLength: (p: number) => number,
+  most: number,
 ): { lengths: Int32Array; total: number } {
   const lengths = new Int32Array(table.size);
   lengths[0] = 1; // "/"
@@ -57,7 +67,7 @@ function laidOut(
     lengths[p] = (parent === 0 ? 0 : lengths[parent]!) + 1 + nameLength(p);
     total += lengths[p]! + 1;
   }
-  if (total > MAX_TOTAL)
+  if (total > most)
     throw new StrataError(
       'limit',
       `The image's paths are too long to list together (${total} bytes): they were not listed.`,
@@ -69,10 +79,10 @@ function laidOut(
 const latin1 = new TextDecoder('latin1');
 
 /** From ASCII names, as bytes: each path a copy of its parent's (parents come first) and its name. */
-function fromBytes(table: PathTable): AllPaths {
+function fromBytes(table: PathTable, most: number): AllPaths {
   const { parents } = table;
   const names = table.packedNames;
-  const { lengths, total } = laidOut(table, (p) => names.byteLength(p));
+  const { lengths, total } = laidOut(table, (p) => names.byteLength(p), most);
   const bytes = new Uint8Array(total);
   const ends = new Int32Array(table.size);
   bytes[0] = SLASH;
@@ -96,8 +106,12 @@ function fromBytes(table: PathTable): AllPaths {
 }
 
 /** From any names: each path its parent's and its name, as strings, then joined. */
-function fromStrings(table: PathTable, names: { text: string; ends: Int32Array }): AllPaths {
-  laidOut(table, (p) => names.ends[p]! - names.ends[p - 1]!);
+function fromStrings(
+  table: PathTable,
+  names: { text: string; ends: Int32Array },
+  most: number,
+): AllPaths {
+  laidOut(table, (p) => names.ends[p]! - names.ends[p - 1]!, most);
   const absolute = new Array<string>(table.size);
   absolute[0] = '/';
   for (let p = 1; p < table.size; p++) {
