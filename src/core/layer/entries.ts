@@ -313,6 +313,11 @@ export class LayerEntries {
     return [...columns.map((column) => column.buffer as ArrayBuffer), ...this.paths.handOver()];
   }
 
+  /** The layer is read: what was kept only for adding entries is let go (made again if needed). */
+  settle(): void {
+    this.paths.settle();
+  }
+
   /** Gives entries that crossed between workers their methods (structured clone keeps data). */
   static revive(data: LayerEntries): LayerEntries {
     LayerPaths.revive(data.paths);

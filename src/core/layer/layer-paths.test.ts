@@ -52,6 +52,26 @@ describe('a layer’s paths', () => {
     expect(paths.names.at(5)).toBe('a.so');
   });
 
+  it('find their folders again after letting go of their lookups', () => {
+    const paths = filled();
+    paths.settle();
+    for (const path of ['usr/lib/more', 'opt/é/z', 'etc/group', 'new/folder/file']) {
+      const bytes = new TextEncoder().encode(path);
+      paths.pushBytes(bytes, 0, bytes.length);
+    }
+    const n = PATHS.length;
+    expect(paths.folder(n)).toBe(paths.folder(2));
+    expect(paths.folder(n + 1)).toBe(paths.folder(4));
+    expect(paths.folder(n + 2)).toBe(paths.folder(1));
+    expect(paths.folders.length).toBe(8);
+    expect([n, n + 1, n + 2, n + 3].map((i) => paths.at(i))).toEqual([
+      'usr/lib/more',
+      'opt/é/z',
+      'etc/group',
+      'new/folder/file',
+    ]);
+  });
+
   it('move to another thread whole and grow there', () => {
     const paths = filled();
     const transfer = paths.handOver();

@@ -12,9 +12,11 @@ export class LayerPaths {
   /** Each entry's last part. */
   readonly names = new PackedText();
   private folderOf = new Int32Array(256);
-  private readonly folderIds = new Map<string, number>();
-  /** Folders by an FNV-1a hash of their bytes (the first with each hash). */
-  private readonly folderByHash = new Map<number, number>();
+  /**
+   * Folders by path, and by an FNV-1a hash of their bytes (the first with each hash): for adding
+   * entries only, so let go once the layer is read (`settle`) and made again if one is added.
+   */
+  private lookups: { ids: Map<string, number>; byHash: Map<number, number> } | undefined;
   /** The folder of the entry added last: the next one is most often in it too. */
   private lastFolder = 0;
   /** The folder whose path `at` made last, and that path: `at` is asked along a folder's entries. */
@@ -70,11 +72,11 @@ export class LayerPaths {
     for (let k = from; k < to; k++) hash = Math.imul(hash ^ bytes[k]!, FNV_PRIME);
     // 30 bits: a small integer to V8, which a Map hashes faster than a larger number.
     hash &= 0x3fffffff;
-    const known = this.folderByHash.get(hash);
+    const known = this.found.byHash.get(hash);
     if (known !== undefined && this.folders.equalsBytes(known, bytes, from, to)) return known;
     // A folder not seen yet, or another with the same hash: found by its text.
     const folder = this.folderIndex(utf8.decode(bytes.subarray(from, to)));
-    if (known === undefined) this.folderByHash.set(hash, folder);
+    if (known === undefined) this.found.byHash.set(hash, folder);
     return folder;
   }
 
@@ -86,10 +88,10 @@ export class LayerPaths {
     let hash = FNV_BASIS;
     for (let k = 0; k < to; k++) hash = Math.imul(hash ^ path.charCodeAt(k), FNV_PRIME);
     hash &= 0x3fffffff;
-    const known = this.folderByHash.get(hash);
+    const known = this.found.byHash.get(hash);
     if (known !== undefined && this.folders.equals(known, path, 0, to)) return known;
     const folder = this.folderIndex(path.slice(0, to));
-    if (known === undefined) this.folderByHash.set(hash, folder);
+    if (known === undefined) this.found.byHash.set(hash, folder);
     return folder;
   }
 
@@ -117,6 +119,7 @@ export class LayerPaths {
 
   /** Trims the lists to what they hold and gives their buffers, to move them to another thread. */
   handOver(): ArrayBuffer[] {
+    this.settle();
     this.folderOf = this.folderOf.slice(0, this.length);
     return [this.folderOf.buffer, ...this.folders.handOver(), ...this.names.handOver()];
   }
@@ -128,11 +131,29 @@ export class LayerPaths {
     return Object.setPrototypeOf(data, LayerPaths.prototype) as LayerPaths;
   }
 
+  /** Lets go of the lookups for adding entries (a million-entry layer's folders: about 9 MB). */
+  settle(): void {
+    this.lookups = undefined;
+  }
+
+  private get found(): { ids: Map<string, number>; byHash: Map<number, number> } {
+    if (!this.lookups) {
+      const ids = new Map<string, number>();
+      for (let f = 1; f < this.folders.length; f++) {
+        const path = this.folders.at(f);
+        if (!ids.has(path)) ids.set(path, f);
+      }
+      // The hashes are noted again as folders are met.
+      this.lookups = { ids, byHash: new Map() };
+    }
+    return this.lookups;
+  }
+
   private folderIndex(path: string): number {
-    let folder = this.folderIds.get(path);
+    let folder = this.found.ids.get(path);
     if (folder === undefined) {
       folder = this.folders.push(path);
-      this.folderIds.set(path, folder);
+      this.found.ids.set(path, folder);
     }
     return folder;
   }

@@ -270,6 +270,7 @@ export async function scanLayer(
     await reader.close();
     await kept?.finish(error === undefined);
   }
+  entries.settle();
   return {
     compression,
     entries,
