@@ -2,30 +2,54 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tarEntry } from '../testing/tar-writer.ts';
+import { type TarInput, tarEntry } from '../testing/tar-writer.ts';
 import { BENCH_DIR } from './make-images.ts';
 
 /**
- * The image of one layer of 1,000,000 entries (1,000 folders of 1,000 empty files), built once
- * into .strata-bench/, and the whole `npm run analyze -- FILE --json --no-verify` process timed on
- * it, with its peak resident memory (GNU time), the JSON going to /dev/null. `npm run bench` and
- * `npm run bench:million` print both.
+ * Images of one layer of 1,000,000 files, built once into .strata-bench/, and the whole `npm run
+ * analyze -- FILE --json --no-verify` process timed on them, with its peak resident memory (GNU
+ * time), the JSON going to /dev/null. `npm run bench` and `npm run bench:million` print both. Two
+ * shapes: 1,000 folders of 1,000 empty files named `data/dN/fN` (short paths), and a deep tree as
+ * packages lay one out, 20,000 package folders of 50 files each in two folders, paths of about 80
+ * bytes (`usr/local/lib/node_modules/@strata-fixture/package-NNNNN/lib/internal/module-N.js`).
  */
-const FOLDERS = 1000;
-const PER_FOLDER = 1000;
+export type MillionShape = 'wide' | 'deep';
 
-async function build(path: string): Promise<void> {
+const FILE = { wide: 'image-million.tar', deep: 'image-million-deep.tar' } as const;
+
+/** The layer's entries, a folder's at a time. */
+function* entriesOf(shape: MillionShape): Generator<TarInput[]> {
+  const dir = (name: string): TarInput => ({ name, kind: 'dir', mode: 0o755, mtime: 1700000000 });
+  const file = (name: string): TarInput => ({ name, mode: 0o644, mtime: 1700000000 });
+  if (shape === 'wide') {
+    for (let d = 0; d < 1000; d++)
+      yield [
+        dir(`data/d${d}/`),
+        ...Array.from({ length: 1000 }, (_, f) => file(`data/d${d}/f${f}`)),
+      ];
+    return;
+  }
+  const root = 'usr/local/lib/node_modules/@strata-fixture';
+  yield ['usr/', 'usr/local/', 'usr/local/lib/', 'usr/local/lib/node_modules/', `${root}/`].map(
+    dir,
+  );
+  for (let p = 0; p < 20_000; p++) {
+    const pkg = `${root}/package-${String(p).padStart(5, '0')}`;
+    yield [
+      dir(`${pkg}/`),
+      dir(`${pkg}/lib/`),
+      ...Array.from({ length: 25 }, (_, k) => file(`${pkg}/lib/index-${k}.d.ts`)),
+      dir(`${pkg}/lib/internal/`),
+      ...Array.from({ length: 25 }, (_, k) => file(`${pkg}/lib/internal/module-${k}.js`)),
+    ];
+  }
+}
+
+async function build(path: string, shape: MillionShape): Promise<void> {
   // The layer is written twice: once to hash it (its diff_id names nothing here, but the config
   // must carry it), once into the archive; never whole in memory.
   const layer = function* () {
-    let parts: Uint8Array[] = [];
-    for (let d = 0; d < FOLDERS; d++) {
-      parts.push(...tarEntry({ name: `data/d${d}/`, kind: 'dir', mode: 0o755, mtime: 1700000000 }));
-      for (let f = 0; f < PER_FOLDER; f++)
-        parts.push(...tarEntry({ name: `data/d${d}/f${f}`, mode: 0o644, mtime: 1700000000 }));
-      yield Buffer.concat(parts);
-      parts = [];
-    }
+    for (const entries of entriesOf(shape)) yield Buffer.concat(entries.flatMap(tarEntry));
     yield Buffer.alloc(1024);
   };
   const hash = createHash('sha256');
@@ -66,11 +90,11 @@ async function build(path: string): Promise<void> {
   renameSync(`${path}.partial`, path);
 }
 
-/** The million-entry image's path, built first if missing. */
-export async function millionImage(): Promise<string> {
+/** A million-entry image's path, built first if missing. */
+export async function millionImage(shape: MillionShape = 'wide'): Promise<string> {
   mkdirSync(BENCH_DIR, { recursive: true });
-  const path = join(BENCH_DIR, 'image-million.tar');
-  if (!existsSync(path)) await build(path);
+  const path = join(BENCH_DIR, FILE[shape]);
+  if (!existsSync(path)) await build(path, shape);
   return path;
 }
 
@@ -100,7 +124,8 @@ export function timedAnalyze(path: string, runs: number): string[] {
   return lines;
 }
 
-/** The image's size and entries, as a line. */
-export function describeMillion(path: string): string {
-  return `${path}: ${(statSync(path).size / 1e6).toFixed(0)} MB, ${FOLDERS * PER_FOLDER} files`;
+/** The image's size and shape, as a line. */
+export function describeMillion(path: string, shape: MillionShape = 'wide'): string {
+  const what = shape === 'wide' ? '1,000 folders of 1,000 files' : 'a deep tree of packages';
+  return `${path}: ${(statSync(path).size / 1e6).toFixed(0)} MB, 1,000,000 files in ${what}`;
 }
