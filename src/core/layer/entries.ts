@@ -53,8 +53,8 @@ const HASH_KNOWN = 2;
  * A layer's entries stored by column: numbers in typed arrays, paths as their folder's index and
  * their last part's bytes (layer-paths.ts; a string is made only when one is asked for), names of
  * owners interned, rare fields (link targets, xattrs, device numbers) in sparse maps. A million
- * entries cost about 29 bytes each plus their names' bytes, instead of an object and a string each. Content hashes are kept as their 64 bits, not as
- * hex strings (40 MB for a million, Node).
+ * entries cost about 29 bytes each plus their names' bytes, instead of an object and a string
+ * each. Content hashes are kept as their 64 bits, not as hex strings (40 MB for a million, Node).
  */
 export class LayerEntries {
   private capacity: number;

@@ -171,12 +171,13 @@ export class LayerPaths {
 }
 
 const SLASH = 0x2f;
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+const utf8 = new TextDecoder('utf-8');
 
+/** Where the last `/` of bytes[from, to) is, or `from - 1`. */
 function lastSlash(bytes: Uint8Array, from: number, to: number): number {
   let slash = to - 1;
   while (slash >= from && bytes[slash] !== SLASH) slash--;
   return slash;
 }
-const FNV_BASIS = 0x811c9dc5;
-const FNV_PRIME = 16777619;
-const utf8 = new TextDecoder('utf-8');
