@@ -65,6 +65,28 @@ describe('a layer’s entries', () => {
     expect(pick(entries.get(102))).toEqual(pick(plain));
   });
 
+  it('keep an owner or time every entry shares as one value, and each value once one differs', () => {
+    const entries = new LayerEntries(4);
+    const shared = { uid: 1000, gid: 1000, mtime: 1_700_000_000, uname: 'app', gname: 'app' };
+    for (let i = 0; i < 300; i++) entries.push({ ...entry(`f${i}`, ''), ...shared });
+    const columns = entries as unknown as Record<'uids' | 'gids' | 'mtimes' | 'owners', unknown>;
+    expect([columns.uids, columns.gids, columns.mtimes, typeof columns.owners]).toEqual([
+      1000,
+      1000,
+      1_700_000_000,
+      'number',
+    ]);
+    entries.push({ ...entry('other', ''), ...shared, uid: 0, mtime: 5, uname: 'root' });
+    entries.push({ ...entry('last', ''), ...shared });
+    const pick = (e: LayerEntry) => [e.uid, e.gid, e.mtime, e.uname, e.gname];
+    expect(pick(entries.get(0))).toEqual([1000, 1000, 1_700_000_000, 'app', 'app']);
+    expect(pick(entries.get(299))).toEqual([1000, 1000, 1_700_000_000, 'app', 'app']);
+    expect(pick(entries.get(300))).toEqual([0, 1000, 5, 'root', 'app']);
+    expect(pick(entries.get(301))).toEqual([1000, 1000, 1_700_000_000, 'app', 'app']);
+    expect(typeof columns.gids).toBe('number');
+    expect(typeof columns.uids).toBe('object');
+  });
+
   it('move to another thread whole, trimmed to what they hold, and can grow again there', () => {
     const entries = new LayerEntries();
     const big = { ...entry('big', '00ab00cdffffffff'), size: 5 * 2 ** 30 };
