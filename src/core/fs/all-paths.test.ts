@@ -22,6 +22,21 @@ describe('all the paths of a table in one string', () => {
     });
 });
 
+describe('all the paths lower-cased as they are laid out', () => {
+  for (const [what, extra] of [
+    ['ASCII names', []],
+    ['names that are not ASCII', ['opt/CAFÉ/Ünï']],
+  ] as const)
+    it(`lower-case the ASCII letters only, each path as the table has it otherwise (${what})`, () => {
+      const table = tableOf(['Usr/BIN/ls', 'usr/Lib/X', 'ETC/passwd', ...extra]);
+      const all = allPaths(table, undefined, true);
+      const ascii = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const paths = Array.from({ length: table.size }, (_, p) => ascii(table.path(p)));
+      expect(Array.from({ length: table.size }, (_, p) => pathIn(all, p))).toEqual(paths);
+      expect(all.text).toBe(paths.map((p) => `/${p}\0`).join(''));
+    });
+});
+
 describe('paths too deep to list together', () => {
   it('are refused with a clear error, not laid out', () => {
     // 40,000 folders deep: each holds its folder's path, 1.6 GB together.

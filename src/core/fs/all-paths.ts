@@ -33,14 +33,24 @@ export function pathMaker(table: PathTable): (p: number) => string {
   return (p) => pathIn(all, p);
 }
 
-/** `most`: the most bytes the paths may take together; past it, a 'limit' error. */
-export function allPaths(table: PathTable, most = MAX_TOTAL): AllPaths {
+/**
+ * `most`: the most bytes the paths may take together; past it, a 'limit' error. `lower`: ASCII
+ * letters lower-cased as they are laid out (the search's text, with no second copy made for it);
+ * other letters are left as they are.
+ */
+export function allPaths(table: PathTable, most = MAX_TOTAL, lower = false): AllPaths {
   return table.packedNames.allBytes
-    ? fromBytes(table, most)
-    : fromStrings(table, table.namesFrom(0), most);
+    ? fromBytes(table, most, lower)
+    : fromStrings(table, table.namesFrom(0), most, lower);
 }
 
 const SLASH = 0x2f;
+const UPPER_A = 0x41;
+const UPPER_Z = 0x5a;
+
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+}
 /** The most bytes all paths may take together (a million paths of usual depth take 14 MB). */
 const MAX_TOTAL = 512 << 20;
 /**
@@ -79,7 +89,7 @@ function laidOut(
 const latin1 = new TextDecoder('latin1');
 
 /** From ASCII names, as bytes: each path a copy of its parent's (parents come first) and its name. */
-function fromBytes(table: PathTable, most: number): AllPaths {
+function fromBytes(table: PathTable, most: number, lower: boolean): AllPaths {
   const { parents } = table;
   const names = table.packedNames;
   const { lengths, total } = laidOut(table, (p) => names.byteLength(p), most);
@@ -99,7 +109,14 @@ function fromBytes(table: PathTable, most: number): AllPaths {
       at += length;
     }
     bytes[at++] = SLASH;
+    const from = at;
     at = names.copyBytes(p, bytes, at);
+    // Only the name: the folder before it was copied from its own path, lower-cased already.
+    if (lower)
+      for (let k = from; k < at; k++) {
+        const b = bytes[k]!;
+        if (b >= UPPER_A && b <= UPPER_Z) bytes[k] = b + 32;
+      }
     ends[p] = at++; // then the NUL
   }
   return { text: latin1.decode(bytes), ends };
@@ -110,13 +127,15 @@ function fromStrings(
   table: PathTable,
   names: { text: string; ends: Int32Array },
   most: number,
+  lower: boolean,
 ): AllPaths {
   laidOut(table, (p) => names.ends[p]! - names.ends[p - 1]!, most);
   const absolute = new Array<string>(table.size);
   absolute[0] = '/';
   for (let p = 1; p < table.size; p++) {
     const parent = table.parents[p]!;
-    absolute[p] = `${parent === 0 ? '' : absolute[parent]}/${nameAt(names, p)}`;
+    const name = nameAt(names, p);
+    absolute[p] = `${parent === 0 ? '' : absolute[parent]}/${lower ? asciiLower(name) : name}`;
   }
   const ends = new Int32Array(table.size);
   let end = -1;

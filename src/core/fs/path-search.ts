@@ -16,7 +16,9 @@ export class PathSearch {
   /** Where each path ends in `lower` (at the NUL after it). */
   private readonly ends: Int32Array;
   constructor(table: PathTable) {
-    const all = allPaths(table);
+    // ASCII lower-cased as the paths are laid out: no second string of them all (a million paths
+    // in a deep tree take 89 MB).
+    const all = allPaths(table, undefined, true);
     if (NOT_ASCII.test(all.text)) {
       // Lower-casing may change a length outside ASCII: path by path, then joined.
       const lower = Array.from({ length: table.size }, (_, p) =>
@@ -30,7 +32,7 @@ export class PathSearch {
       });
       this.lower = `${lower.join('\0')}\0`;
     } else {
-      this.lower = all.text.toLowerCase();
+      this.lower = all.text;
       this.ends = all.ends;
     }
   }
