@@ -141,11 +141,7 @@ export class PackedText {
     const wide = this.wideAt(i);
     if (wide !== undefined) return hashText(seed, wide, from, to < 0 ? wide.length : to);
     const start = this.start(i);
-    const end = to < 0 ? this.ends[i]! : start + to;
-    let h = Math.imul(FNV_BASIS ^ seed, FNV_PRIME);
-    const { bytes } = this;
-    for (let k = start + from; k < end; k++) h = Math.imul(h ^ bytes[k]!, FNV_PRIME);
-    return mixed(h);
+    return hashBytes(seed, this.bytes, start + from, to < 0 ? this.ends[i]! : start + to);
   }
 
   /** Whether item `i` is item `j` of `other` from code unit `from` to `to` (its end by default). */
@@ -236,6 +232,13 @@ const FNV_PRIME = 16777619;
 export function hashText(seed: number, text: string, from: number, to: number): number {
   let h = Math.imul(FNV_BASIS ^ seed, FNV_PRIME);
   for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return mixed(h);
+}
+
+/** `hashText` of ASCII text given as its bytes, bytes[from, to): the same number for the same text. */
+export function hashBytes(seed: number, bytes: Uint8Array, from: number, to: number): number {
+  let h = Math.imul(FNV_BASIS ^ seed, FNV_PRIME);
+  for (let k = from; k < to; k++) h = Math.imul(h ^ bytes[k]!, FNV_PRIME);
   return mixed(h);
 }
 

@@ -147,13 +147,13 @@ export async function* gunzipNoting(
     // its length and the length's complement, whose bytes it has left to copy.
     const end = headerEnd(bytes, bit, false);
     const stored = (peekBits(bytes, bit) & 7) === 0;
-    const length = (end >> 3) - 4;
+    const lengthAt = (end >> 3) - 4;
     const point: DeflatePoint = {
       out,
       bit: base * 8 + end,
       headerFrom: stored ? -1 : base * 8 + bit,
       headerTo: stored ? -1 : base * 8 + end,
-      storedLeft: stored ? bytes[length]! | (bytes[length + 1]! << 8) : 0,
+      storedLeft: stored ? bytes[lengthAt]! | (bytes[lengthAt + 1]! << 8) : 0,
       final: false,
     };
     const window = concatBytes(recent);

@@ -289,18 +289,18 @@ export class LayerEntries {
   handOver(): ArrayBuffer[] {
     const n = this.length;
     this.capacity = n;
-    this.kinds = this.kinds.slice(0, n);
-    this.markers = this.markers.slice(0, n);
-    this.sizes = this.sizes.slice(0, n);
-    this.modes = this.modes.slice(0, n);
-    const trimmed = (column: OftenSame) =>
-      typeof column === 'number' ? column : column.slice(0, n);
+    const trimmed = <T extends Uint8Array | OftenSame>(column: T): T =>
+      typeof column === 'number' ? column : (column.slice(0, n) as T);
+    this.kinds = trimmed(this.kinds);
+    this.markers = trimmed(this.markers);
+    this.sizes = trimmed(this.sizes);
+    this.modes = trimmed(this.modes);
     this.uids = trimmed(this.uids);
     this.gids = trimmed(this.gids);
     this.mtimes = trimmed(this.mtimes);
-    this.offsets = this.offsets.slice(0, n);
+    this.offsets = trimmed(this.offsets);
     this.owners = trimmed(this.owners);
-    this.hashStates = this.hashStates.slice(0, n);
+    this.hashStates = trimmed(this.hashStates);
     this.hashWords = this.hashWords?.slice(0, n * 2);
     const columns = [
       this.kinds,

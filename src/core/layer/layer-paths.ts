@@ -1,4 +1,4 @@
-import { PackedText } from '../packed-text.ts';
+import { hashBytes, hashText, PackedText } from '../packed-text.ts';
 
 /**
  * A layer's paths as (folder, name): each folder the layer's entries sit in is kept once, and each
@@ -13,7 +13,7 @@ export class LayerPaths {
   readonly names = new PackedText();
   private folderOf = new Int32Array(256);
   /**
-   * Folders by path, and by an FNV-1a hash of their bytes (the first with each hash): for adding
+   * Folders by path, and by a hash of their text (`hashText`; the first with each hash): for adding
    * entries only, so let go once the layer is read (`settle`) and made again if one is added.
    */
   private lookups: { ids: Map<string, number>; byHash: Map<number, number> } | undefined;
@@ -68,10 +68,8 @@ export class LayerPaths {
    * for it then (reading the few-large image took 10% longer with a string each).
    */
   private folderOfBytes(bytes: Uint8Array, from: number, to: number): number {
-    let hash = FNV_BASIS;
-    for (let k = from; k < to; k++) hash = Math.imul(hash ^ bytes[k]!, FNV_PRIME);
     // 30 bits: a small integer to V8, which a Map hashes faster than a larger number.
-    hash &= 0x3fffffff;
+    const hash = hashBytes(0, bytes, from, to) & 0x3fffffff;
     const known = this.found.byHash.get(hash);
     if (known !== undefined && this.folders.equalsBytes(known, bytes, from, to)) return known;
     // A folder not seen yet, or another with the same hash: found by its text.
@@ -85,9 +83,7 @@ export class LayerPaths {
    * gives a hashed file's path as text). ASCII text hashes as its bytes do.
    */
   private folderOfText(path: string, to: number): number {
-    let hash = FNV_BASIS;
-    for (let k = 0; k < to; k++) hash = Math.imul(hash ^ path.charCodeAt(k), FNV_PRIME);
-    hash &= 0x3fffffff;
+    const hash = hashText(0, path, 0, to) & 0x3fffffff;
     const known = this.found.byHash.get(hash);
     if (known !== undefined && this.folders.equals(known, path, 0, to)) return known;
     const folder = this.folderIndex(path.slice(0, to));
@@ -171,8 +167,6 @@ export class LayerPaths {
 }
 
 const SLASH = 0x2f;
-const FNV_BASIS = 0x811c9dc5;
-const FNV_PRIME = 16777619;
 const utf8 = new TextDecoder('utf-8');
 
 /** Where the last `/` of bytes[from, to) is, or `from - 1`. */
