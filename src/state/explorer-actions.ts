@@ -1,4 +1,4 @@
-import { joinNames, nameAt, nameCount, type PathNames } from '../core/fs/path-names.ts';
+import { idOfPath as idOfNamedPath, joinNames, nameCount } from '../core/fs/path-names.ts';
 import { inTreeOrder } from '../core/fs/tree-order.ts';
 import type { TreeMode, TreeView } from '../core/fs/view.ts';
 import { type AnalysisSummary, TOP_LAYER } from '../worker/protocol.ts';
@@ -241,21 +241,9 @@ export function revealPath(path: string): Promise<void> {
   return selectPath(id);
 }
 
-let pathIds: { names: PathNames; ids: Map<string, number> } | undefined;
 function idOfPath(path: string): number | undefined {
   const analysis = get().analysis!;
-  if (pathIds?.names !== analysis.names) {
-    const ids = new Map<string, number>();
-    const full: string[] = [''];
-    for (let p = 1; p < nameCount(analysis.names); p++) {
-      const parent = analysis.parents[p]!;
-      const name = nameAt(analysis.names, p);
-      full[p] = parent > 0 ? `${full[parent]}/${name}` : name;
-      ids.set(full[p]!, p);
-    }
-    pathIds = { names: analysis.names, ids };
-  }
-  return pathIds?.ids.get(path.replace(/^\/+|\/+$/g, ''));
+  return idOfNamedPath(analysis.names, analysis.parents, path.replace(/^\/+|\/+$/g, ''));
 }
 
 export function openAncestors(ids: Iterable<number>, limit = 2000): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allNames, joinNames, NO_NAMES, nameAt, nameCount } from './path-names.ts';
+import { allNames, idOfPath, joinNames, NO_NAMES, nameAt, nameCount } from './path-names.ts';
 import { PathTable } from './paths.ts';
 
 const packed = (paths: string[]) => {
@@ -41,5 +41,18 @@ describe('packed path names', () => {
     expect(allNames(rest)).toEqual(['ü', 'z', 'y']);
     expect(allNames(joinNames(first, rest))).toEqual(allNames(table.namesFrom(0)));
     expect(allNames(joinNames(NO_NAMES, rest))).toEqual(allNames(rest));
+  });
+
+  it('find the id of a path part by part, as the table does, and nothing for a path it lacks', () => {
+    const paths = ['usr/bin/ls', 'usr/lib/libc.so', 'usr/libexec/x', 'etc/passwd', 'café/🐳', 'a'];
+    const { table, names } = packed(paths);
+    const parents = table.parents.slice(0, table.size);
+    for (let id = 1; id < table.size; id++)
+      expect(idOfPath(names, parents, table.path(id))).toBe(id);
+    expect(idOfPath(names, parents, 'usr/li')).toBeUndefined();
+    expect(idOfPath(names, parents, 'usr/lib/libc.so/more')).toBeUndefined();
+    expect(idOfPath(names, parents, 'usr//bin')).toBeUndefined();
+    expect(idOfPath(names, parents, 'bin/ls')).toBeUndefined();
+    expect(idOfPath(names, parents, '')).toBeUndefined();
   });
 });
