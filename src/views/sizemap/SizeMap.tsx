@@ -1,6 +1,7 @@
 import './sizemap.css';
 import type { HierarchyRectangularNode } from 'd3-hierarchy';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { childIndex } from '../../core/fs/child-index.ts';
 import { nameAt, nameCount } from '../../core/fs/path-names.ts';
 import { Change } from '../../core/fs/versions.ts';
 import { revealPath } from '../../state/explorer-actions.ts';
@@ -8,15 +9,7 @@ import { useAnalysis, useCurrentImage, useMode, useView } from '../../state/stor
 import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
 import { readableCommand } from '../format-command.ts';
-import {
-  childrenOf,
-  layoutOf,
-  type MapNode,
-  mapSize,
-  mapTree,
-  pathOf,
-  uniqueBytes,
-} from './layout.ts';
+import { layoutOf, type MapNode, mapSize, mapTree, pathOf, uniqueBytes } from './layout.ts';
 
 type ColourBy = 'layer' | 'change';
 
@@ -71,7 +64,7 @@ export function SizeMap({ onOpenFile }: { onOpenFile: () => void }) {
 
   const names = analysis?.names;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the path table changes only with its names
-  const children = useMemo(() => (analysis ? childrenOf(analysis) : []), [names]);
+  const children = useMemo(() => childIndex(analysis?.parents ?? new Int32Array(0)), [names]);
   const bytes = useMemo(
     () => (analysis && view ? uniqueBytes(analysis, view) : null),
     [analysis, view],

@@ -1,4 +1,5 @@
 import { type HierarchyRectangularNode, hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
+import { type ChildIndex, childrenAt } from '../../core/fs/child-index.ts';
 import { nameAt, nameCount } from '../../core/fs/path-names.ts';
 import type { TreeView } from '../../core/fs/view.ts';
 import type { HiddenFile } from '../../core/fs/waste.ts';
@@ -49,13 +50,6 @@ export function uniqueBytes(analysis: AnalysisSummary, view: TreeView): Float64A
   return out;
 }
 
-export function childrenOf(analysis: AnalysisSummary): number[][] {
-  const n = nameCount(analysis.names);
-  const children: number[][] = Array.from({ length: n }, () => []);
-  for (let p = 1; p < n; p++) children[analysis.parents[p]!]!.push(p);
-  return children;
-}
-
 export function pathOf(analysis: AnalysisSummary, id: number): string {
   const parts: string[] = [];
   for (let p = id; p > 0; p = analysis.parents[p]!) parts.push(nameAt(analysis.names, p));
@@ -67,7 +61,7 @@ export function mapTree(
   analysis: AnalysisSummary,
   view: TreeView,
   bytes: Float64Array,
-  children: number[][],
+  children: ChildIndex,
   focus: number,
   hidden: HiddenFile[] | null,
   area: number,
@@ -87,7 +81,7 @@ export function mapTree(
       change: view.change[p]!,
     };
     if (!isDir) return node;
-    const kids = children[p]!.filter((c) => view.shown[c] && bytes[c]! > 0);
+    const kids = childrenAt(children, p).filter((c) => view.shown[c] && bytes[c]! > 0);
     kids.sort((a, b) => bytes[b]! - bytes[a]!);
     node.children = [];
     let rest = 0;

@@ -1,6 +1,7 @@
 import './tree.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type NodeApi, type NodeRendererProps, Tree, type TreeApi } from 'react-arborist';
+import { childIndex } from '../../core/fs/child-index.ts';
 import { matchesBelow } from '../../core/fs/tree-order.ts';
 import { KINDS } from '../../core/layer/entries.ts';
 import { selectPath, toggleDir } from '../../state/explorer-actions.ts';
@@ -8,14 +9,7 @@ import { useStore } from '../../state/store.ts';
 import { displayName } from '../display.ts';
 import { formatBytes } from '../format.ts';
 import { permissionString } from '../permissions.ts';
-import {
-  changeClass,
-  childIndex,
-  NO_CHILDREN,
-  type Row,
-  RowSource,
-  visibleMask,
-} from './tree-data.ts';
+import { changeClass, NO_CHILDREN, type Row, RowSource, visibleMask } from './tree-data.ts';
 
 const ROW_HEIGHT = 24;
 

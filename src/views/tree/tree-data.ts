@@ -1,3 +1,4 @@
+import type { ChildIndex } from '../../core/fs/child-index.ts';
 import { nameAt } from '../../core/fs/path-names.ts';
 import { Change } from '../../core/fs/versions.ts';
 import type { TreeView } from '../../core/fs/view.ts';
@@ -11,24 +12,6 @@ export interface Row {
   pid: number;
   name: string;
   isDir: boolean;
-}
-
-/** Children of every path id, from the parent table (computed once per image). */
-export interface ChildIndex {
-  offsets: Int32Array;
-  ids: Int32Array;
-}
-
-export function childIndex(parents: Int32Array): ChildIndex {
-  const n = parents.length;
-  const counts = new Int32Array(n + 1);
-  for (let p = 1; p < n; p++) counts[parents[p]! + 1]!++;
-  for (let i = 1; i <= n; i++) counts[i]! += counts[i - 1]!;
-  const offsets = counts.slice();
-  const fill = counts.slice(0, n);
-  const ids = new Int32Array(Math.max(0, n - 1));
-  for (let p = 1; p < n; p++) ids[fill[parents[p]!]!++] = p;
-  return { offsets, ids };
 }
 
 const CLASS_OF: Record<number, ChangeClass> = {
