@@ -23,7 +23,10 @@ export function analysisSummary(
   const layers: LayerStats[] = record.layers.map((layer, i) => {
     const scan = layer.blobPath ? scans.get(layer.blobPath) : undefined;
     const counts = { added: 0, content: 0, metadata: 0, unchanged: 0, deleted: 0 };
-    for (const change of versions.changes[i]?.changes ?? []) {
+    const changes = versions.changes[i]?.changes ?? [];
+    // Indexed: an iterator made an object per path (22 MB for a million), run once per summary.
+    for (let c = 0; c < changes.length; c++) {
+      const change = changes[c];
       if (change === Change.Added) counts.added++;
       else if (change === Change.Content) counts.content++;
       else if (change === Change.Metadata) counts.metadata++;
