@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureBytes } from '../testing/fixtures.ts';
+import { fixtureBytes, printed } from '../testing/fixtures.ts';
 import { legacyArchive } from '../testing/sample-image.ts';
 import { blobSource, bytesSource, urlSource } from './bytes.ts';
 import { StrataError } from './errors.ts';
@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 async function report(source: Parameters<typeof readArchive>[0]) {
-  return analyzeReport(await readArchive(source));
+  return printed(analyzeReport(await readArchive(source)));
 }
 
 describe('byte sources give the same result', () => {

@@ -170,10 +170,15 @@ export class PackedText {
     return -1;
   }
 
-  /** Adds item `j` of `other`, from code unit `from` on, as the next item; gives its index. */
-  pushPart(other: PackedText, j: number, from: number): number {
-    if (other.wideAt(j) !== undefined) return this.push(other.at(j), from);
-    return this.pushBytes(other.bytes, other.start(j) + from, other.ends[j]!);
+  /**
+   * Adds item `j` of `other`, from code unit `from` to `to` (its end by default), as the next
+   * item; gives its index.
+   */
+  pushPart(other: PackedText, j: number, from: number, to = -1): number {
+    const wide = other.wideAt(j);
+    if (wide !== undefined) return this.push(wide, from, to < 0 ? wide.length : to);
+    const start = other.start(j);
+    return this.pushBytes(other.bytes, start + from, to < 0 ? other.ends[j]! : start + to);
   }
 
   /**

@@ -205,15 +205,27 @@ export class PathTable {
   }
 
   /**
-   * The child of `parent` named by item `i` of `text` from code unit `from` on, created if
-   * missing: a layer's path interned from its bytes, with no string made.
+   * The child of `parent` named by item `i` of `text` from code unit `from` to `to` (its end by
+   * default), created if missing: a layer's path interned from its bytes, with no string made.
    */
-  childOrNewFrom(parent: number, text: PackedText, i: number, from: number): number {
-    const hash = text.hash(parent, i, from);
-    let s = this.probeFrom(parent, text, i, from, hash);
+  childOrNewFrom(parent: number, text: PackedText, i: number, from: number, to = -1): number {
+    const hash = text.hash(parent, i, from, to);
+    let s = this.probeFrom(parent, text, i, from, hash, to);
     if (this.slots[s] !== 0) return (this.slots[s]! & ID_MASK) - 1;
-    if (this.growTo(this.size + 1)) s = this.probeFrom(parent, text, i, from, hash);
-    return this.added(parent, this.names.pushPart(text, i, from), s, hash);
+    if (this.growTo(this.size + 1)) s = this.probeFrom(parent, text, i, from, hash, to);
+    return this.added(parent, this.names.pushPart(text, i, from, to), s, hash);
+  }
+
+  /** The child of `parent` named by item `i` of `text` from `from` to `to`, if there is one. */
+  childFrom(
+    parent: number,
+    text: PackedText,
+    i: number,
+    from: number,
+    to: number,
+  ): number | undefined {
+    const s = this.probeFrom(parent, text, i, from, text.hash(parent, i, from, to), to);
+    return this.slots[s] === 0 ? undefined : (this.slots[s]! & ID_MASK) - 1;
   }
 
   /**
@@ -225,9 +237,9 @@ export class PathTable {
     for (let from = 0; from < end; ) {
       const cut = text.nextSlash(i, from);
       const to = cut < 0 || cut > end ? end : cut;
-      const s = this.probeFrom(id, text, i, from, text.hash(id, i, from, to), to);
-      if (this.slots[s] === 0) return undefined;
-      id = (this.slots[s]! & ID_MASK) - 1;
+      const child = this.childFrom(id, text, i, from, to);
+      if (child === undefined) return undefined;
+      id = child;
       from = to + 1;
     }
     return id;

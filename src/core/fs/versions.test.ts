@@ -59,6 +59,33 @@ describe('applying layers', () => {
     });
   });
 
+  it('a folder first met below a symlink, or made one in the same layer, leads where the link does', async () => {
+    const versions = new PathVersions(
+      await layersOf([
+        [dir('usr'), dir('usr/lib'), { name: 'lib', kind: 'symlink', linkname: 'usr/lib' }],
+        [
+          file('lib/deep/new/x'),
+          file('srv/app/cache/one'),
+          { name: 'srv/app', kind: 'symlink', linkname: '../data' },
+          file('srv/app/cache/two'),
+        ],
+      ]),
+    );
+    expect(visibleAt(versions, 1)).toEqual([
+      '/data',
+      '/data/cache',
+      '/data/cache/two',
+      '/lib',
+      '/srv',
+      '/srv/app',
+      '/usr',
+      '/usr/lib',
+      '/usr/lib/deep',
+      '/usr/lib/deep/new',
+      '/usr/lib/deep/new/x',
+    ]);
+  });
+
   it('a loop of symlinks leaves the path as the layer wrote it', async () => {
     const versions = new PathVersions(
       await layersOf([
