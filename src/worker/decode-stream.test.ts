@@ -53,6 +53,31 @@ describe('decoded data handed from one thread to another', () => {
     expect(stopped).toBe(true);
   });
 
+  it('lets go of the chunks of a message once two more have been handed out, and not before', async () => {
+    const data = new Uint8Array(6_000_000).map((_, i) => (i * 31) % 253);
+    const { sender, receiver, close } = channel();
+    void sendDecoded(sender, pieces(data, 65_536), () => 0);
+    const received = receiveDecoded(receiver, () => {});
+    const seen: { chunk: Uint8Array; at: number; length: number }[] = [];
+    let at = 0;
+    for await (const chunk of received.chunks) {
+      // Everything handed out in the last two megabytes is still whole, and holds what was sent.
+      for (const s of seen)
+        if (at - s.at < 2 << 20) {
+          expect(s.chunk.length).toBe(s.length);
+          expect(s.chunk[0]).toBe(data[s.at]);
+        }
+      seen.push({ chunk, at, length: chunk.length });
+      at += chunk.length;
+    }
+    close();
+    expect(at).toBe(data.length);
+    // Six messages of up to a megabyte: the first four are let go, the last two wait for more.
+    const letGo = seen.filter((s) => s.chunk.length === 0);
+    expect(letGo.map((s) => s.at)).toEqual(seen.filter((s) => s.at < 4 << 20).map((s) => s.at));
+    expect(letGo).toHaveLength(64);
+  });
+
   it('holds back once 32 MiB wait untaken, and goes on as they are taken', async () => {
     const { sender, receiver, close } = channel();
     let made = 0;
