@@ -1,5 +1,6 @@
 import type { NotedPlace } from '../core/deflate/noted-places.ts';
 import { type Problem, StrataError, toProblem } from '../core/errors.ts';
+import { lettingGo } from '../core/let-go.ts';
 import type { ZstdPlace } from '../core/zstd.ts';
 
 /**
@@ -14,25 +15,10 @@ import type { ZstdPlace } from '../core/zstd.ts';
 const BATCH = 1 << 20;
 const WINDOW = 32 << 20;
 /**
- * The receiver lets go of a message's chunks once the reader has taken two more messages: nothing
- * that reads the stream keeps a view of a chunk that long (a ChunkReader's views last until it
- * reads on; windows, keepers and hashers copy what they keep).
+ * The receiver lets go of a chunk once the reader has taken this much after it (core/let-go.ts):
+ * freed then, not at the next full collection.
  */
-const HELD_BACK = 2;
-
-/**
- * Frees a chunk's memory now, not at the next full collection. Each megabyte that arrives counts
- * against the collector's limit for memory outside its heap until a full collection finds it dead:
- * on the gzip-wrapped bench image that was a full collection after nearly every young one, about
- * a hundred, 0.3 s of the archive worker's time and 0.2 s of the collector's helper threads.
- * `transfer(0)` detaches the buffer; where it is missing (Node 20), a transfer to a clone does.
- */
-export function letGo(chunk: Uint8Array): void {
-  const buffer = chunk.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (buffer.byteLength === 0) return;
-  if (buffer.transfer) buffer.transfer(0);
-  else structuredClone(buffer, { transfer: [buffer] });
-}
+const HELD_BACK = 2 << 20;
 
 /** The side of a MessagePort, Worker or worker scope that this needs. */
 export interface Port {
@@ -159,8 +145,6 @@ export function receiveDecoded(
       wake?.();
     };
   let stored = 0;
-  // The chunks of the last messages handed out, oldest first, until they are let go.
-  const handedOut: Uint8Array[][] = [];
   async function* chunks(): AsyncGenerator<Uint8Array> {
     try {
       while (true) {
@@ -180,13 +164,16 @@ export function receiveDecoded(
           taken += chunk.length;
           yield chunk;
         }
-        handedOut.push(message.chunks);
-        if (handedOut.length > HELD_BACK) for (const chunk of handedOut.shift()!) letGo(chunk);
         port.postMessage({ type: 'taken', bytes: taken } satisfies ToSender, []);
       }
     } finally {
       stop();
     }
   }
-  return { chunks: chunks(), stored: () => stored, places: () => places, noted: () => noted };
+  return {
+    chunks: lettingGo(chunks(), HELD_BACK),
+    stored: () => stored,
+    places: () => places,
+    noted: () => noted,
+  };
 }
