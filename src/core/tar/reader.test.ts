@@ -7,7 +7,7 @@ import { type TarInput, writeTar } from '../../testing/tar-writer.ts';
 import { bytesSource } from '../bytes.ts';
 import { ChunkReader } from '../chunk-reader.ts';
 import { StrataError } from '../errors.ts';
-import { readTar, type TarEntry } from './reader.ts';
+import { nameOf, readTar, type TarEntry, walkTar } from './reader.ts';
 
 async function entriesOf(
   bytes: Uint8Array,
@@ -186,5 +186,40 @@ describe('tar reader refusals', () => {
     const inHeader = await failure(good.subarray(0, 2560 + 100));
     expect(inHeader.code).toBe('truncated');
     expect(inHeader.message).toMatch(/tar header/);
+  });
+});
+
+describe('names taken as bytes', () => {
+  it('from the header when PAX records give only times, and from the records when they give a path', async () => {
+    const long = `deep/${'x'.repeat(120)}`;
+    const bytes = writeTar([
+      { name: 'usr/bin/timed', data: 'a', pax: { mtime: '1700000000.5' } },
+      { name: 'usr/bin/plain', data: 'b' },
+      { name: long, data: 'c' },
+      { name: 'header-name', data: 'd', pax: { path: 'usr/bin/renamed' } },
+    ]);
+    const source = bytesSource(bytes);
+    const reader = new ChunkReader((offset) => source.read(offset), true);
+    const seen: { name: string; asBytes: boolean; mtime: number }[] = [];
+    await walkTar(
+      reader,
+      (entry) => {
+        seen.push({
+          name: nameOf(entry),
+          asBytes: entry.nameBytes !== undefined,
+          mtime: entry.mtime,
+        });
+        return undefined;
+      },
+      undefined,
+      true,
+    );
+    expect(seen.map((e) => [e.name, e.asBytes])).toEqual([
+      ['usr/bin/timed', true],
+      ['usr/bin/plain', true],
+      [long, false],
+      ['usr/bin/renamed', false],
+    ]);
+    expect(seen[0]!.mtime).toBe(1700000000.5);
   });
 });

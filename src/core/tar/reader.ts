@@ -165,9 +165,13 @@ export async function walkTar(
           : new Map([...globalPax, ...local]);
     // Most entries have no PAX records: then every field is the header's.
     const plain = records.size === 0;
-    // The name field is the name: its bytes, as read (see TarEntry.nameBytes).
+    // The name field is the name, its bytes as read (see TarEntry.nameBytes), unless a record or
+    // a GNU long name gives another: PAX records of times alone (Go's archive/tar writes one per
+    // entry whose time has a fraction of a second) leave it so.
+    const nameInHeader =
+      plain || (!records.get('path') && !records.get('GNU.sparse.name') && !isPaxSparse(records));
     const nameBytes =
-      namesAsBytes && plain && longName === undefined && !header.sparse && !hasPrefix(block)
+      namesAsBytes && nameInHeader && longName === undefined && !header.sparse && !hasPrefix(block)
         ? block.subarray(0, nameFieldLength(block))
         : undefined;
     const stored = nameBytes || !namesAsBytes ? header.name : headerName(block);
