@@ -42,6 +42,18 @@ export function isZeroBlock(block: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * bytes[start, end) as UTF-8 text: ASCII (nearly every record) made straight from the bytes, as
+ * TextDecoder has a fixed cost per call (0.9 µs in Chromium: 0.87 s for a million PAX headers).
+ */
+function textOf(bytes: Uint8Array, start: number, end: number): string {
+  let high = 0;
+  for (let i = start; i < end; i++) high |= bytes[i]!;
+  if (high < 0x80 && end - start <= 1024)
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  return utf8.decode(bytes.subarray(start, end));
+}
+
 /** A NUL-terminated string field. */
 export function cString(block: Uint8Array, start: number, length: number): string {
   const limit = start + length;
@@ -291,7 +303,7 @@ export function parsePax(body: Uint8Array, where: string): PaxRecords {
     const length = Number(digits);
     if (length <= space - at + 1 || at + length > body.length || body[at + length - 1] !== 0x0a)
       throw damaged(`the record at byte ${at} says it is ${length} bytes long, which it is not`);
-    const record = utf8.decode(body.subarray(space + 1, at + length - 1));
+    const record = textOf(body, space + 1, at + length - 1);
     const eq = record.indexOf('=');
     if (eq <= 0) throw damaged(`the record at byte ${at} has no "key=value"`);
     const key = record.slice(0, eq);

@@ -77,6 +77,22 @@ describe('tar reader on archives written by GNU tar', () => {
 });
 
 describe('tar reader on synthetic archives', () => {
+  it('PAX records in UTF-8 beside ASCII ones keep every character', async () => {
+    const [entry] = await entriesOf(
+      writeTar([
+        {
+          name: 'x',
+          data: 'body',
+          pax: { path: 'usr/share/café/naïve 🐳.txt', uname: 'jürgen', mtime: '1700000000.75' },
+        },
+      ]),
+    );
+    expect(entry?.path).toBe('usr/share/café/naïve 🐳.txt');
+    expect(entry?.uname).toBe('jürgen');
+    expect(entry?.mtime).toBe(1700000000.75);
+    expect(entry?.body).toBe('body');
+  });
+
   it('PAX xattrs, uname/gname and fractional mtime', async () => {
     const bytes = writeTar([
       {
