@@ -206,13 +206,15 @@ describe('tar reader refusals', () => {
 });
 
 describe('names taken as bytes', () => {
-  it('from the header when PAX records give only times, and from the records when they give a path', async () => {
+  it('from the header or the entry’s own PAX path, and as text from a GNU long name', async () => {
     const long = `deep/${'x'.repeat(120)}`;
     const bytes = writeTar([
       { name: 'usr/bin/timed', data: 'a', pax: { mtime: '1700000000.5' } },
       { name: 'usr/bin/plain', data: 'b' },
       { name: long, data: 'c' },
       { name: 'header-name', data: 'd', pax: { path: 'usr/bin/renamed' } },
+      { name: `gnu/${'y'.repeat(120)}`, data: 'e', longName: 'gnu' },
+      { name: 'after', data: 'f' },
     ]);
     const source = bytesSource(bytes);
     const reader = new ChunkReader((offset) => source.read(offset), true);
@@ -233,8 +235,10 @@ describe('names taken as bytes', () => {
     expect(seen.map((e) => [e.name, e.asBytes])).toEqual([
       ['usr/bin/timed', true],
       ['usr/bin/plain', true],
-      [long, false],
-      ['usr/bin/renamed', false],
+      [long, true],
+      ['usr/bin/renamed', true],
+      [`gnu/${'y'.repeat(120)}`, false],
+      ['after', true],
     ]);
     expect(seen[0]!.mtime).toBe(1700000000.5);
   });

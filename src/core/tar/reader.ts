@@ -15,19 +15,20 @@ import {
   parseHeader,
   parsePax,
   type SparseLayout,
+  textOf,
 } from './header.ts';
 import { isPaxSparse, oldGnuSparse, paxSparse } from './sparse.ts';
 
 /** One entry of a tar stream, with PAX and GNU extensions already folded in. */
 export interface TarEntry {
-  /** The name as stored, not normalised; '' when given as `nameBytes` instead. */
+  /** The name as stored, not normalised; '' when given as the header's `nameBytes` instead. */
   path: string;
   /**
-   * Only from a walk that asked for names as bytes, when the header's name field is the whole
-   * name (no PAX record, GNU long name or ustar prefix changed it): that field's bytes, and
-   * `path` is ''. A scan of a million entries then makes no string per name. A view of the
-   * header as read: good until the walk reads on, so a visit that reads the body first keeps a
-   * copy here instead.
+   * Only from a walk that asked for names as bytes: the header's name field, when it is the whole
+   * name (no PAX path, GNU long name or ustar prefix changed it), or the entry's own PAX `path`
+   * record. A scan of a million entries then makes no string per name to keep. A view of what
+   * was read: good until the walk reads on, so a visit that reads the body first keeps a copy
+   * instead.
    */
   nameBytes: Uint8Array | undefined;
   kind: EntryKind;
@@ -81,6 +82,9 @@ export async function walkTar(
   let pax: PaxRecords | undefined;
   let longName: string | undefined;
   let longLink: string | undefined;
+  // The bytes of the path the last PAX header gave, when names are taken as bytes (-1: none).
+  let paxPath = new Uint8Array(256);
+  let paxPathLength = -1;
   let first = true;
 
   while (true) {
@@ -147,8 +151,17 @@ export async function walkTar(
         );
       }
       // Read before the padding is passed: a view of a chunk lasts only until the next is read.
-      if (kind === 'pax') pax = parsePax(body, headerAt(headerOffset));
-      else if (kind === 'pax-global')
+      if (kind === 'pax') {
+        pax = parsePax(body, headerAt(headerOffset), namesAsBytes);
+        // A walk that takes names as bytes has its path as bytes: copied now.
+        if (pax.pathAt) {
+          const { from, to } = pax.pathAt;
+          if (to - from > paxPath.length)
+            paxPath = new Uint8Array(Math.max(to - from, 2 * paxPath.length));
+          paxPath.set(body.subarray(from, to));
+          paxPathLength = to - from;
+        }
+      } else if (kind === 'pax-global')
         globalPax = new Map([...globalPax, ...parsePax(body, headerAt(headerOffset)).records]);
       else if (kind === 'gnu-longname') longName = cString(body, 0, body.length);
       else longLink = cString(body, 0, body.length);
@@ -163,21 +176,38 @@ export async function walkTar(
         : globalPax.size === 0
           ? local
           : new Map([...globalPax, ...local]);
+    // A PAX path of its own, held as bytes (a walk that takes names so), names it as bytes too,
+    // unless sparse data renames it. A NUL would end such a name (nameOf): that one is text.
+    const nameFromPax =
+      paxPathLength > 0 &&
+      !records.get('GNU.sparse.name') &&
+      !isPaxSparse(records) &&
+      !header.sparse &&
+      !paxPath.subarray(0, paxPathLength).includes(0);
+    if (paxPathLength >= 0 && !nameFromPax) records.set('path', textOf(paxPath, 0, paxPathLength));
     // Most entries have no PAX records: then every field is the header's.
-    const plain = records.size === 0;
+    const plain = records.size === 0 && !nameFromPax;
     // The name field is the name, its bytes as read (see TarEntry.nameBytes), unless a record or
     // a GNU long name gives another: PAX records of times alone (Go's archive/tar writes one per
     // entry whose time has a fraction of a second) leave it so.
     const nameInHeader =
       plain || (!records.get('path') && !records.get('GNU.sparse.name') && !isPaxSparse(records));
-    const nameBytes =
-      namesAsBytes && nameInHeader && longName === undefined && !header.sparse && !hasPrefix(block)
+    const nameBytes = nameFromPax
+      ? paxPath.subarray(0, paxPathLength)
+      : namesAsBytes &&
+          nameInHeader &&
+          longName === undefined &&
+          !header.sparse &&
+          !hasPrefix(block)
         ? block.subarray(0, nameFieldLength(block))
         : undefined;
-    const stored = nameBytes || !namesAsBytes ? header.name : headerName(block);
-    let path = plain
-      ? (longName ?? stored)
-      : records.get('GNU.sparse.name') || records.get('path') || longName || stored;
+    // The header's own name, made only when nothing else names the entry.
+    const stored = () => (nameBytes || !namesAsBytes ? header.name : headerName(block));
+    let path = nameFromPax
+      ? ''
+      : plain
+        ? (longName ?? stored())
+        : records.get('GNU.sparse.name') || records.get('path') || longName || stored();
     let size = plain ? header.size : countRecord(records, 'size', header.size, headerOffset);
     let sparse: SparseLayout | undefined;
     if (kind === 'file' && header.sparse) {
@@ -225,6 +255,7 @@ export async function walkTar(
       dataSize: kind === 'file' ? size : 0,
     };
     pax = undefined;
+    paxPathLength = -1;
     longName = undefined;
     longLink = undefined;
 
