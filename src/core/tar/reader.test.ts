@@ -242,4 +242,32 @@ describe('names taken as bytes', () => {
     ]);
     expect(seen[0]!.mtime).toBe(1700000000.5);
   });
+
+  it('from a ustar prefix and name, as GNU tar --format=ustar splits a long one', async () => {
+    const dir = scratchDir('strata-ustar-');
+    const tree = join(dir, 'tree');
+    const split = `${'folder-'.repeat(12)}a/${'sub-'.repeat(10)}b/file.txt`;
+    mkdirSync(join(tree, ...split.split('/').slice(0, -1)), { recursive: true });
+    writeFileSync(join(tree, split), 'split\n');
+    const file = join(dir, 'ustar.tar');
+    execFileSync('tar', ['--format=ustar', '--sort=name', '-C', tree, '-cf', file, '.']);
+    const bytes = new Uint8Array(readFileSync(file));
+    const source = bytesSource(bytes);
+    const reader = new ChunkReader((offset) => source.read(offset), true);
+    const seen: [string, boolean][] = [];
+    await walkTar(
+      reader,
+      (entry) => {
+        seen.push([nameOf(entry), entry.nameBytes !== undefined]);
+        return undefined;
+      },
+      undefined,
+      true,
+    );
+    // The same names as read as text, every one of them as bytes, the split one among them.
+    expect(seen.map(([name]) => name)).toEqual((await entriesOf(bytes)).map((e) => e.path));
+    expect(seen.every(([, asBytes]) => asBytes)).toBe(true);
+    expect(seen.map(([name]) => name)).toContain(`./${split}`);
+    expect(split.length).toBeGreaterThan(100);
+  });
 });

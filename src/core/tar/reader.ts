@@ -24,9 +24,9 @@ export interface TarEntry {
   /** The name as stored, not normalised; '' when given as the header's `nameBytes` instead. */
   path: string;
   /**
-   * Only from a walk that asked for names as bytes: the header's name field, when it is the whole
-   * name (no PAX path, GNU long name or ustar prefix changed it), or the entry's own PAX `path`
-   * record. A scan of a million entries then makes no string per name to keep. A view of what
+   * Only from a walk that asked for names as bytes: the header's name field (after its ustar
+   * prefix, if it has one) when no PAX path or GNU long name replaces it, or the entry's own PAX
+   * `path` record. A scan of a million entries then makes no string per name to keep. A view of what
    * was read: good until the walk reads on, so a visit that reads the body first keeps a copy
    * instead.
    */
@@ -85,6 +85,8 @@ export async function walkTar(
   // The bytes of the path the last PAX header gave, when names are taken as bytes (-1: none).
   let paxPath = new Uint8Array(256);
   let paxPathLength = -1;
+  // A ustar name with its prefix, joined (at most 155 + 1 + 100 bytes).
+  const joined = new Uint8Array(256);
   let first = true;
 
   while (true) {
@@ -194,12 +196,10 @@ export async function walkTar(
       plain || (!records.get('path') && !records.get('GNU.sparse.name') && !isPaxSparse(records));
     const nameBytes = nameFromPax
       ? paxPath.subarray(0, paxPathLength)
-      : namesAsBytes &&
-          nameInHeader &&
-          longName === undefined &&
-          !header.sparse &&
-          !hasPrefix(block)
-        ? block.subarray(0, nameFieldLength(block))
+      : namesAsBytes && nameInHeader && longName === undefined && !header.sparse
+        ? hasPrefix(block)
+          ? prefixedName(block, joined)
+          : block.subarray(0, nameFieldLength(block))
         : undefined;
     // The header's own name, made only when nothing else names the entry.
     const stored = () => (nameBytes || !namesAsBytes ? header.name : headerName(block));
@@ -267,6 +267,19 @@ export async function walkTar(
     const rest = padded(entry.dataSize) - consumed;
     if (!reader.trySkip(rest)) await reader.skip(rest, () => `the body of ${nameOf(entry)}`);
   }
+}
+
+/**
+ * A ustar header's prefix, "/" and name (as headerName joins them), in `into`: a view of it, good
+ * until the next header (Go's archive/tar splits a long name so when it can).
+ */
+function prefixedName(block: Uint8Array, into: Uint8Array): Uint8Array {
+  let n = 0;
+  for (let i = 345; i < 500 && block[i] !== 0; i++) into[n++] = block[i]!;
+  into[n++] = 0x2f;
+  const name = nameFieldLength(block);
+  into.set(block.subarray(0, name), n);
+  return into.subarray(0, n + name);
 }
 
 /** An entry's name as stored, whether given as a string or as bytes. */
