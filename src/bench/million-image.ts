@@ -8,19 +8,35 @@ import { BENCH_DIR } from './make-images.ts';
 /**
  * Images of one layer of 1,000,000 files, built once into .strata-bench/, and the whole `npm run
  * analyze -- FILE --json --no-verify` process timed on them, with its peak resident memory (GNU
- * time), the JSON going to /dev/null. `npm run bench` and `npm run bench:million` print both. Two
- * shapes: 1,000 folders of 1,000 empty files named `data/dN/fN` (short paths), and a deep tree as
- * packages lay one out, 20,000 package folders of 50 files each in two folders, paths of about 80
- * bytes (`usr/local/lib/node_modules/@strata-fixture/package-NNNNN/lib/internal/module-N.js`).
+ * time), the JSON going to /dev/null. `npm run bench` and `npm run bench:million` print them.
+ * Three shapes: 1,000 folders of 1,000 empty files named `data/dN/fN` (short paths); a deep tree
+ * as packages lay one out, 20,000 package folders of 50 files each in two folders, paths of about
+ * 80 bytes (`usr/local/lib/node_modules/@strata-fixture/package-NNNNN/lib/internal/module-N.js`);
+ * and that tree one level deeper, paths of about 130 bytes, each entry after a PAX header that
+ * gives its path and a time with a fraction of a second, as Go's archive/tar writes a layer in
+ * PAX format (moby, buildkit).
  */
-export type MillionShape = 'wide' | 'deep';
+export type MillionShape = 'wide' | 'deep' | 'pax';
 
-const FILE = { wide: 'image-million.tar', deep: 'image-million-deep.tar' } as const;
+export const MILLION_SHAPES: readonly MillionShape[] = ['wide', 'deep', 'pax'];
+
+const FILE = {
+  wide: 'image-million.tar',
+  deep: 'image-million-deep.tar',
+  pax: 'image-million-pax.tar',
+} as const;
 
 /** The layer's entries, a folder's at a time. */
 function* entriesOf(shape: MillionShape): Generator<TarInput[]> {
-  const dir = (name: string): TarInput => ({ name, kind: 'dir', mode: 0o755, mtime: 1700000000 });
-  const file = (name: string): TarInput => ({ name, mode: 0o644, mtime: 1700000000 });
+  // In PAX, each entry's time has a fraction (its own, as a build's files have), and a name past
+  // 100 bytes is a PAX path (tar-writer.ts).
+  let made = 0;
+  const time = (): Pick<TarInput, 'mtime' | 'pax'> =>
+    shape === 'pax'
+      ? { mtime: 1700000000, pax: { mtime: `1700000000.${String(made++).padStart(9, '0')}` } }
+      : { mtime: 1700000000 };
+  const dir = (name: string): TarInput => ({ name, kind: 'dir', mode: 0o755, ...time() });
+  const file = (name: string): TarInput => ({ name, mode: 0o644, ...time() });
   if (shape === 'wide') {
     for (let d = 0; d < 1000; d++)
       yield [
@@ -29,10 +45,10 @@ function* entriesOf(shape: MillionShape): Generator<TarInput[]> {
       ];
     return;
   }
-  const root = 'usr/local/lib/node_modules/@strata-fixture';
-  yield ['usr/', 'usr/local/', 'usr/local/lib/', 'usr/local/lib/node_modules/', `${root}/`].map(
-    dir,
-  );
+  const scope = 'usr/local/lib/node_modules/@strata-fixture';
+  const root = shape === 'pax' ? `${scope}/a-rather-long-package-name/node_modules/@scope` : scope;
+  const above = root.split('/').map((_, i, parts) => `${parts.slice(0, i + 1).join('/')}/`);
+  yield above.map(dir);
   for (let p = 0; p < 20_000; p++) {
     const pkg = `${root}/package-${String(p).padStart(5, '0')}`;
     yield [
@@ -126,6 +142,11 @@ export function timedAnalyze(path: string, runs: number): string[] {
 
 /** The image's size and shape, as a line. */
 export function describeMillion(path: string, shape: MillionShape = 'wide'): string {
-  const what = shape === 'wide' ? '1,000 folders of 1,000 files' : 'a deep tree of packages';
+  const what =
+    shape === 'wide'
+      ? '1,000 folders of 1,000 files'
+      : shape === 'deep'
+        ? 'a deep tree of packages'
+        : 'a deeper tree of packages, a PAX header each';
   return `${path}: ${(statSync(path).size / 1e6).toFixed(0)} MB, 1,000,000 files in ${what}`;
 }

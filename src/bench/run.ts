@@ -5,7 +5,7 @@ import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../testing/chromium.ts';
 import { benchImages } from './make-images.ts';
-import { describeMillion, millionImage, timedAnalyze } from './million-image.ts';
+import { describeMillion, MILLION_SHAPES, millionImage, timedAnalyze } from './million-image.ts';
 import { nodeBench } from './node-bench.ts';
 import type { BenchKind, BenchResult } from './page/bench-worker.ts';
 import { withPeakRss } from './process-tree.ts';
@@ -161,7 +161,7 @@ async function main() {
     server.close();
   }
   if (!quick && (!only || 'million'.includes(only))) {
-    for (const shape of ['wide', 'deep'] as const) {
+    for (const shape of MILLION_SHAPES) {
       const path = shape === 'wide' ? million : await millionImage(shape);
       console.log(
         `\n## Command line, one layer of a million entries: ${describeMillion(path, shape)}`,

@@ -307,17 +307,16 @@ export function parsePax(body: Uint8Array, where: string, pathAsBytes = false): 
     }
     let space = at;
     while (space < body.length && space - at < 20 && body[space] !== 0x20) space++;
-    const digits = cString(body, at, space - at);
-    if (!/^[0-9]+$/.test(digits) || body[space] !== 0x20)
+    const length = recordLength(body, at, space);
+    if (length < 0 || body[space] !== 0x20)
       throw damaged(`a record at byte ${at} does not start with its length`);
-    const length = Number(digits);
     if (length <= space - at + 1 || at + length > body.length || body[at + length - 1] !== 0x0a)
       throw damaged(`the record at byte ${at} says it is ${length} bytes long, which it is not`);
     // Split at the first "=" byte, which no other UTF-8 character holds.
     const end = at + length - 1;
     const eq = body.subarray(space + 1, end).indexOf(0x3d) + space + 1;
     if (eq <= space + 1) throw damaged(`the record at byte ${at} has no "key=value"`);
-    const key = textOf(body, space + 1, eq);
+    const key = knownKey(body, space + 1, eq) ?? textOf(body, space + 1, eq);
     at += length;
     // A path asked for as bytes is left where it lies in the body, not made text.
     if (key === 'path' && pathAsBytes) {
@@ -329,6 +328,37 @@ export function parsePax(body: Uint8Array, where: string, pathAsBytes = false): 
     records.set(key, value);
   }
   return pathAt ? { records, sparsePairs, pathAt } : { records, sparsePairs };
+}
+
+/**
+ * The decimal length a PAX record starts with, up to `space` or a NUL (as a C string ends), or -1
+ * when there are no digits or anything but digits: no string or pattern per record (two records
+ * an entry in a layer written by Go's archive/tar).
+ */
+function recordLength(body: Uint8Array, at: number, space: number): number {
+  let end = at;
+  while (end < space && body[end] !== 0) end++;
+  if (end === at) return -1;
+  let value = 0;
+  for (let i = at; i < end; i++) {
+    const c = body[i]!;
+    if (c < 0x30 || c > 0x39) return -1;
+    value = value * 10 + (c - 0x30);
+  }
+  // Past 15 digits a sum may round otherwise than the number read whole does.
+  return end - at > 15 ? Number(cString(body, at, end - at)) : value;
+}
+
+/** The keys most records have, kept as the same strings instead of one made per record. */
+const KNOWN_KEYS = ['path', 'size', 'mtime', 'atime', 'ctime', 'uid', 'gid', 'uname', 'gname'];
+
+function knownKey(body: Uint8Array, from: number, to: number): string | undefined {
+  next: for (const key of KNOWN_KEYS) {
+    if (key.length !== to - from) continue;
+    for (let i = 0; i < key.length; i++) if (body[from + i] !== key.charCodeAt(i)) continue next;
+    return key;
+  }
+  return undefined;
 }
 
 /** Where a damaged header is, in words. */
