@@ -206,7 +206,7 @@ describe('tar reader refusals', () => {
 });
 
 describe('names taken as bytes', () => {
-  it('from the header or the entry’s own PAX path, and as text from a GNU long name', async () => {
+  it('from the header, the entry’s own PAX path or a GNU long name, and as text past a NUL', async () => {
     const long = `deep/${'x'.repeat(120)}`;
     const bytes = writeTar([
       { name: 'usr/bin/timed', data: 'a', pax: { mtime: '1700000000.5' } },
@@ -215,6 +215,7 @@ describe('names taken as bytes', () => {
       { name: 'header-name', data: 'd', pax: { path: 'usr/bin/renamed' } },
       { name: `gnu/${'y'.repeat(120)}`, data: 'e', longName: 'gnu' },
       { name: 'after', data: 'f' },
+      { name: 'header', data: 'g', pax: { path: 'with\u0000nul' } },
     ]);
     const source = bytesSource(bytes);
     const reader = new ChunkReader((offset) => source.read(offset), true);
@@ -237,8 +238,9 @@ describe('names taken as bytes', () => {
       ['usr/bin/plain', true],
       [long, true],
       ['usr/bin/renamed', true],
-      [`gnu/${'y'.repeat(120)}`, false],
+      [`gnu/${'y'.repeat(120)}`, true],
       ['after', true],
+      ['with\u0000nul', false],
     ]);
     expect(seen[0]!.mtime).toBe(1700000000.5);
   });

@@ -85,6 +85,9 @@ export async function walkTar(
   // The bytes of the path the last PAX header gave, when names are taken as bytes (-1: none).
   let paxPath = new Uint8Array(256);
   let paxPathLength = -1;
+  // The bytes of the last GNU long name, when names are taken as bytes (-1: none).
+  let longPath = new Uint8Array(256);
+  let longPathLength = -1;
   // A ustar name with its prefix, joined (at most 155 + 1 + 100 bytes).
   const joined = new Uint8Array(256);
   let first = true;
@@ -165,8 +168,16 @@ export async function walkTar(
         }
       } else if (kind === 'pax-global')
         globalPax = new Map([...globalPax, ...parsePax(body, headerAt(headerOffset)).records]);
-      else if (kind === 'gnu-longname') longName = cString(body, 0, body.length);
-      else longLink = cString(body, 0, body.length);
+      else if (kind === 'gnu-longname') {
+        // As bytes up to its NUL (as cString reads it), for a walk that takes names so.
+        if (namesAsBytes) {
+          let n = 0;
+          while (n < body.length && body[n] !== 0) n++;
+          if (n > longPath.length) longPath = new Uint8Array(Math.max(n, 2 * longPath.length));
+          longPath.set(body.subarray(0, n));
+          longPathLength = n;
+        } else longName = cString(body, 0, body.length);
+      } else longLink = cString(body, 0, body.length);
       await reader.skip(padded(header.size) - header.size, 'tar padding');
       continue;
     }
@@ -187,6 +198,15 @@ export async function walkTar(
       !header.sparse &&
       !paxPath.subarray(0, paxPathLength).includes(0);
     if (paxPathLength >= 0 && !nameFromPax) records.set('path', textOf(paxPath, 0, paxPathLength));
+    // A GNU long name held as bytes names it so where no PAX path or sparse data does; else text.
+    const nameFromLong =
+      longPathLength > 0 &&
+      !nameFromPax &&
+      !records.get('path') &&
+      !records.get('GNU.sparse.name') &&
+      !isPaxSparse(records) &&
+      !header.sparse;
+    if (longPathLength >= 0 && !nameFromLong) longName = textOf(longPath, 0, longPathLength);
     // Most entries have no PAX records: then every field is the header's.
     const plain = records.size === 0 && !nameFromPax;
     // The name field is the name, its bytes as read (see TarEntry.nameBytes), unless a record or
@@ -196,18 +216,21 @@ export async function walkTar(
       plain || (!records.get('path') && !records.get('GNU.sparse.name') && !isPaxSparse(records));
     const nameBytes = nameFromPax
       ? paxPath.subarray(0, paxPathLength)
-      : namesAsBytes && nameInHeader && longName === undefined && !header.sparse
-        ? hasPrefix(block)
-          ? prefixedName(block, joined)
-          : block.subarray(0, nameFieldLength(block))
-        : undefined;
+      : nameFromLong
+        ? longPath.subarray(0, longPathLength)
+        : namesAsBytes && nameInHeader && longName === undefined && !header.sparse
+          ? hasPrefix(block)
+            ? prefixedName(block, joined)
+            : block.subarray(0, nameFieldLength(block))
+          : undefined;
     // The header's own name, made only when nothing else names the entry.
     const stored = () => (nameBytes || !namesAsBytes ? header.name : headerName(block));
-    let path = nameFromPax
-      ? ''
-      : plain
-        ? (longName ?? stored())
-        : records.get('GNU.sparse.name') || records.get('path') || longName || stored();
+    let path =
+      nameFromPax || nameFromLong
+        ? ''
+        : plain
+          ? (longName ?? stored())
+          : records.get('GNU.sparse.name') || records.get('path') || longName || stored();
     let size = plain ? header.size : countRecord(records, 'size', header.size, headerOffset);
     let sparse: SparseLayout | undefined;
     if (kind === 'file' && header.sparse) {
@@ -256,6 +279,7 @@ export async function walkTar(
     };
     pax = undefined;
     paxPathLength = -1;
+    longPathLength = -1;
     longName = undefined;
     longLink = undefined;
 
