@@ -2,7 +2,6 @@ import type { ChunkReader } from '../chunk-reader.ts';
 import { StrataError } from '../errors.ts';
 import { notTar } from '../file-kind.ts';
 import {
-  countRecord,
   cString,
   type EntryKind,
   hasPrefix,
@@ -11,12 +10,12 @@ import {
   isZeroBlock,
   kindOfTypeflag,
   nameFieldLength,
-  type PaxRecords,
   parseHeader,
-  parsePax,
   type SparseLayout,
   textOf,
 } from './header.ts';
+import { NameBuffer } from './name-buffer.ts';
+import { countRecord, type PaxRecords, parsePax } from './pax.ts';
 import { isPaxSparse, oldGnuSparse, paxSparse } from './sparse.ts';
 
 /** One entry of a tar stream, with PAX and GNU extensions already folded in. */
@@ -82,14 +81,11 @@ export async function walkTar(
   let pax: PaxRecords | undefined;
   let longName: string | undefined;
   let longLink: string | undefined;
-  // The bytes of the path the last PAX header gave, when names are taken as bytes (-1: none).
-  let paxPath = new Uint8Array(256);
-  let paxPathLength = -1;
-  // The bytes of the last GNU long name, when names are taken as bytes (-1: none).
-  let longPath = new Uint8Array(256);
-  let longPathLength = -1;
-  // A ustar name with its prefix, joined (at most 155 + 1 + 100 bytes).
-  const joined = new Uint8Array(256);
+  // When names are taken as bytes: the path the last PAX header gave, the last GNU long name, and
+  // a ustar name joined to its prefix.
+  const paxPath = new NameBuffer();
+  const longPath = new NameBuffer();
+  const joined = new NameBuffer();
   let first = true;
 
   while (true) {
@@ -159,24 +155,13 @@ export async function walkTar(
       if (kind === 'pax') {
         pax = parsePax(body, headerAt(headerOffset), namesAsBytes);
         // A walk that takes names as bytes has its path as bytes: copied now.
-        if (pax.pathAt) {
-          const { from, to } = pax.pathAt;
-          if (to - from > paxPath.length)
-            paxPath = new Uint8Array(Math.max(to - from, 2 * paxPath.length));
-          paxPath.set(body.subarray(from, to));
-          paxPathLength = to - from;
-        }
+        if (pax.pathAt) paxPath.keep(body, pax.pathAt.from, pax.pathAt.to);
       } else if (kind === 'pax-global')
         globalPax = new Map([...globalPax, ...parsePax(body, headerAt(headerOffset)).records]);
       else if (kind === 'gnu-longname') {
         // As bytes up to its NUL (as cString reads it), for a walk that takes names so.
-        if (namesAsBytes) {
-          let n = 0;
-          while (n < body.length && body[n] !== 0) n++;
-          if (n > longPath.length) longPath = new Uint8Array(Math.max(n, 2 * longPath.length));
-          longPath.set(body.subarray(0, n));
-          longPathLength = n;
-        } else longName = cString(body, 0, body.length);
+        if (namesAsBytes) longPath.keepUntilNul(body);
+        else longName = cString(body, 0, body.length);
       } else longLink = cString(body, 0, body.length);
       await reader.skip(padded(header.size) - header.size, 'tar padding');
       continue;
@@ -192,21 +177,22 @@ export async function walkTar(
     // A PAX path of its own, held as bytes (a walk that takes names so), names it as bytes too,
     // unless sparse data renames it. A NUL would end such a name (nameOf): that one is text.
     const nameFromPax =
-      paxPathLength > 0 &&
+      paxPath.length > 0 &&
       !records.get('GNU.sparse.name') &&
       !isPaxSparse(records) &&
       !header.sparse &&
-      !paxPath.subarray(0, paxPathLength).includes(0);
-    if (paxPathLength >= 0 && !nameFromPax) records.set('path', textOf(paxPath, 0, paxPathLength));
+      !paxPath.holdsNul();
+    if (paxPath.length >= 0 && !nameFromPax)
+      records.set('path', textOf(paxPath.view, 0, paxPath.length));
     // A GNU long name held as bytes names it so where no PAX path or sparse data does; else text.
     const nameFromLong =
-      longPathLength > 0 &&
+      longPath.length > 0 &&
       !nameFromPax &&
       !records.get('path') &&
       !records.get('GNU.sparse.name') &&
       !isPaxSparse(records) &&
       !header.sparse;
-    if (longPathLength >= 0 && !nameFromLong) longName = textOf(longPath, 0, longPathLength);
+    if (longPath.length >= 0 && !nameFromLong) longName = textOf(longPath.view, 0, longPath.length);
     // Most entries have no PAX records: then every field is the header's.
     const plain = records.size === 0 && !nameFromPax;
     // The name field is the name, its bytes as read (see TarEntry.nameBytes), unless a record or
@@ -215,12 +201,12 @@ export async function walkTar(
     const nameInHeader =
       plain || (!records.get('path') && !records.get('GNU.sparse.name') && !isPaxSparse(records));
     const nameBytes = nameFromPax
-      ? paxPath.subarray(0, paxPathLength)
+      ? paxPath.view
       : nameFromLong
-        ? longPath.subarray(0, longPathLength)
+        ? longPath.view
         : namesAsBytes && nameInHeader && longName === undefined && !header.sparse
           ? hasPrefix(block)
-            ? prefixedName(block, joined)
+            ? joined.keepPrefixed(block)
             : block.subarray(0, nameFieldLength(block))
           : undefined;
     // The header's own name, made only when nothing else names the entry.
@@ -278,8 +264,8 @@ export async function walkTar(
       dataSize: kind === 'file' ? size : 0,
     };
     pax = undefined;
-    paxPathLength = -1;
-    longPathLength = -1;
+    paxPath.clear();
+    longPath.clear();
     longName = undefined;
     longLink = undefined;
 
@@ -291,19 +277,6 @@ export async function walkTar(
     const rest = padded(entry.dataSize) - consumed;
     if (!reader.trySkip(rest)) await reader.skip(rest, () => `the body of ${nameOf(entry)}`);
   }
-}
-
-/**
- * A ustar header's prefix, "/" and name (as headerName joins them), in `into`: a view of it, good
- * until the next header (Go's archive/tar splits a long name so when it can).
- */
-function prefixedName(block: Uint8Array, into: Uint8Array): Uint8Array {
-  let n = 0;
-  for (let i = 345; i < 500 && block[i] !== 0; i++) into[n++] = block[i]!;
-  into[n++] = 0x2f;
-  const name = nameFieldLength(block);
-  into.set(block.subarray(0, name), n);
-  return into.subarray(0, n + name);
 }
 
 /** An entry's name as stored, whether given as a string or as bytes. */

@@ -1,6 +1,7 @@
 import type { ChunkReader } from '../chunk-reader.ts';
 import { StrataError } from '../errors.ts';
-import { countRecord, parseNumber, type SparseLayout } from './header.ts';
+import { parseNumber, type SparseLayout } from './header.ts';
+import { countRecord } from './pax.ts';
 
 /**
  * Sparse files in tar: reading their maps (GNU tar's old format and PAX 0.0/0.1/1.0, as
