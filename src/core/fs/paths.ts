@@ -229,23 +229,6 @@ export class PathTable {
   }
 
   /**
-   * The folder named by item `i` of `text` up to code unit `end` (by default all of it: one of a
-   * layer's folders), found from its bytes, if the table has it.
-   */
-  folderFrom(text: PackedText, i: number, end = text.textLength(i)): number | undefined {
-    let id = 0;
-    for (let from = 0; from < end; ) {
-      const cut = text.nextSlash(i, from);
-      const to = cut < 0 || cut > end ? end : cut;
-      const child = this.childFrom(id, text, i, from, to);
-      if (child === undefined) return undefined;
-      id = child;
-      from = to + 1;
-    }
-    return id;
-  }
-
-  /**
    * `probe` for a name given as item `i` of `text` from `from` to `to` (its end by default). The
    * same loop, not one probe taking a test of the name: with a closure per lookup the history of
    * the few-large bench image took 160-169 ms instead of 70-71 ms (Node).
