@@ -1,3 +1,5 @@
+import { asciiText } from '../ascii-text.ts';
+
 /**
  * One 512-byte tar header block, decoded. Field offsets and number encodings follow
  * POSIX ustar, GNU tar and golang/go archive/tar format.go (summarised in shared/docs/FORMATS.md §8).
@@ -34,7 +36,6 @@ export interface SparseLayout {
 }
 
 const utf8 = new TextDecoder('utf-8');
-const latin1 = new TextDecoder('latin1');
 
 export function isZeroBlock(block: Uint8Array): boolean {
   for (let i = 0; i < 512; i++) if (block[i] !== 0) return false;
@@ -42,24 +43,12 @@ export function isZeroBlock(block: Uint8Array): boolean {
 }
 
 /**
- * bytes[start, end) as UTF-8 text (a PAX record). ASCII, nearly every record, goes to `ascii`.
+ * bytes[start, end) as UTF-8 text (a PAX record). ASCII, nearly every record, goes to `asciiText`.
  */
 export function textOf(bytes: Uint8Array, start: number, end: number): string {
   let high = 0;
   for (let i = start; i < end; i++) high |= bytes[i]!;
-  return high < 0x80 ? ascii(bytes, start, end) : utf8.decode(bytes.subarray(start, end));
-}
-
-/**
- * ASCII bytes as text, made straight from them: TextDecoder has a fixed cost per call (about
- * 1 µs in Chromium's archive worker, whatever the length; a million PAX headers were ready 1.1 s
- * sooner so). Past 1024 bytes, too many arguments for one call: the decoder, whose latin1 reads
- * ASCII as ASCII.
- */
-function ascii(bytes: Uint8Array, start: number, end: number): string {
-  return end - start <= 1024
-    ? String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
-    : latin1.decode(bytes.subarray(start, end));
+  return high < 0x80 ? asciiText(bytes, start, end) : utf8.decode(bytes.subarray(start, end));
 }
 
 /** A NUL-terminated string field. */
@@ -73,7 +62,7 @@ export function cString(block: Uint8Array, start: number, length: number): strin
     high |= c;
   }
   if (end === start) return '';
-  return high < 0x80 ? ascii(block, start, end) : utf8.decode(block.subarray(start, end));
+  return high < 0x80 ? asciiText(block, start, end) : utf8.decode(block.subarray(start, end));
 }
 
 /**
