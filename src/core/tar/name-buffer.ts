@@ -12,10 +12,9 @@ export class NameBuffer {
 
   /** Keeps source[from, to). */
   keep(source: Uint8Array, from: number, to: number): void {
-    const n = to - from;
-    if (n > this.bytes.length) this.bytes = new Uint8Array(Math.max(n, 2 * this.bytes.length));
+    this.room(to - from);
     this.bytes.set(source.subarray(from, to));
-    this.length = n;
+    this.length = to - from;
   }
 
   /** Keeps source up to its first NUL, as a C string ends. */
@@ -30,7 +29,7 @@ export class NameBuffer {
     let n = 0;
     for (let i = 345; i < 500 && block[i] !== 0; i++) n++;
     const name = nameFieldLength(block);
-    if (n + 1 + name > this.bytes.length) this.bytes = new Uint8Array(2 * (n + 1 + name));
+    this.room(n + 1 + name);
     this.bytes.set(block.subarray(345, 345 + n));
     this.bytes[n] = 0x2f;
     this.bytes.set(block.subarray(0, name), n + 1);
@@ -50,5 +49,9 @@ export class NameBuffer {
 
   clear(): void {
     this.length = -1;
+  }
+
+  private room(n: number): void {
+    if (n > this.bytes.length) this.bytes = new Uint8Array(Math.max(n, 2 * this.bytes.length));
   }
 }

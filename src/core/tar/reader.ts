@@ -20,7 +20,7 @@ import { isPaxSparse, oldGnuSparse, paxSparse } from './sparse.ts';
 
 /** One entry of a tar stream, with PAX and GNU extensions already folded in. */
 export interface TarEntry {
-  /** The name as stored, not normalised; '' when given as the header's `nameBytes` instead. */
+  /** The name as stored, not normalised; '' when given as `nameBytes` instead. */
   path: string;
   /**
    * Only from a walk that asked for names as bytes: the header's name field (after its ustar
@@ -174,37 +174,30 @@ export async function walkTar(
         : globalPax.size === 0
           ? local
           : new Map([...globalPax, ...local]);
-    // A PAX path of its own, held as bytes (a walk that takes names so), names it as bytes too,
-    // unless sparse data renames it. A NUL would end such a name (nameOf): that one is text.
-    const nameFromPax =
-      paxPath.length > 0 &&
-      !records.get('GNU.sparse.name') &&
-      !isPaxSparse(records) &&
-      !header.sparse &&
-      !paxPath.holdsNul();
+    // Sparse data (old GNU or PAX) may rename the entry: its name is then never taken as bytes.
+    const sparseNamed =
+      header.sparse ||
+      (records.size > 0 && (!!records.get('GNU.sparse.name') || isPaxSparse(records)));
+    // A PAX path of its own, held as bytes (a walk that takes names so), names it as bytes too.
+    // A NUL would end such a name (nameOf): that one is text.
+    const nameFromPax = paxPath.length > 0 && !sparseNamed && !paxPath.holdsNul();
     if (paxPath.length >= 0 && !nameFromPax)
       records.set('path', textOf(paxPath.view, 0, paxPath.length));
     // A GNU long name held as bytes names it so where no PAX path or sparse data does; else text.
     const nameFromLong =
-      longPath.length > 0 &&
-      !nameFromPax &&
-      !records.get('path') &&
-      !records.get('GNU.sparse.name') &&
-      !isPaxSparse(records) &&
-      !header.sparse;
+      longPath.length > 0 && !nameFromPax && !records.get('path') && !sparseNamed;
     if (longPath.length >= 0 && !nameFromLong) longName = textOf(longPath.view, 0, longPath.length);
     // Most entries have no PAX records: then every field is the header's.
     const plain = records.size === 0 && !nameFromPax;
     // The name field is the name, its bytes as read (see TarEntry.nameBytes), unless a record or
     // a GNU long name gives another: PAX records of times alone (Go's archive/tar writes one per
     // entry whose time has a fraction of a second) leave it so.
-    const nameInHeader =
-      plain || (!records.get('path') && !records.get('GNU.sparse.name') && !isPaxSparse(records));
+    const nameInHeader = !sparseNamed && (plain || !records.get('path'));
     const nameBytes = nameFromPax
       ? paxPath.view
       : nameFromLong
         ? longPath.view
-        : namesAsBytes && nameInHeader && longName === undefined && !header.sparse
+        : namesAsBytes && nameInHeader && longName === undefined
           ? hasPrefix(block)
             ? joined.keepPrefixed(block)
             : block.subarray(0, nameFieldLength(block))
